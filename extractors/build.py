@@ -1,0 +1,52 @@
+"""ItemBlock → Item: the per-field parsers applied to one item's labelled sections."""
+
+from __future__ import annotations
+
+from extractors import fields, names, outcome
+from extractors.blocks import ItemBlock
+from models.records import Document, Item, Person, SourceRef
+from models.vocab import Section
+
+
+def preparers(block: ItemBlock) -> tuple[Person, ...]:
+    """One Person per line of the preparers' paragraph."""
+    text = block.get(Section.PREPARERS) or ""
+    return tuple(names.parse_person(line) for line in text.splitlines() if line.strip())
+
+
+def attachments(block: ItemBlock) -> tuple[str, ...]:
+    """Attachment titles, one per line under Liitteet / Bilaga."""
+    text = block.get(Section.ATTACHMENTS) or ""
+    return tuple(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
+
+
+def build_item(block: ItemBlock, document: Document, version: str) -> Item:
+    """The item record for one block of a document."""
+    proposal = block.get(Section.PROPOSAL)
+    decision = block.get(Section.DECISION)
+    handling = block.get(Section.HANDLING)
+    decided_text = "\n\n".join(t for t in (handling, decision) if t)
+    body, abbrev = fields.expand_body(block.body_printed, block.text, proposal)
+    found_votes = outcome.votes(decided_text)
+    return Item(
+        municipality=document.municipality
+        or fields.municipality(proposal, decision, block.text),
+        body=body,
+        body_abbrev=abbrev,
+        meeting_date=block.meeting_date,
+        section=block.section,
+        diary_number=fields.diary_number(block.diary_line),
+        title=block.title,
+        doc_kind=block.doc_kind or fields.doc_kind(decision is not None),
+        preparers=preparers(block),
+        presenter=names.parse_presenter(block.get(Section.PRESENTER)),
+        proposal=proposal,
+        decision=decision,
+        outcome=outcome.classify(decision, proposal),
+        voted=bool(found_votes) or outcome.voted(decided_text),
+        votes=tuple(found_votes),
+        disqualified=tuple(outcome.disqualified(decided_text)),
+        attachments=attachments(block),
+        language=document.language or fields.language(block.text),
+        source=SourceRef(document.uri, document.sha256, version),
+    )

@@ -1,0 +1,140 @@
+"""One small parser per field: header, date, §, diary number, body, language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from charset_normalizer import from_bytes
+
+from extractors.names import place_baseform
+from models.vocab import (
+    BODY_ABBREVIATIONS,
+    BODY_SUFFIXES,
+    CITY_ABBREVIATIONS,
+    SWEDISH_CUES,
+)
+
+DATE = r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
+SECTION = r"(?:§\s*(?P<sec_a>\d+)|(?P<sec_b>\d+)\s*§)"
+HEADER_RE = re.compile(
+    rf"^(?P<body>[A-ZÅÄÖ][\w.\-]*(?: [a-zåäö\-]+)?)\s+{DATE}\s*,?\s*{SECTION}\s*$"
+)
+DIARY_LABEL_RE = re.compile(r"^(?:dnro|dno|dnr|asianro|asianumero)\.?:?\s*", re.I)
+DIARY_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?:[A-ZÅÄÖ]{1,6}[/:])?\d{1,6}/\d{2}(?:\.\d{2}){1,4}\s?/\d{4}"),
+    re.compile(r"[A-ZÅÄÖ]{2,8}Dno-\d{4}-\d+"),
+    re.compile(r"HEL[ -]\d{4}-\d{6}"),
+    re.compile(r"\d{1,6}-\d{4} \(\d+(?:[ ,]+\d+)*\)"),
+)
+CITY_CUES = re.compile(r"\bkaupungin|\bkaupunki|\bstaden\b|\bstadens\b", re.I)
+MUNICIPALITY_RE = re.compile(
+    r"\b(?P<genitive>[A-ZÅÄÖ][a-zåäö\-]+n) (?:kunta|kunnan|kaupunki|kaupungin)\b"
+)
+DECIDES_RE = re.compile(
+    r"^(?P<subject>[A-ZÅÄÖ][\w\-]+)\s+(?:päättää|päätti|beslutar)\b"
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The item header line: `Khall 05.12.2023 § 451`."""
+
+    body_printed: str
+    meeting_date: str
+    section: int
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) first, else the detected encoding."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise
+        return str(best)
+
+
+def iso_date(day_first: str) -> str:
+    """`05.12.2023` or `5.12.2023` → `2023-12-05`; raises ValueError if impossible."""
+    day, month, year = (int(part) for part in day_first.strip(".").split("."))
+    return date(year, month, day).isoformat()
+
+
+def parse_header(line: str) -> Header | None:
+    """The body, date and § of a header line, or None if the line is not one."""
+    match = HEADER_RE.match(line.strip())
+    if not match:
+        return None
+    section = match.group("sec_a") or match.group("sec_b")
+    try:
+        meeting_date = iso_date(match.group("date"))
+    except ValueError:
+        return None
+    return Header(match.group("body"), meeting_date, int(section))
+
+
+def diary_number(line: str | None) -> str | None:
+    """The diary number on a line, label removed and whitespace collapsed."""
+    if not line:
+        return None
+    text = DIARY_LABEL_RE.sub("", " ".join(line.split()))
+    for pattern in DIARY_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group(0)
+    return None
+
+
+def is_body_name(word: str) -> bool:
+    """True for a full body name such as "Kunnanhallitus" or "Välfärdsnämnden"."""
+    return word.lower().endswith(BODY_SUFFIXES)
+
+
+def body_from_proposal(proposal: str | None) -> str | None:
+    """The deciding body named as the subject of the proposal ("X päättää ...")."""
+    if not proposal:
+        return None
+    match = DECIDES_RE.match(proposal.strip())
+    if match and is_body_name(match.group("subject")):
+        return match.group("subject")
+    return None
+
+
+def is_city(text: str) -> bool:
+    """True when the text speaks of a city (kaupunki) rather than a kunta."""
+    return bool(CITY_CUES.search(text))
+
+
+def expand_body(
+    printed: str, text: str, proposal: str | None
+) -> tuple[str, str | None]:
+    """(full body name, abbreviation as printed or None when printed in full)."""
+    if is_body_name(printed) or " " in printed:
+        return printed[0].upper() + printed[1:], None
+    key = printed.lower().rstrip(".")
+    table = {**BODY_ABBREVIATIONS, **CITY_ABBREVIATIONS} if is_city(text) else {}
+    expanded = table.get(key) or BODY_ABBREVIATIONS.get(key)
+    return expanded or body_from_proposal(proposal) or printed, printed
+
+
+def language(text: str) -> str:
+    """ "sv" when Swedish cue words outnumber a handful, else "fi"."""
+    return "sv" if len(SWEDISH_CUES.findall(text)) >= 3 else "fi"
+
+
+def doc_kind(has_decision: bool) -> str:
+    """ "minutes" when the item carries a decision, else "agenda"."""
+    return "minutes" if has_decision else "agenda"
+
+
+def municipality(*texts: str | None) -> str | None:
+    """The municipality the text names as itself ("Kittilän kunta" → "Kittilä")."""
+    for text in texts:
+        for match in MUNICIPALITY_RE.finditer(text or ""):
+            place = place_baseform(match.group("genitive"))
+            if place:
+                return place
+    return None

@@ -1,0 +1,115 @@
+"""People: title, name, phone and e-mail from a line; names in "Firstname Lastname".
+
+Name order is decided by Voikko's word classes (etunimi / sukunimi), not by position.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from typing import Any
+
+from models.records import Person, Presenter
+
+log = logging.getLogger(__name__)
+
+EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+PHONE_RE = re.compile(r"(?:puh\.?|p\.|tel\.?)?\s*(\+?\(?\d[\d ()\-]{5,}\d)", re.I)
+NAME_TOKEN_RE = re.compile(
+    r"^(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)*|[A-ZÅÄÖ]\.)$"
+)
+
+
+@functools.cache
+def _voikko() -> Any | None:
+    """The Finnish Voikko analyser, loaded once; None when libvoikko is missing."""
+    try:
+        import libvoikko
+
+        return libvoikko.Voikko("fi")
+    except (ImportError, OSError) as error:
+        log.warning("Voikko unavailable (%s): name order kept as printed", error)
+        return None
+
+
+@functools.cache
+def word_classes(word: str) -> frozenset[str]:
+    """Voikko's classes for a word ("etunimi", "sukunimi", "nimisana", ...)."""
+    voikko = _voikko()
+    if voikko is None:
+        return frozenset()
+    return frozenset(a.get("CLASS", "") for a in voikko.analyze(word))
+
+
+def is_first_name(word: str) -> bool:
+    """True when Voikko knows the word as a given name (each part of a compound)."""
+    return all("etunimi" in word_classes(part) for part in word.split("-"))
+
+
+def place_baseform(word: str) -> str | None:
+    """The nominative of a place name ("Kittilän" → "Kittilä"), None if not a place."""
+    voikko = _voikko()
+    if voikko is None:
+        return None
+    for analysis in voikko.analyze(word):
+        if analysis.get("CLASS") == "paikannimi":
+            return str(analysis.get("BASEFORM"))
+    return None
+
+
+def ordered_name(tokens: list[str]) -> str:
+    """The name as "Firstname Lastname": swap "Kurula Timo" when the last is a given
+    name and the first is not."""
+    if len(tokens) == 2 and is_first_name(tokens[1]) and not is_first_name(tokens[0]):
+        tokens = [tokens[1], tokens[0]]
+    return " ".join(tokens)
+
+
+def split_contacts(line: str) -> tuple[str, str | None, str | None]:
+    """(rest of the line, phone, email) with the phone digits' spacing kept."""
+    email_match = EMAIL_RE.search(line)
+    email = email_match.group(0) if email_match else None
+    rest = EMAIL_RE.sub(" ", line)
+    phone_match = PHONE_RE.search(rest)
+    phone = " ".join(phone_match.group(1).split()) if phone_match else None
+    if phone_match:
+        rest = rest[: phone_match.start()] + " " + rest[phone_match.end() :]
+    return " ".join(rest.replace(",", " ").split()), phone, email
+
+
+def split_title_name(text: str) -> tuple[str | None, str | None]:
+    """(title lower-cased, name) from "Vs. sivistystoimenjohtaja Kinnunen Petteri".
+
+    The name is the trailing run of capitalised words (at most three); the first word
+    of a longer line is the title even though it is capitalised.
+    """
+    tokens = text.split()
+    count = 0
+    for token in reversed(tokens):
+        if not NAME_TOKEN_RE.match(token) or count == 3:
+            break
+        count += 1
+    if count == len(tokens) and len(tokens) > 2:
+        count -= 1
+    if count < 2:
+        return (text.lower() or None), None
+    title = " ".join(tokens[: len(tokens) - count]).lower() or None
+    return title, ordered_name(tokens[len(tokens) - count :])
+
+
+def parse_person(line: str) -> Person:
+    """A preparer line: "Kunnanjohtaja Timo Kurula 0405957597" → Person."""
+    rest, phone, email = split_contacts(line)
+    title, name = split_title_name(rest)
+    return Person(name=name, title=title, phone=phone, email=email)
+
+
+def parse_presenter(line: str | None) -> Presenter | None:
+    """A presenter line: "Kunnanjohtaja Kurula Timo" → Presenter."""
+    if not line or not line.strip():
+        return None
+    person = parse_person(line.strip().rstrip(":"))
+    if person.name is None and person.title is not None:
+        return Presenter(name=None, title=person.title)
+    return Presenter(name=person.name, title=person.title)

@@ -1,0 +1,112 @@
+"""Outcome class, votes and conflicts of interest from the decision text (rules)."""
+
+from __future__ import annotations
+
+import re
+
+from models.records import Vote
+from models.vocab import (
+    CONFLICT_CUES,
+    NUMBER_WORDS,
+    OUTCOME_PHRASES,
+    PROPOSAL_VERB_OUTCOMES,
+    VOTE_CUES,
+    Outcome,
+)
+
+COUNT = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+VOTE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        rf"(?P<for>\d+)\s+äänellä\s+(?P<against>\d+)\s+ääntä\s+vastaan"
+        rf"(?:\s*(?:,|ja)\s*(?P<blank>{COUNT})\s+äänestäessä\s+tyhjää)?",
+        re.I,
+    ),
+    re.compile(
+        r"äänin\s+(?P<for>\d+)\s*[-–]\s*(?P<against>\d+)"
+        r"(?:\s*,\s*(?P<blank>\d+)\s+tyhjää)?(?:\s*,\s*(?P<absent>\d+)\s+poissa)?",
+        re.I,
+    ),
+    re.compile(
+        r"jaa[- ]ääni\w*:?\s*(?P<for>\d+)\W+ei[- ]ääni\w*:?\s*(?P<against>\d+)"
+        r"(?:\W+tyhjiä:?\s*(?P<blank>\d+))?(?:\W+poissa:?\s*(?P<absent>\d+))?",
+        re.I,
+    ),
+    re.compile(
+        r"ja-röster:?\s*(?P<for>\d+)\W+nej-röster:?\s*(?P<against>\d+)"
+        r"(?:\W+blanka:?\s*(?P<blank>\d+))?(?:\W+frånvarande:?\s*(?P<absent>\d+))?",
+        re.I,
+    ),
+)
+SENTENCE_RE = re.compile(r"[^.!?\n]*(?:[.!?]|$)")
+CONFLICT_SUBJECT_RE = re.compile(
+    r"(?P<name>[A-ZÅÄÖ][\w\-]+(?:\s+[A-ZÅÄÖ][\w\-]+){0,2})\s+"
+    r"(?:ilmoitti olevansa esteellinen|poistui kokouksesta esteellisenä|"
+    r"ilmoitti esteellisyydestään|anmälde jäv|var jävig)"
+)
+
+
+def _count(value: str | None) -> int | None:
+    """A count as printed: digits or a Finnish number word."""
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else NUMBER_WORDS.get(value.lower())
+
+
+def classify(decision: str | None, proposal: str | None = None) -> Outcome | None:
+    """The outcome class; None when there is no decision (agendas)."""
+    if not decision:
+        return None
+    for outcome, pattern in OUTCOME_PHRASES:
+        if pattern.search(decision):
+            if outcome is Outcome.APPROVED:
+                return _proposal_verb_outcome(proposal) or outcome
+            return outcome
+    return Outcome.OTHER
+
+
+def _proposal_verb_outcome(proposal: str | None) -> Outcome | None:
+    """Noted/elected when an approved proposal's own verb says so."""
+    for outcome, pattern in PROPOSAL_VERB_OUTCOMES:
+        if proposal and pattern.search(proposal):
+            return outcome
+    return None
+
+
+def _sentence_around(text: str, start: int) -> str:
+    """The sentence of `text` that contains position `start`."""
+    for match in SENTENCE_RE.finditer(text):
+        if match.start() <= start < max(match.end(), match.start() + 1):
+            return match.group(0).strip()
+    return ""
+
+
+def votes(text: str | None) -> list[Vote]:
+    """Every vote's counts in the text, in order, with the sentence as the motion."""
+    if not text:
+        return []
+    found: list[tuple[int, Vote]] = []
+    for pattern in VOTE_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            vote = Vote(
+                for_=_count(groups.get("for")),
+                against=_count(groups.get("against")),
+                blank=_count(groups.get("blank")),
+                absent=_count(groups.get("absent")),
+                motion=_sentence_around(text, match.start()) or None,
+            )
+            found.append((match.start(), vote))
+    return [vote for _, vote in sorted(found, key=lambda pair: pair[0])]
+
+
+def voted(text: str | None) -> bool:
+    """True when the text says a vote took place."""
+    return bool(text and VOTE_CUES.search(text))
+
+
+def disqualified(text: str | None) -> list[str]:
+    """Members who declared a conflict of interest (esteellinen / jäävi / jäv)."""
+    if not text or not CONFLICT_CUES.search(text):
+        return []
+    names = [m.group("name") for m in CONFLICT_SUBJECT_RE.finditer(text)]
+    return list(dict.fromkeys(names))

@@ -1,0 +1,127 @@
+"""The shape of the data: the item record of CONTRACT.md and what it is made of."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Person:
+    """A preparer: name in "Firstname Lastname" order; unknown parts are None."""
+
+    name: str | None
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """The official whose proposal it is (never the chair)."""
+
+    name: str | None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One vote's counts as printed; `for_` is serialised as `for`."""
+
+    for_: int | None
+    against: int | None
+    blank: int | None = None
+    absent: int | None = None
+    motion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's shape: {for, against, blank, absent, motion}."""
+        return {
+            "for": self.for_,
+            "against": self.against,
+            "blank": self.blank,
+            "absent": self.absent,
+            "motion": self.motion,
+        }
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an item came from, byte-exact."""
+
+    uri: str
+    sha256: str
+    extractor_version: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One agenda item: the record printed by `minutes extract` and loaded by `run`."""
+
+    municipality: str | None
+    body: str
+    body_abbrev: str | None
+    meeting_date: str
+    section: int | None
+    diary_number: str | None
+    title: str | None
+    doc_kind: str
+    preparers: tuple[Person, ...]
+    presenter: Presenter | None
+    proposal: str | None
+    decision: str | None
+    outcome: str | None
+    voted: bool
+    votes: tuple[Vote, ...]
+    disqualified: tuple[str, ...]
+    attachments: tuple[str, ...]
+    language: str
+    source: SourceRef
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of CONTRACT.md (lists never null, unknown is null)."""
+        record = {name: getattr(self, name) for name in RECORD_FIELDS}
+        record["preparers"] = [asdict(p) for p in self.preparers]
+        record["presenter"] = asdict(self.presenter) if self.presenter else None
+        record["votes"] = [v.to_dict() for v in self.votes]
+        record["disqualified"] = list(self.disqualified)
+        record["attachments"] = list(self.attachments)
+        record["source"] = asdict(self.source)
+        return record
+
+
+RECORD_FIELDS: tuple[str, ...] = (
+    "municipality",
+    "body",
+    "body_abbrev",
+    "meeting_date",
+    "section",
+    "diary_number",
+    "title",
+    "doc_kind",
+    "preparers",
+    "presenter",
+    "proposal",
+    "decision",
+    "outcome",
+    "voted",
+    "votes",
+    "disqualified",
+    "attachments",
+    "language",
+    "source",
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Fetched bytes with where they came from; the unit the extractors take."""
+
+    uri: str
+    data: bytes
+    sha256: str
+    media_type: str | None = None
+    municipality: str | None = None
+    source: str | None = None
+    language: str | None = None

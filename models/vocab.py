@@ -1,0 +1,185 @@
+"""The closed vocabulary: outcome classes, FI/SV phrase tables, body abbreviations.
+
+Rules are data here so that a maintainer extends a table instead of editing code.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What the body did with an agenda item (CONTRACT.md, `outcome`)."""
+
+    APPROVED = "approved"
+    AMENDED = "amended"
+    REJECTED = "rejected"
+    TABLED = "tabled"
+    RETURNED = "returned"
+    NOTED = "noted"
+    REMOVED = "removed"
+    ELECTED = "elected"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    """How a person appears on an item."""
+
+    PREPARER = "preparer"
+    PRESENTER = "presenter"
+
+
+class Section(StrEnum):
+    """Labelled parts of an agenda item, whatever the layout calls them."""
+
+    PREPARERS = "preparers"
+    EXPLANATION = "explanation"
+    PRESENTER = "presenter"
+    PROPOSAL = "proposal"
+    HANDLING = "handling"
+    DECISION = "decision"
+    ATTACHMENTS = "attachments"
+    BACKGROUND = "background"
+    DISTRIBUTION = "distribution"
+    APPEAL = "appeal"
+    HISTORY = "history"
+
+
+# Heading text (lower case, without a trailing colon) -> the section it opens.
+HEADINGS: dict[str, Section] = {
+    "valmistelija": Section.PREPARERS,
+    "valmistelijat": Section.PREPARERS,
+    "valmistelijat / lisätiedot": Section.PREPARERS,
+    "valmistelijat ja lisätiedot": Section.PREPARERS,
+    "valmistelu": Section.PREPARERS,
+    "beredare": Section.PREPARERS,
+    "beredning": Section.PREPARERS,
+    "selostus": Section.EXPLANATION,
+    "perustelut": Section.EXPLANATION,
+    "esittelyteksti": Section.EXPLANATION,
+    "tiivistelmä": Section.EXPLANATION,
+    "esittelijä": Section.PRESENTER,
+    "föredragande": Section.PRESENTER,
+    "päätösehdotus": Section.PROPOSAL,
+    "ehdotus": Section.PROPOSAL,
+    "päätösesitys": Section.PROPOSAL,
+    "esitys": Section.PROPOSAL,
+    "beslutsförslag": Section.PROPOSAL,
+    "förslag": Section.PROPOSAL,
+    "käsittely": Section.HANDLING,
+    "kokouskäsittely": Section.HANDLING,
+    "behandling": Section.HANDLING,
+    "päätös": Section.DECISION,
+    "beslut": Section.DECISION,
+    "liitteet": Section.ATTACHMENTS,
+    "liite": Section.ATTACHMENTS,
+    "bilaga": Section.ATTACHMENTS,
+    "bilagor": Section.ATTACHMENTS,
+    "oheismateriaali": Section.BACKGROUND,
+    "tiedoksi": Section.DISTRIBUTION,
+    "jakelu": Section.DISTRIBUTION,
+    "täytäntöönpano": Section.DISTRIBUTION,
+    "muutoksenhaku": Section.APPEAL,
+    "muutoksenhakuohje": Section.APPEAL,
+    "päätöshistoria": Section.HISTORY,
+    "aikaisempi käsittely": Section.HISTORY,
+    "tidigare behandling": Section.HISTORY,
+    "beslutshistoria": Section.HISTORY,
+}
+
+# Printed abbreviation -> full body name. "Kh" depends on city vs kunta: see
+# CITY_ONLY_ABBREVIATIONS. Extend per municipality as sites are added.
+BODY_ABBREVIATIONS: dict[str, str] = {
+    "khall": "Kunnanhallitus",
+    "kh": "Kunnanhallitus",
+    "kvalt": "Kunnanvaltuusto",
+    "kv": "Kunnanvaltuusto",
+    "kvsto": "Kunnanvaltuusto",
+    "hyvinvlt": "Hyvinvointilautakunta",
+    "sivltk": "Sivistyslautakunta",
+    "teknltk": "Tekninen lautakunta",
+    "tekltk": "Tekninen lautakunta",
+    "ympltk": "Ympäristölautakunta",
+    "ksylk": "Kaupunkisuunnittelu- ja ympäristölautakunta",
+    "tarklk": "Tarkastuslautakunta",
+    "henjao": "Henkilöstöjaosto",
+    "sst": "Stadsstyrelsen",
+}
+
+# The same abbreviation names another body in a city (kaupunki).
+CITY_ABBREVIATIONS: dict[str, str] = {
+    "kh": "Kaupunginhallitus",
+    "kv": "Kaupunginvaltuusto",
+    "kvsto": "Kaupunginvaltuusto",
+}
+
+# Endings that make a word a body name ("Kunnanhallitus päättää").
+BODY_SUFFIXES: tuple[str, ...] = (
+    "hallitus",
+    "lautakunta",
+    "valtuusto",
+    "jaosto",
+    "toimikunta",
+    "nämnden",
+    "styrelsen",
+    "fullmäktige",
+    "sektionen",
+)
+
+# Outcome phrases, checked in this order; the first class with a match wins.
+# Precedence: the procedural fates first (removed, returned, tabled), then the body's
+# own change or rejection, then what the proposal's verb says when the decision only
+# confirms it.
+OUTCOME_PHRASES: list[tuple[Outcome, re.Pattern[str]]] = [
+    (Outcome.REMOVED, re.compile(r"poistettiin esityslistalta|avfördes", re.I)),
+    (
+        Outcome.RETURNED,
+        re.compile(r"palaut\w* \w*\s*(?:uudelleen )?valmisteltavaksi|återremitt", re.I),
+    ),
+    (Outcome.TABLED, re.compile(r"pöydälle|bordlade", re.I)),
+    (
+        Outcome.AMENDED,
+        re.compile(
+            r"muutettuna|muutetun ehdotuksen|muuttamasta ehdotuksesta|"
+            r"muutosehdotuksesta|med följande ändring",
+            re.I,
+        ),
+    ),
+    (Outcome.REJECTED, re.compile(r"(?:esitys|ehdotus) hylättiin|förkastades", re.I)),
+    (Outcome.ELECTED, re.compile(r"^valittiin|\bvaldes\b", re.I)),
+    (Outcome.NOTED, re.compile(r"merkittiin tiedoksi|antecknades", re.I)),
+    (
+        Outcome.APPROVED,
+        re.compile(r"hyväksyttiin|hyväksyi|godkändes|godkände", re.I),
+    ),
+]
+
+# When the decision only confirms the proposal, the proposal's verb decides.
+PROPOSAL_VERB_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
+    (Outcome.NOTED, re.compile(r"merkit\w* tiedoksi|antecknar? .*för kännedom", re.I)),
+    (Outcome.ELECTED, re.compile(r"päättää valita|\bvalitsee\b|\bväljer\b", re.I)),
+]
+
+VOTE_CUES = re.compile(
+    r"äänest|äänellä|\bäänin\b|jaa-ä|omröstning|ja-röster|rösterna", re.I
+)
+
+CONFLICT_CUES = re.compile(r"esteellinen|esteellisenä|jäävi|\bjäv\b", re.I)
+
+# Finnish number words used in vote counts ("yhden äänestäessä tyhjää").
+NUMBER_WORDS: dict[str, int] = {
+    "yhden": 1,
+    "kahden": 2,
+    "kolmen": 3,
+    "neljän": 4,
+    "viiden": 5,
+    "kuuden": 6,
+    "seitsemän": 7,
+}
+
+SWEDISH_CUES = re.compile(
+    r"\b(?:protokoll|beslut|förslag|beredning|föredragande|nämnden|styrelsen)\b", re.I
+)
+
+AGENDA_CUES = re.compile(r"esityslista|föredragningslista", re.I)
