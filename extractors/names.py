@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from models.records import Person, Presenter
+from models.vocab import BODY_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,10 @@ def parse_presenter(line: str | None) -> Presenter | None:
     """A presenter line: "Kunnanjohtaja Kurula Timo" → Presenter."""
     if not line or not line.strip():
         return None
-    person = parse_person(line.strip().rstrip(":"))
+    text = line.strip().rstrip(":")
+    if text.lower().endswith(BODY_SUFFIXES) and " " not in text:
+        return Presenter(name=None, title=text)
+    person = parse_person(text)
     if person.name is None and person.title is not None:
         return Presenter(name=None, title=person.title)
     return Presenter(name=person.name, title=person.title)

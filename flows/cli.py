@@ -1,0 +1,205 @@
+"""`minutes ...`: the command line (CONTRACT.md). Prefect is imported only by the
+commands that run flows, so `extract` and `sql` stay fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import extractors
+from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
+from models.ids import sha256_hex
+from models.records import Document
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option("--warehouse", help="DuckDB file [env MINUTES_WAREHOUSE]"),
+]
+RawDirOption = Annotated[
+    Path | None, typer.Option("--raw-dir", help="raw zone [env MINUTES_RAW_DIR]")
+]
+
+
+def extract_file(path: Path, municipality: str | None) -> list[dict[str, Any]]:
+    """The records of one file, as JSON-ready dicts."""
+    data = path.read_bytes()
+    document = Document(
+        uri=str(path), data=data, sha256=sha256_hex(data), municipality=municipality
+    )
+    return [item.to_dict() for item in extractors.extract(document)]
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="files to extract")],
+    municipality: Annotated[
+        str | None, typer.Option(help="municipality, when the text does not say")
+    ] = None,
+) -> None:
+    """Print one JSON object per agenda item (JSON Lines); never writes the warehouse."""
+    failed = False
+    for path in paths:
+        try:
+            records = extract_file(path, municipality)
+        except (OSError, extractors.ExtractionError) as error:
+            print(f"minutes extract: {path}: {_reason(error)}", file=sys.stderr)
+            failed = True
+            continue
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _reason(error: Exception) -> str:
+    """A one-line reason for an error."""
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
+
+
+def parse_since(value: str | None) -> date | None:
+    """--since YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise typer.BadParameter(f"'{value}' is not YYYY-MM-DD", param_hint="--since") from error
+
+
+@app.command()
+def run(
+    sources: Annotated[
+        Path, typer.Option("--sources", help="sources.toml (default: bundled samples)")
+    ] = SAMPLE_SOURCES,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="only this source (repeatable)")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="backfill from YYYY-MM-DD")] = None,
+    warehouse: WarehouseOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """Run the flow fetch → raw zone → extract → load and print a summary."""
+    start = parse_since(since)
+    configure_prefect()
+    from flows.nightly import minutes_run
+    from flows.sources import SourcesError
+
+    try:
+        summary = minutes_run(sources, source or [], start, raw_dir, warehouse)
+    except SourcesError as error:
+        err.print(f"[red]minutes run:[/red] {error}")
+        raise typer.Exit(2) from error
+    print_summary(summary)
+
+
+@app.command()
+def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -> None:
+    """Re-extract every document in the raw zone with the current extractors; reload."""
+    configure_prefect()
+    from flows.nightly import minutes_reprocess
+
+    print_summary(minutes_reprocess(raw_dir, warehouse))
+
+
+def print_summary(summary: Any) -> None:
+    """The run summary as a small table, with quarantined documents listed."""
+    c = summary.counts
+    table = Table(title=f"minutes run {summary.run_id[:8]}: {', '.join(summary.sources)}")
+    table.add_column("")
+    table.add_column("new / inserted", justify="right")
+    table.add_column("updated", justify="right")
+    table.add_column("unchanged", justify="right")
+    table.add_row("documents", str(c.documents_new), "", str(c.documents_unchanged))
+    table.add_row(
+        "items", str(c.items_inserted), str(c.items_updated), str(c.items_unchanged)
+    )
+    out.print(table)
+    out.print(f"quarantined: {c.quarantined}")
+    for uri, stage, reason in c.quarantine:
+        out.print(f"  {uri} ({stage}): {reason}")
+    out.print(f"warehouse: {summary.warehouse}")
+
+
+def refuse_writes(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Exit with a clear message unless every statement only reads."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as error:
+        err.print(f"[red]minutes sql:[/red] {error}")
+        raise typer.Exit(2) from error
+    for statement in statements:
+        if statement.type.name not in READ_ONLY_STATEMENTS:
+            err.print(
+                f"[red]minutes sql:[/red] refused: {statement.type.name} statements are "
+                "not allowed; the warehouse is read-only here (use SELECT)"
+            )
+            raise typer.Exit(2)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="a read-only SQL query")],
+    format: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Answer a read-only query on the warehouse."""
+    from flows.warehouse import WarehouseMissing, connect_read_only
+
+    if format not in ("table", "csv", "json"):
+        raise typer.BadParameter("use table, csv or json", param_hint="--format")
+    try:
+        con = connect_read_only(Settings.from_env(warehouse=warehouse).warehouse)
+    except WarehouseMissing as error:
+        err.print(f"[red]minutes sql:[/red] {error}")
+        raise typer.Exit(2) from error
+    refuse_writes(con, query)
+    try:
+        frame = con.execute(query).df()
+    except duckdb.Error as error:
+        err.print(f"[red]minutes sql:[/red] {error}")
+        raise typer.Exit(2) from error
+    render(frame, format)
+
+
+def render(frame: Any, format: str) -> None:
+    """Print a result frame as a rich table, CSV or JSON Lines."""
+    if format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif format == "json":
+        sys.stdout.write(frame.to_json(orient="records", lines=True, force_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        table = Table(show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if _is_null(v) else str(v) for v in row))
+        out.print(table)
+        out.print(f"{len(frame)} rows")
+
+
+def _is_null(value: Any) -> bool:
+    """True for None/NaN/NaT cells."""
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+if __name__ == "__main__":
+    app()

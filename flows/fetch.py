@@ -1,0 +1,91 @@
+"""Fetching: each platform's crawler puts bytes into the raw zone; it never parses.
+
+Only the `folder` platform exists yet (read files from a directory). The web crawlers
+(dynasty, tweb, casem, ahjo) plug in through FETCHERS.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from flows.load import DocumentResult
+from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.sources import Source
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
+
+Fetcher = Callable[[Source, RawStore, date | None], list[DocumentResult]]
+
+
+def store_bytes(
+    store: RawStore, source: Source, uri: str, data: bytes, known: set[tuple[str, str]]
+) -> DocumentResult:
+    """Put bytes into the raw zone; a manifest row when (uri, sha256) is new."""
+    sha256 = store.put(data)
+    row = ManifestRow(
+        uri=uri,
+        sha256=sha256,
+        source=source.name,
+        municipality=source.municipality,
+        media_type=mimetypes.guess_type(PurePosixPath(uri).name)[0],
+        size=len(data),
+        fetched_at=now_utc(),
+        language=source.language,
+    )
+    is_new = (uri, sha256) not in known
+    if is_new:
+        store.record(row)
+        known.add((uri, sha256))
+    raw_path = str(store.path_for(sha256).relative_to(store.root))
+    return DocumentResult(row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name)
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Document files under a folder, recursively, in a stable order."""
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+    )
+
+
+def fetch_folder(source: Source, store: RawStore, since: date | None) -> list[DocumentResult]:
+    """Read every document file of a folder source into the raw zone.
+
+    The uri is the folder as written in sources.toml plus the file's relative path, so
+    it does not depend on where the checkout lives. `since` does not apply to folders.
+    """
+    folder = source.folder()
+    if not folder.is_dir():
+        return [_failed(source, source.base_url, "not_a_folder", str(folder))]
+    known = store.known()
+    results = []
+    for path in folder_files(folder):
+        uri = str(PurePosixPath(source.base_url) / path.relative_to(folder).as_posix())
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            results.append(_failed(source, uri, "unreadable", str(error)))
+            continue
+        results.append(store_bytes(store, source, uri, data, known))
+    return results
+
+
+def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:
+    """A fetch failure, for quarantine."""
+    return DocumentResult(
+        row=None, uri=uri, is_new=True, stage="fetch", reason=reason, detail=detail,
+        source=source.name,
+    )
+
+
+FETCHERS: dict[str, Fetcher] = {"folder": fetch_folder}
+
+
+def fetch_source(source: Source, store: RawStore, since: date | None) -> list[DocumentResult]:
+    """Fetch one source with its platform's crawler."""
+    fetcher = FETCHERS.get(source.platform)
+    if fetcher is None:
+        return [_failed(source, source.base_url, "platform_not_implemented", source.platform)]
+    return fetcher(source, store, since)

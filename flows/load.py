@@ -1,0 +1,347 @@
+"""Load extraction results into the warehouse: upserts that report inserted / updated /
+unchanged, with the run's bookkeeping committed in the same transaction as the rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from flows.rawstore import ManifestRow
+from models import ids
+from models.records import Item
+
+
+@dataclass
+class DocumentResult:
+    """One document of a run: its manifest row and its items, or why it failed."""
+
+    row: ManifestRow | None
+    uri: str
+    is_new: bool
+    raw_path: str | None = None
+    items: list[Item] = field(default_factory=list)
+    stage: str | None = None  # fetch | extract, when it failed
+    reason: str | None = None
+    detail: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class RunCounts:
+    """What a run did, as printed in the summary and stored in `runs`."""
+
+    documents_new: int = 0
+    documents_unchanged: int = 0
+    items_inserted: int = 0
+    items_updated: int = 0
+    items_unchanged: int = 0
+    quarantined: int = 0
+    quarantine: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The run being loaded."""
+
+    run_id: str
+    kind: str
+    started_at: datetime
+    sources: list[str]
+    extractor_version: str
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """Hash of the record without `source`: same content, same hash."""
+    content = {k: v for k, v in record.items() if k != "source"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def item_key(item: Item) -> str:
+    """The item's id from its natural key."""
+    return ids.item_id(
+        item.municipality, item.body, item.meeting_date, item.section, item.title
+    )
+
+
+def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
+    """Items by id; the last document wins, but minutes never give way to an agenda."""
+    chosen: dict[str, Item] = {}
+    for result in results:
+        for item in result.items:
+            key = item_key(item)
+            previous = chosen.get(key)
+            if previous and previous.doc_kind == "minutes" and item.doc_kind == "agenda":
+                continue
+            chosen[key] = item
+    return chosen
+
+
+def load_results(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, results: list[DocumentResult]
+) -> RunCounts:
+    """Load a run in one transaction; on any error nothing of it stays."""
+    counts = RunCounts()
+    con.begin()
+    try:
+        for result in results:
+            _load_document(con, run, result, counts)
+        for key, item in latest_items(results).items():
+            _load_item(con, run, key, item, counts)
+        _insert_run(con, run, counts)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return counts
+
+
+def _load_document(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, result: DocumentResult, counts: RunCounts
+) -> None:
+    """Manifest row and, for a failed document, its quarantine row."""
+    if result.is_new:
+        counts.documents_new += 1
+    else:
+        counts.documents_unchanged += 1
+    if result.row is not None:
+        _insert_document(con, result.row, result.raw_path or "")
+    if result.reason is not None:
+        counts.quarantined += 1
+        counts.quarantine.append((result.uri, result.stage or "", result.reason))
+        _insert_quarantine(con, run, result)
+
+
+def _insert_document(con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str) -> None:
+    """A documents row, once per (uri, sha256)."""
+    con.execute(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            row.uri,
+            row.sha256,
+            row.source,
+            row.municipality,
+            row.media_type,
+            row.size,
+            raw_path,
+            row.etag,
+            row.last_modified,
+            row.fetched_at,
+        ],
+    )
+
+
+def _insert_quarantine(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, result: DocumentResult
+) -> None:
+    """A quarantine row, once per (document, sha256, stage)."""
+    sha256 = result.row.sha256 if result.row else ""
+    con.execute(
+        "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            result.uri,
+            sha256,
+            result.stage,
+            result.reason,
+            result.detail,
+            result.source,
+            run.started_at,
+        ],
+    )
+
+
+def _load_item(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, key: str, item: Item, counts: RunCounts
+) -> None:
+    """Insert a new item, update a changed one, leave an unchanged one alone."""
+    record = item.to_dict()
+    digest = content_hash(record)
+    existing = con.execute(
+        "SELECT content_hash, source_sha256, extractor_version FROM items WHERE item_id = ?",
+        [key],
+    ).fetchone()
+    if existing is None:
+        counts.items_inserted += 1
+        _write_item(con, key, item, record, digest, run.started_at, run.started_at)
+    elif existing[0] != digest:
+        counts.items_updated += 1
+        first_seen = con.execute(
+            "SELECT first_seen_at FROM items WHERE item_id = ?", [key]
+        ).fetchone()[0]
+        _delete_item(con, key)
+        _write_item(con, key, item, record, digest, first_seen, run.started_at)
+    else:
+        counts.items_unchanged += 1
+        if (existing[1], existing[2]) != (item.source.sha256, item.source.extractor_version):
+            _refresh_source(con, key, item, record)
+
+
+def _refresh_source(
+    con: duckdb.DuckDBPyConnection, key: str, item: Item, record: dict[str, Any]
+) -> None:
+    """Point an unchanged item at the bytes and extractor it was last read with."""
+    con.execute(
+        "UPDATE items SET source_uri = ?, source_sha256 = ?, extractor_version = ?,"
+        " record = ? WHERE item_id = ?",
+        [
+            item.source.uri,
+            item.source.sha256,
+            item.source.extractor_version,
+            json.dumps(record, ensure_ascii=False),
+            key,
+        ],
+    )
+
+
+def _delete_item(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    """Remove an item and its child rows before it is written anew."""
+    for table in ("items", "item_persons", "votes"):
+        con.execute(f"DELETE FROM {table} WHERE item_id = ?", [key])
+
+
+def _write_item(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    item: Item,
+    record: dict[str, Any],
+    digest: str,
+    first_seen: datetime,
+    changed: datetime,
+) -> None:
+    """The item row with its body, meeting, people and votes."""
+    body_key = ids.body_id(item.municipality, item.body)
+    meeting_key = ids.meeting_id(item.municipality, item.body, item.meeting_date)
+    _upsert_body(con, body_key, item)
+    _upsert_meeting(con, meeting_key, body_key, item)
+    con.execute(
+        "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            meeting_key,
+            item.municipality,
+            item.body,
+            item.body_abbrev,
+            item.meeting_date,
+            item.section,
+            item.diary_number,
+            item.title,
+            item.doc_kind,
+            item.proposal,
+            item.decision,
+            item.outcome,
+            item.voted,
+            json.dumps(list(item.disqualified), ensure_ascii=False),
+            json.dumps(list(item.attachments), ensure_ascii=False),
+            item.language,
+            item.source.uri,
+            item.source.sha256,
+            item.source.extractor_version,
+            digest,
+            json.dumps(record, ensure_ascii=False),
+            first_seen,
+            changed,
+        ],
+    )
+    _write_people(con, key, item)
+    _write_votes(con, key, item)
+
+
+def _upsert_body(con: duckdb.DuckDBPyConnection, body_key: str, item: Item) -> None:
+    """A bodies row, once; the abbreviation is filled in when first seen."""
+    con.execute(
+        "INSERT INTO bodies VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [body_key, item.municipality, item.body, item.body_abbrev, item.language],
+    )
+    if item.body_abbrev:
+        con.execute(
+            "UPDATE bodies SET abbrev = ? WHERE body_id = ? AND abbrev IS NULL",
+            [item.body_abbrev, body_key],
+        )
+
+
+def _upsert_meeting(
+    con: duckdb.DuckDBPyConnection, meeting_key: str, body_key: str, item: Item
+) -> None:
+    """A meetings row; an agenda meeting becomes minutes when minutes arrive."""
+    con.execute(
+        "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [meeting_key, body_key, item.municipality, item.body, item.meeting_date, item.doc_kind],
+    )
+    if item.doc_kind == "minutes":
+        con.execute(
+            "UPDATE meetings SET doc_kind = 'minutes' WHERE meeting_id = ?"
+            " AND doc_kind <> 'minutes'",
+            [meeting_key],
+        )
+
+
+def _write_people(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+    """item_persons rows (and persons for named people) for preparers and presenter."""
+    people: list[tuple[str, int, Any]] = [
+        ("preparer", n, p) for n, p in enumerate(item.preparers)
+    ]
+    if item.presenter:
+        people.append(("presenter", 0, item.presenter))
+    for role, ordinal, person in people:
+        person_key = ids.person_id(item.municipality, person.name) if person.name else None
+        if person_key:
+            con.execute(
+                "INSERT INTO persons VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [person_key, item.municipality, person.name],
+            )
+        con.execute(
+            "INSERT INTO item_persons VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                key,
+                role,
+                ordinal,
+                person_key,
+                person.name,
+                person.title,
+                getattr(person, "phone", None),
+                getattr(person, "email", None),
+            ],
+        )
+
+
+def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+    """One votes row per vote of the item."""
+    for ordinal, vote in enumerate(item.votes):
+        con.execute(
+            "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [key, ordinal, vote.for_, vote.against, vote.blank, vote.absent, vote.motion],
+        )
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, run: RunInfo, counts: RunCounts) -> None:
+    """The runs row for this run."""
+    from flows.rawstore import now_utc
+
+    con.execute(
+        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run.run_id,
+            run.kind,
+            run.started_at,
+            now_utc(),
+            json.dumps(run.sources, ensure_ascii=False),
+            counts.documents_new,
+            counts.documents_unchanged,
+            counts.items_inserted,
+            counts.items_updated,
+            counts.items_unchanged,
+            counts.quarantined,
+            run.extractor_version,
+        ],
+    )
+
+
+def outcome_counts(items: list[Item]) -> Counter[str]:
+    """How many items of each outcome (for summaries)."""
+    return Counter(item.outcome or "none" for item in items)
