@@ -47,14 +47,17 @@ class Header:
 
 
 def decode_text(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) first, else the detected encoding."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise
-        return str(best)
+    """Bytes to text: UTF-8 (with or without BOM), then windows-1252 (what Finnish
+    sites use when not UTF-8), else the encoding charset-normalizer detects."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnicodeDecodeError("unknown", data, 0, len(data), "no encoding fits")
+    return str(best)
 
 
 def iso_date(day_first: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.names import split_title_name
 from models.records import Vote
 from models.vocab import (
     CONFLICT_CUES,
@@ -108,5 +109,5 @@ def disqualified(text: str | None) -> list[str]:
     """Members who declared a conflict of interest (esteellinen / jäävi / jäv)."""
     if not text or not CONFLICT_CUES.search(text):
         return []
-    names = [m.group("name") for m in CONFLICT_SUBJECT_RE.finditer(text)]
-    return list(dict.fromkeys(names))
+    found = [split_title_name(m.group("name")) for m in CONFLICT_SUBJECT_RE.finditer(text)]
+    return list(dict.fromkeys(name or title or "" for title, name in found))

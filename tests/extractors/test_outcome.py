@@ -1,0 +1,62 @@
+"""Outcome classes, votes and conflicts of interest from decision text."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import outcome
+from models.records import Vote
+from models.vocab import Outcome
+
+
+@pytest.mark.parametrize(
+    ("decision", "proposal", "expected"),
+    [
+        ("Esitys hyväksyttiin.", None, Outcome.APPROVED),
+        ("Kunnanjohtajan esitys hyväksyttiin.", None, Outcome.APPROVED),
+        ("Aluehallitus hyväksyi päätösehdotuksen yksimielisesti.", None, Outcome.APPROVED),
+        ("Kaupunginhallitus jätti asian yksimielisesti pöydälle.", None, Outcome.TABLED),
+        ("Asia palautettiin uudelleen valmisteltavaksi.", None, Outcome.RETURNED),
+        ("Merkittiin tiedoksi.", None, Outcome.NOTED),
+        ("Päätösehdotus hyväksyttiin.", "Lautakunta päättää merkitä katsauksen tiedoksi.", Outcome.NOTED),
+        ("Esitys hyväksyttiin.", "Valtuusto päättää valita jäseneksi X:n.", Outcome.ELECTED),
+        ("Valittiin Emilia Olkanen ja Päivi Kovanen.", None, Outcome.ELECTED),
+        ("Asia poistettiin esityslistalta.", None, Outcome.REMOVED),
+        ("Esitys hylättiin.", None, Outcome.REJECTED),
+        ("Päätösesitys hyväksyttiin muutettuna.", None, Outcome.AMENDED),
+        ("Asia käsiteltiin pykälän 146 jälkeen.", None, Outcome.OTHER),
+        (None, "Kunnanhallitus päättää ...", None),
+    ],
+)
+def test_classify(decision: str | None, proposal: str | None, expected: Outcome | None) -> None:
+    assert outcome.classify(decision, proposal) == expected
+
+
+def test_votes_counts_and_blank_words() -> None:
+    text = (
+        "Puheenjohtaja totesi kaupunginhallituksen 9 äänellä 6 ääntä vastaan hylänneen "
+        "muutosehdotuksen. Sitten 11 äänellä 3 ääntä vastaan ja yhden äänestäessä tyhjää "
+        "hyväksyneen esityksen."
+    )
+    found = outcome.votes(text)
+    assert [(v.for_, v.against, v.blank) for v in found] == [(9, 6, None), (11, 3, 1)]
+    assert found[0].motion.startswith("Puheenjohtaja totesi")
+
+
+def test_votes_aanin_form() -> None:
+    (vote,) = outcome.votes("Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.")
+    assert vote == Vote(8, 2, 3, None, "Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.")
+
+
+def test_voted_cues() -> None:
+    assert outcome.voted("Asiasta oli äänestettävä.")
+    assert not outcome.voted("Esitys hyväksyttiin yksimielisesti.")
+
+
+def test_disqualified_names_without_titles() -> None:
+    text = (
+        "Valtuutettu Pekka Hietala ilmoitti olevansa esteellinen eikä osallistunut "
+        "asian käsittelyyn. Aino Niemi saapui kokoukseen klo 16.53."
+    )
+    assert outcome.disqualified(text) == ["Pekka Hietala"]
+    assert outcome.disqualified("Aino Niemi poistui kokouksesta klo 17.") == []
