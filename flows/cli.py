@@ -16,11 +16,13 @@ from rich.table import Table
 
 import extractors
 from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
+from flows.sources import SourcesError, load_sources, select
 from models.ids import sha256_hex
 from models.records import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
+# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
@@ -95,16 +97,15 @@ def run(
 ) -> None:
     """Run the flow fetch → raw zone → extract → load and print a summary."""
     start = parse_since(since)
-    configure_prefect()
-    from flows.nightly import minutes_run
-    from flows.sources import SourcesError
-
     try:
-        summary = minutes_run(sources, source or [], start, raw_dir, warehouse)
+        select(load_sources(sources), source or [])
     except SourcesError as error:
         err.print(f"[red]minutes run:[/red] {error}")
         raise typer.Exit(2) from error
-    print_summary(summary)
+    configure_prefect()
+    from flows.nightly import minutes_run
+
+    print_summary(minutes_run(sources, source or [], start, raw_dir, warehouse))
 
 
 @app.command()
@@ -181,8 +182,10 @@ def render(frame: Any, format: str) -> None:
     if format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif format == "json":
-        sys.stdout.write(frame.to_json(orient="records", lines=True, force_ascii=False))
-        sys.stdout.write("\n")
+        text = frame.to_json(
+            orient="records", lines=True, force_ascii=False, date_format="iso"
+        )
+        sys.stdout.write(text.rstrip("\n") + "\n" if text.strip() else "")
     else:
         table = Table(show_lines=False)
         for column in frame.columns:

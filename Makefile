@@ -1,0 +1,30 @@
+# The README's two commands: `make run` (the main job on the bundled samples) and
+# `make test`. Both set up the environment first (scripts/bootstrap.sh).
+VENV := .venv
+STAMP := $(VENV)/.bootstrapped
+
+.PHONY: run test lint setup clean
+
+$(STAMP): requirements.lock pyproject.toml scripts/bootstrap.sh
+	scripts/bootstrap.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/minutes run
+	@echo
+	@echo 'Try a first query:'
+	@echo '  $(VENV)/bin/minutes sql "SELECT body, meeting_date, section, title, outcome FROM decisions ORDER BY meeting_date"'
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf data/warehouse .prefect
+	find data/raw -mindepth 1 -maxdepth 1 ! -name samples -exec rm -rf {} +

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up everything `make run` and `make test` need, idempotently:
+#   Debian's libvoikko1 + voikko-fi (when apt is available), the .venv with the pinned
+#   packages of requirements.lock (spaCy's Finnish model included), and this project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES="libvoikko1 voikko-fi"
+
+install_apt_packages() {
+  if dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "NOTE: apt-get not found. Install Voikko yourself: Debian/Ubuntu packages" \
+         "'$APT_PACKAGES' (Fedora: libvoikko + malaga-suomi-voikko; macOS: brew install" \
+         "libvoikko). Without it, person names keep their printed order." >&2
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing $APT_PACKAGES with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $APT_PACKAGES >/dev/null
+}
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.11 python3; do
+    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$candidate"; return
+    fi
+  done
+  echo "ERROR: Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+}
+
+install_apt_packages
+if [ ! -x .venv/bin/python ]; then
+  "$(find_python)" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+echo "environment ready: .venv"

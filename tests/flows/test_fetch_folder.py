@@ -1,0 +1,47 @@
+"""The folder fetcher: content-addressed raw zone, manifest, unreadable files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.fetch import fetch_folder, fetch_source
+from flows.rawstore import RawStore
+from flows.sources import Source
+
+
+def make_source(tmp_path: Path) -> Source:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Khall 05.12.2023 § 1\n", encoding="utf-8")
+    (folder / "notes.docx").write_bytes(b"ignored")
+    return Source(name="s", platform="folder", base_url="docs", config_dir=tmp_path)
+
+
+def test_bytes_are_stored_once_under_their_hash(tmp_path: Path) -> None:
+    source, store = make_source(tmp_path), RawStore(tmp_path / "raw")
+    (result,) = fetch_folder(source, store, None)
+    assert result.is_new and result.uri == "docs/a.txt"
+    assert store.get(result.row.sha256) == b"Khall 05.12.2023 \xc2\xa7 1\n"
+    assert result.raw_path == f"{result.row.sha256[:2]}/{result.row.sha256}"
+    (again,) = fetch_folder(source, store, None)
+    assert not again.is_new
+    assert len(store.manifest()) == 1
+
+
+def test_unreadable_file_is_a_fetch_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, store = make_source(tmp_path), RawStore(tmp_path / "raw")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    (result,) = fetch_folder(source, store, None)
+    assert (result.stage, result.reason) == ("fetch", "unreadable")
+
+
+def test_platform_without_crawler_is_reported(tmp_path: Path) -> None:
+    source = Source(name="x", platform="ahjo", base_url="https://example.invalid")
+    (result,) = fetch_source(source, RawStore(tmp_path), None)
+    assert result.reason == "platform_not_implemented"

@@ -1,0 +1,124 @@
+"""The whole flow against a folder site: idempotent re-runs, in-place updates,
+quarantine that does not stop the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.nightly import minutes_reprocess, minutes_run
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+TABLES_EXCEPT_RUNS = [
+    "documents",
+    "bodies",
+    "meetings",
+    "items",
+    "persons",
+    "item_persons",
+    "votes",
+    "quarantine",
+    "schema_migrations",
+]
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every row of every table but `runs`, in a stable order."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES_EXCEPT_RUNS}
+    finally:
+        con.close()
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def run(toml: Path, tmp_path: Path):
+    return minutes_run(toml, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
+
+
+def test_run_twice_changes_nothing_but_runs(sample_site: Path, tmp_path: Path) -> None:
+    first = run(sample_site, tmp_path)
+    assert first.counts.items_inserted == 8 and first.counts.documents_new == 5
+    before = snapshot(tmp_path / "wh.duckdb")
+    assert len(before["items"]) == 8
+
+    second = run(sample_site, tmp_path)
+    assert (second.counts.items_inserted, second.counts.items_updated) == (0, 0)
+    assert (second.counts.items_unchanged, second.counts.documents_unchanged) == (8, 5)
+    assert snapshot(tmp_path / "wh.duckdb") == before
+    assert query(tmp_path / "wh.duckdb", "SELECT count(*) FROM runs") == [(2,)]
+
+
+def test_changed_document_updates_its_items_in_place(sample_site: Path, tmp_path: Path) -> None:
+    run(sample_site, tmp_path)
+    changed = sample_site.parent / "kittila" / "khall_2024-01-16.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("Asia palautettiin uudelleen valmisteltavaksi.", "Esitys hyväksyttiin."),
+        encoding="utf-8",
+    )
+    summary = run(sample_site, tmp_path)
+    assert (summary.counts.items_updated, summary.counts.items_inserted) == (1, 0)
+    assert summary.counts.items_unchanged == 7 and summary.counts.documents_new == 1
+    wh = tmp_path / "wh.duckdb"
+    assert query(wh, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(8, 8)]
+    rows = query(
+        wh,
+        "SELECT outcome, last_changed_at > first_seen_at FROM decisions WHERE section = 7",
+    )
+    assert rows == [("approved", True)]
+    unchanged = query(wh, "SELECT count(*) FROM items WHERE last_changed_at = first_seen_at")
+    assert unchanged == [(7,)]
+    # both versions of the document stay in the raw zone manifest
+    assert query(wh, "SELECT count(*) FROM documents WHERE uri LIKE '%khall_2024-01-16.txt'") == [(2,)]
+
+
+def test_bad_file_is_quarantined_and_the_run_goes_on(sample_site: Path, tmp_path: Path) -> None:
+    bad = sample_site.parent / "kittila" / "broken.txt"
+    bad.write_text("Tässä tiedostossa ei ole yhtään pykälää.", encoding="utf-8")
+    summary = run(sample_site, tmp_path)
+    assert summary.counts.quarantined == 1 and summary.counts.items_inserted == 8
+    wh = tmp_path / "wh.duckdb"
+    assert query(wh, "SELECT document, stage, reason FROM quarantine") == [
+        ("kittila/broken.txt", "extract", "no_items")
+    ]
+    again = run(sample_site, tmp_path)
+    assert again.counts.quarantined == 1
+    assert query(wh, "SELECT count(*) FROM quarantine") == [(1,)]
+
+
+def test_failed_load_leaves_the_warehouse_as_it_was(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(sample_site, tmp_path)
+    before = snapshot(tmp_path / "wh.duckdb")
+    changed = sample_site.parent / "kittila" / "tekltk_2024-02-08.txt"
+    changed.write_text(changed.read_text("utf-8").replace("Merkittiin", "Hyväksyttiin"), "utf-8")
+
+    import flows.load
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(flows.load, "_insert_run", explode)
+    with pytest.raises(RuntimeError):
+        run(sample_site, tmp_path)
+    assert snapshot(tmp_path / "wh.duckdb") == before
+
+
+def test_reprocess_reloads_the_raw_zone_without_changes(sample_site: Path, tmp_path: Path) -> None:
+    run(sample_site, tmp_path)
+    before = snapshot(tmp_path / "wh.duckdb")
+    summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert summary.counts.items_unchanged == 8 and summary.counts.items_updated == 0
+    assert snapshot(tmp_path / "wh.duckdb") == before

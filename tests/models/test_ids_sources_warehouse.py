@@ -1,0 +1,75 @@
+"""Deterministic ids, sources.toml validation, migrations applied once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import warehouse
+from flows.sources import SourcesError, load_sources, select
+from models import ids
+
+
+def test_item_ids_come_from_natural_keys() -> None:
+    a = ids.item_id("Kittilä", "Kunnanhallitus", "2023-12-05", 451)
+    assert a == ids.item_id("kittilä", "Kunnanhallitus ", "2023-12-05", 451)
+    assert a != ids.item_id("Kittilä", "Kunnanhallitus", "2023-12-05", 452)
+    assert a != ids.item_id("Kolari", "Kunnanhallitus", "2023-12-05", 451)
+    assert len(a) == 16
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sources_are_read_and_folders_resolved(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[source]]\nname="a"\nplatform="folder"\nbase_url="docs"\n'
+                 'bodies=["Kunnanhallitus"]\nlanguage="fi"\n')
+    (source,) = load_sources(path)
+    assert source.folder() == tmp_path / "docs"
+    assert source.bodies == ("Kunnanhallitus",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[source]]\nname="a"\nplatform="folder"\nbase_url="."\nfoo=1\n', "unknown key 'foo'"),
+        ('[[source]]\nname="a"\nplatform="sharepoint"\nbase_url="."\n', "unknown platform 'sharepoint'"),
+        ('[[source]]\nname="a"\nplatform="folder"\n', "missing key 'base_url'"),
+        ('[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n' * 2, "duplicate source name 'a'"),
+        ("[[sorce]]\n", "unknown key 'sorce'"),
+    ],
+)
+def test_bad_sources_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SourcesError, match=message):
+        load_sources(write(tmp_path, text))
+
+
+def test_select_unknown_source(tmp_path: Path) -> None:
+    sources = load_sources(write(tmp_path, '[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n'))
+    assert select(sources, []) == sources
+    with pytest.raises(SourcesError, match="unknown source 'b'"):
+        select(sources, ["b"])
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    assert warehouse.migrate(con) == []
+    versions = con.execute("SELECT version FROM schema_migrations").fetchall()
+    assert versions == [(v,) for v, _, _ in warehouse.migrations()]
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"documents", "meetings", "items", "persons", "runs", "quarantine", "decisions"} <= tables
+    con.close()
+
+
+def test_read_only_connection_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    warehouse.connect(path).close()
+    con = warehouse.connect_read_only(path)
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM items")
