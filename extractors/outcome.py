@@ -109,5 +109,7 @@ def disqualified(text: str | None) -> list[str]:
     """Members who declared a conflict of interest (esteellinen / jäävi / jäv)."""
     if not text or not CONFLICT_CUES.search(text):
         return []
-    found = [split_title_name(m.group("name")) for m in CONFLICT_SUBJECT_RE.finditer(text)]
+    found = [
+        split_title_name(m.group("name")) for m in CONFLICT_SUBJECT_RE.finditer(text)
+    ]
     return list(dict.fromkeys(name or title or "" for title, name in found))

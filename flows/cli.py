@@ -52,7 +52,8 @@ def extract(
         str | None, typer.Option(help="municipality, when the text does not say")
     ] = None,
 ) -> None:
-    """Print one JSON object per agenda item (JSON Lines); never writes the warehouse."""
+    """Print one JSON object per agenda item (JSON Lines); never writes to the
+    warehouse."""
     failed = False
     for path in paths:
         try:
@@ -80,7 +81,9 @@ def parse_since(value: str | None) -> date | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError as error:
-        raise typer.BadParameter(f"'{value}' is not YYYY-MM-DD", param_hint="--since") from error
+        raise typer.BadParameter(
+            f"'{value}' is not YYYY-MM-DD", param_hint="--since"
+        ) from error
 
 
 @app.command()
@@ -120,7 +123,9 @@ def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -
 def print_summary(summary: Any) -> None:
     """The run summary as a small table, with quarantined documents listed."""
     c = summary.counts
-    table = Table(title=f"minutes run {summary.run_id[:8]}: {', '.join(summary.sources)}")
+    table = Table(
+        title=f"minutes run {summary.run_id[:8]}: {', '.join(summary.sources)}"
+    )
     table.add_column("")
     table.add_column("new / inserted", justify="right")
     table.add_column("updated", justify="right")
@@ -146,8 +151,8 @@ def refuse_writes(con: duckdb.DuckDBPyConnection, query: str) -> None:
     for statement in statements:
         if statement.type.name not in READ_ONLY_STATEMENTS:
             err.print(
-                f"[red]minutes sql:[/red] refused: {statement.type.name} statements are "
-                "not allowed; the warehouse is read-only here (use SELECT)"
+                f"[red]minutes sql:[/red] refused: {statement.type.name} statements"
+                " are not allowed; the warehouse is read-only here (use SELECT)"
             )
             raise typer.Exit(2)
 
@@ -155,7 +160,9 @@ def refuse_writes(con: duckdb.DuckDBPyConnection, query: str) -> None:
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="a read-only SQL query")],
-    format: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    format: Annotated[
+        str, typer.Option("--format", help="table, csv or json")
+    ] = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
     """Answer a read-only query on the warehouse."""

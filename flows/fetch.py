@@ -40,17 +40,23 @@ def store_bytes(
         store.record(row)
         known.add((uri, sha256))
     raw_path = str(store.path_for(sha256).relative_to(store.root))
-    return DocumentResult(row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name)
+    return DocumentResult(
+        row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name
+    )
 
 
 def folder_files(folder: Path) -> list[Path]:
     """Document files under a folder, recursively, in a stable order."""
     return sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
     )
 
 
-def fetch_folder(source: Source, store: RawStore, since: date | None) -> list[DocumentResult]:
+def fetch_folder(
+    source: Source, store: RawStore, since: date | None
+) -> list[DocumentResult]:
     """Read every document file of a folder source into the raw zone.
 
     The uri is the folder as written in sources.toml plus the file's relative path, so
@@ -75,7 +81,12 @@ def fetch_folder(source: Source, store: RawStore, since: date | None) -> list[Do
 def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:
     """A fetch failure, for quarantine."""
     return DocumentResult(
-        row=None, uri=uri, is_new=True, stage="fetch", reason=reason, detail=detail,
+        row=None,
+        uri=uri,
+        is_new=True,
+        stage="fetch",
+        reason=reason,
+        detail=detail,
         source=source.name,
     )
 
@@ -83,9 +94,15 @@ def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResul
 FETCHERS: dict[str, Fetcher] = {"folder": fetch_folder}
 
 
-def fetch_source(source: Source, store: RawStore, since: date | None) -> list[DocumentResult]:
+def fetch_source(
+    source: Source, store: RawStore, since: date | None
+) -> list[DocumentResult]:
     """Fetch one source with its platform's crawler."""
     fetcher = FETCHERS.get(source.platform)
     if fetcher is None:
-        return [_failed(source, source.base_url, "platform_not_implemented", source.platform)]
+        return [
+            _failed(
+                source, source.base_url, "platform_not_implemented", source.platform
+            )
+        ]
     return fetcher(source, store, since)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
-from flows.rawstore import ManifestRow
+from flows.rawstore import ManifestRow, now_utc
 from models import ids
 from models.records import Item
 
@@ -76,7 +75,11 @@ def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
         for item in result.items:
             key = item_key(item)
             previous = chosen.get(key)
-            if previous and previous.doc_kind == "minutes" and item.doc_kind == "agenda":
+            if (
+                previous
+                and previous.doc_kind == "minutes"
+                and item.doc_kind == "agenda"
+            ):
                 continue
             chosen[key] = item
     return chosen
@@ -102,14 +105,15 @@ def load_results(
 
 
 def _load_document(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, result: DocumentResult, counts: RunCounts
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    result: DocumentResult,
+    counts: RunCounts,
 ) -> None:
     """Manifest row and, for a failed document, its quarantine row."""
-    if result.is_new:
-        counts.documents_new += 1
-    else:
-        counts.documents_unchanged += 1
     if result.row is not None:
+        counts.documents_new += result.is_new
+        counts.documents_unchanged += not result.is_new
         _insert_document(con, result.row, result.raw_path or "")
     if result.reason is not None:
         counts.quarantined += 1
@@ -117,10 +121,13 @@ def _load_document(
         _insert_quarantine(con, run, result)
 
 
-def _insert_document(con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str) -> None:
+def _insert_document(
+    con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str
+) -> None:
     """A documents row, once per (uri, sha256)."""
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         [
             row.uri,
             row.sha256,
@@ -156,13 +163,18 @@ def _insert_quarantine(
 
 
 def _load_item(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, key: str, item: Item, counts: RunCounts
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    key: str,
+    item: Item,
+    counts: RunCounts,
 ) -> None:
     """Insert a new item, update a changed one, leave an unchanged one alone."""
     record = item.to_dict()
     digest = content_hash(record)
     existing = con.execute(
-        "SELECT content_hash, source_sha256, extractor_version FROM items WHERE item_id = ?",
+        "SELECT content_hash, source_sha256, extractor_version FROM items"
+        " WHERE item_id = ?",
         [key],
     ).fetchone()
     if existing is None:
@@ -177,7 +189,10 @@ def _load_item(
         _write_item(con, key, item, record, digest, first_seen, run.started_at)
     else:
         counts.items_unchanged += 1
-        if (existing[1], existing[2]) != (item.source.sha256, item.source.extractor_version):
+        if (existing[1], existing[2]) != (
+            item.source.sha256,
+            item.source.extractor_version,
+        ):
             _refresh_source(con, key, item, record)
 
 
@@ -219,8 +234,7 @@ def _write_item(
     _upsert_body(con, body_key, item)
     _upsert_meeting(con, meeting_key, body_key, item)
     con.execute(
-        "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO items VALUES ({', '.join(['?'] * 24)})",
         [
             key,
             meeting_key,
@@ -271,7 +285,14 @@ def _upsert_meeting(
     """A meetings row; an agenda meeting becomes minutes when minutes arrive."""
     con.execute(
         "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [meeting_key, body_key, item.municipality, item.body, item.meeting_date, item.doc_kind],
+        [
+            meeting_key,
+            body_key,
+            item.municipality,
+            item.body,
+            item.meeting_date,
+            item.doc_kind,
+        ],
     )
     if item.doc_kind == "minutes":
         con.execute(
@@ -289,7 +310,9 @@ def _write_people(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
     if item.presenter:
         people.append(("presenter", 0, item.presenter))
     for role, ordinal, person in people:
-        person_key = ids.person_id(item.municipality, person.name) if person.name else None
+        person_key = (
+            ids.person_id(item.municipality, person.name) if person.name else None
+        )
         if person_key:
             con.execute(
                 "INSERT INTO persons VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -315,14 +338,22 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
     for ordinal, vote in enumerate(item.votes):
         con.execute(
             "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [key, ordinal, vote.for_, vote.against, vote.blank, vote.absent, vote.motion],
+            [
+                key,
+                ordinal,
+                vote.for_,
+                vote.against,
+                vote.blank,
+                vote.absent,
+                vote.motion,
+            ],
         )
 
 
-def _insert_run(con: duckdb.DuckDBPyConnection, run: RunInfo, counts: RunCounts) -> None:
+def _insert_run(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, counts: RunCounts
+) -> None:
     """The runs row for this run."""
-    from flows.rawstore import now_utc
-
     con.execute(
         "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -340,8 +371,3 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: RunInfo, counts: RunCounts)
             run.extractor_version,
         ],
     )
-
-
-def outcome_counts(items: list[Item]) -> Counter[str]:
-    """How many items of each outcome (for summaries)."""
-    return Counter(item.outcome or "none" for item in items)

@@ -51,11 +51,15 @@ def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
     try:
         return replace(result, items=extractors.extract(document))
     except extractors.ExtractionError as error:
-        return replace(result, stage="extract", reason=error.reason, detail=error.detail)
+        return replace(
+            result, stage="extract", reason=error.reason, detail=error.detail
+        )
 
 
 @task(name="fetch-source", cache_policy=NONE, retries=2, retry_delay_seconds=5)
-def fetch_task(source: Source, raw_dir: Path, since: date | None) -> list[DocumentResult]:
+def fetch_task(
+    source: Source, raw_dir: Path, since: date | None
+) -> list[DocumentResult]:
     """Fetch one source into the raw zone."""
     return fetch_source(source, RawStore(raw_dir), since)
 

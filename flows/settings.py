@@ -21,11 +21,14 @@ class Settings:
     def from_env(
         cls, raw_dir: Path | None = None, warehouse: Path | None = None
     ) -> Settings:
-        """Flags first, then MINUTES_RAW_DIR / MINUTES_WAREHOUSE, then data/ defaults."""
+        """Flags first, then MINUTES_RAW_DIR / MINUTES_WAREHOUSE, then the data/
+        defaults."""
         return cls(
             raw_dir=raw_dir or Path(os.environ.get("MINUTES_RAW_DIR", "data/raw")),
             warehouse=warehouse
-            or Path(os.environ.get("MINUTES_WAREHOUSE", "data/warehouse/minutes.duckdb")),
+            or Path(
+                os.environ.get("MINUTES_WAREHOUSE", "data/warehouse/minutes.duckdb")
+            ),
         )
 
 

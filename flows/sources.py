@@ -43,7 +43,8 @@ def _source(entry: dict[str, object], where: str, config_dir: Path) -> Source:
             raise SourcesError(f"{where}: missing key '{key}'")
     if entry["platform"] not in PLATFORMS:
         raise SourcesError(
-            f"{where}: unknown platform '{entry['platform']}' (one of {', '.join(PLATFORMS)})"
+            f"{where}: unknown platform '{entry['platform']}'"
+            f" (one of {', '.join(PLATFORMS)})"
         )
     if entry.get("language") not in (None, "fi", "sv"):
         raise SourcesError(f"{where}: language must be 'fi' or 'sv'")
@@ -85,5 +86,7 @@ def select(sources: list[Source], names: list[str]) -> list[Source]:
     known = {s.name for s in sources}
     missing = [n for n in names if n not in known]
     if missing:
-        raise SourcesError(f"unknown source '{missing[0]}' (known: {', '.join(sorted(known))})")
+        raise SourcesError(
+            f"unknown source '{missing[0]}' (known: {', '.join(sorted(known))})"
+        )
     return [s for s in sources if s.name in names]

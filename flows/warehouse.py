@@ -23,7 +23,9 @@ def migrations() -> list[tuple[int, str, str]]:
     for entry in resources.files("models.sql").iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match["version"]), match["name"], entry.read_text("utf-8")))
+            found.append(
+                (int(match["version"]), match["name"], entry.read_text("utf-8"))
+            )
     return sorted(found)
 
 
@@ -35,7 +37,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL)"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = {
+        row[0]
+        for row in con.execute("SELECT version FROM schema_migrations").fetchall()
+    }
     applied = []
     for version, name, sql in migrations():
         if version in done:

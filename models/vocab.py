@@ -157,7 +157,10 @@ OUTCOME_PHRASES: list[tuple[Outcome, re.Pattern[str]]] = [
 
 # When the decision only confirms the proposal, the proposal's verb decides.
 PROPOSAL_VERB_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
-    (Outcome.NOTED, re.compile(r"merkit\w*(?: \w+){0,3} tiedoksi|antecknar? .*för kännedom", re.I)),
+    (
+        Outcome.NOTED,
+        re.compile(r"merkit\w*(?: \w+){0,3} tiedoksi|antecknar? .*för kännedom", re.I),
+    ),
     (Outcome.ELECTED, re.compile(r"päättää valita|\bvalitsee\b|\bväljer\b", re.I)),
 ]
 

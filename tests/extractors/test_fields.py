@@ -76,7 +76,10 @@ def test_body_expansion(
 
 
 def test_municipality_from_text() -> None:
-    assert fields.municipality("Hallitus päättää, että Kittilän kunta osallistuu") == "Kittilä"
+    assert (
+        fields.municipality("Hallitus päättää, että Kittilän kunta osallistuu")
+        == "Kittilä"
+    )
     assert fields.municipality("Lapin hyvinvointialue hakee rahoitusta") is None
 
 

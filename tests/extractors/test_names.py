@@ -15,13 +15,27 @@ from models.records import Person, Presenter
             "Kunnanjohtaja Timo Kurula 0405957597",
             Person("Timo Kurula", "kunnanjohtaja", "0405957597", None),
         ),
-        ("Hyvinvointikoordinaattori Luukko Emma", Person("Emma Luukko", "hyvinvointikoordinaattori")),
+        (
+            "Hyvinvointikoordinaattori Luukko Emma",
+            Person("Emma Luukko", "hyvinvointikoordinaattori"),
+        ),
         (
             "konsernicontroller Jaana Niemelä, puh. 050 597 0956, jaana.niemela@espoo.fi",
-            Person("Jaana Niemelä", "konsernicontroller", "050 597 0956", "jaana.niemela@espoo.fi"),
+            Person(
+                "Jaana Niemelä",
+                "konsernicontroller",
+                "050 597 0956",
+                "jaana.niemela@espoo.fi",
+            ),
         ),
-        ("Hallintojohtaja Jouni J. Särkijärvi", Person("Jouni J. Särkijärvi", "hallintojohtaja")),
-        ("Kaavoitusarkkitehti Mäkelä Sari", Person("Sari Mäkelä", "kaavoitusarkkitehti")),
+        (
+            "Hallintojohtaja Jouni J. Särkijärvi",
+            Person("Jouni J. Särkijärvi", "hallintojohtaja"),
+        ),
+        (
+            "Kaavoitusarkkitehti Mäkelä Sari",
+            Person("Sari Mäkelä", "kaavoitusarkkitehti"),
+        ),
     ],
 )
 def test_parse_person(line: str, expected: Person) -> None:
@@ -29,9 +43,9 @@ def test_parse_person(line: str, expected: Person) -> None:
 
 
 def test_presenter_name_order_and_lower_case_title() -> None:
-    assert names.parse_presenter("Vs. sivistystoimenjohtaja Kinnunen Petteri") == Presenter(
-        "Petteri Kinnunen", "vs. sivistystoimenjohtaja"
-    )
+    assert names.parse_presenter(
+        "Vs. sivistystoimenjohtaja Kinnunen Petteri"
+    ) == Presenter("Petteri Kinnunen", "vs. sivistystoimenjohtaja")
     assert names.parse_presenter("Kunnanjohtaja Kurula Timo") == Presenter(
         "Timo Kurula", "kunnanjohtaja"
     )

@@ -14,12 +14,28 @@ from models.vocab import Outcome
     [
         ("Esitys hyväksyttiin.", None, Outcome.APPROVED),
         ("Kunnanjohtajan esitys hyväksyttiin.", None, Outcome.APPROVED),
-        ("Aluehallitus hyväksyi päätösehdotuksen yksimielisesti.", None, Outcome.APPROVED),
-        ("Kaupunginhallitus jätti asian yksimielisesti pöydälle.", None, Outcome.TABLED),
+        (
+            "Aluehallitus hyväksyi päätösehdotuksen yksimielisesti.",
+            None,
+            Outcome.APPROVED,
+        ),
+        (
+            "Kaupunginhallitus jätti asian yksimielisesti pöydälle.",
+            None,
+            Outcome.TABLED,
+        ),
         ("Asia palautettiin uudelleen valmisteltavaksi.", None, Outcome.RETURNED),
         ("Merkittiin tiedoksi.", None, Outcome.NOTED),
-        ("Päätösehdotus hyväksyttiin.", "Lautakunta päättää merkitä katsauksen tiedoksi.", Outcome.NOTED),
-        ("Esitys hyväksyttiin.", "Valtuusto päättää valita jäseneksi X:n.", Outcome.ELECTED),
+        (
+            "Päätösehdotus hyväksyttiin.",
+            "Lautakunta päättää merkitä katsauksen tiedoksi.",
+            Outcome.NOTED,
+        ),
+        (
+            "Esitys hyväksyttiin.",
+            "Valtuusto päättää valita jäseneksi X:n.",
+            Outcome.ELECTED,
+        ),
         ("Valittiin Emilia Olkanen ja Päivi Kovanen.", None, Outcome.ELECTED),
         ("Asia poistettiin esityslistalta.", None, Outcome.REMOVED),
         ("Esitys hylättiin.", None, Outcome.REJECTED),
@@ -28,7 +44,9 @@ from models.vocab import Outcome
         (None, "Kunnanhallitus päättää ...", None),
     ],
 )
-def test_classify(decision: str | None, proposal: str | None, expected: Outcome | None) -> None:
+def test_classify(
+    decision: str | None, proposal: str | None, expected: Outcome | None
+) -> None:
     assert outcome.classify(decision, proposal) == expected
 
 

@@ -35,7 +35,12 @@ def test_seed_001_fields_named_in_the_issue() -> None:
     assert record["diary_number"] == "21/00.00.01/2023"
     assert record["presenter"] == {"name": "Timo Kurula", "title": "kunnanjohtaja"}
     assert record["preparers"] == [
-        {"name": "Timo Kurula", "title": "kunnanjohtaja", "phone": "0405957597", "email": None}
+        {
+            "name": "Timo Kurula",
+            "title": "kunnanjohtaja",
+            "phone": "0405957597",
+            "email": None,
+        }
     ]
     assert record["outcome"] == "approved"
     assert record["decision"].startswith("Kunnanjohtajan esitys hyväksyttiin.")
@@ -43,7 +48,10 @@ def test_seed_001_fields_named_in_the_issue() -> None:
 
 def test_seed_000_fields_named_in_the_issue() -> None:
     (record,) = records_of(SEEDS[0])
-    assert (record["body"], record["body_abbrev"]) == ("Hyvinvointilautakunta", "Hyvinvlt")
+    assert (record["body"], record["body_abbrev"]) == (
+        "Hyvinvointilautakunta",
+        "Hyvinvlt",
+    )
     assert (record["meeting_date"], record["section"]) == ("2024-05-23", 37)
     assert record["diary_number"] == "272/00.04.02/2024"
     assert record["presenter"] == {

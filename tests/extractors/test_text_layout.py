@@ -13,7 +13,9 @@ from tests.conftest import FIXTURES
 
 
 def extract_bytes(data: bytes, uri: str = "x.txt", municipality: str | None = None):
-    return extract(Document(uri=uri, data=data, sha256=sha256_hex(data), municipality=municipality))
+    return extract(
+        Document(uri=uri, data=data, sha256=sha256_hex(data), municipality=municipality)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +41,19 @@ def test_each_item_keeps_only_its_own_text(several) -> None:
     assert first.preparers == ()
     assert first.decision == "Kunnanjohtajan esitys hyväksyttiin."
     assert tabled.diary_number == "312/10.02.03 /2023"
-    assert tabled.decision == "Kunnanhallitus päätti yksimielisesti jättää asian pöydälle."
+    assert (
+        tabled.decision == "Kunnanhallitus päätti yksimielisesti jättää asian pöydälle."
+    )
     assert returned.decision == "Asia palautettiin uudelleen valmisteltavaksi."
 
 
 def test_outcomes_votes_conflicts(several) -> None:
-    assert [item.outcome for item in several] == ["approved", "tabled", "approved", "returned"]
+    assert [item.outcome for item in several] == [
+        "approved",
+        "tabled",
+        "approved",
+        "returned",
+    ]
     voted = several[2]
     assert voted.voted and [(v.for_, v.against) for v in voted.votes] == [(6, 3)]
     assert voted.disqualified == ("Pekka Hietala",)
@@ -55,7 +64,10 @@ def test_outcomes_votes_conflicts(several) -> None:
 def test_preparer_contacts(several) -> None:
     (preparer,) = several[1].preparers
     assert (preparer.name, preparer.title) == ("Sari Mäkelä", "kaavoitusarkkitehti")
-    assert (preparer.phone, preparer.email) == ("040 555 0123", "sari.makela@kittila.fi")
+    assert (preparer.phone, preparer.email) == (
+        "040 555 0123",
+        "sari.makela@kittila.fi",
+    )
 
 
 def test_municipality_from_config_wins(several) -> None:
@@ -63,7 +75,17 @@ def test_municipality_from_config_wins(several) -> None:
 
 
 def test_sections_split_people_from_explanation() -> None:
-    lines = ["Valmistelija", "", "Kunnanjohtaja Timo Kurula", "", "Selitys.", "", "Päätös", "", "Hyväksyttiin."]
+    lines = [
+        "Valmistelija",
+        "",
+        "Kunnanjohtaja Timo Kurula",
+        "",
+        "Selitys.",
+        "",
+        "Päätös",
+        "",
+        "Hyväksyttiin.",
+    ]
     sections = text.sections_text(text.labelled_sections(lines))
     assert sections[Section.PREPARERS] == "Kunnanjohtaja Timo Kurula"
     assert sections[Section.EXPLANATION] == "Selitys."

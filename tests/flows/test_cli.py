@@ -16,9 +16,15 @@ from tests.conftest import FIXTURES
 MINUTES = shutil.which("minutes", path=str(Path(sys.executable).parent)) or "minutes"
 
 
-def minutes(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def minutes(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [MINUTES, *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})},
+        [MINUTES, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
         timeout=300,
     )
 
@@ -58,20 +64,33 @@ def loaded_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_run_without_arguments_loads_the_samples(loaded_warehouse: Path) -> None:
-    result = minutes("sql", "SELECT count(*) AS n FROM decisions", "--format", "csv",
-                     "--warehouse", str(loaded_warehouse))
+    result = minutes(
+        "sql",
+        "SELECT count(*) AS n FROM decisions",
+        "--format",
+        "csv",
+        "--warehouse",
+        str(loaded_warehouse),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["n", "8"]
 
 
 def test_sql_json_and_table_formats(loaded_warehouse: Path) -> None:
     env = {"MINUTES_WAREHOUSE": str(loaded_warehouse)}
-    as_json = minutes("sql", "SELECT section, outcome FROM decisions WHERE section = 451",
-                      "--format", "json", env=env)
+    as_json = minutes(
+        "sql",
+        "SELECT section, outcome FROM decisions WHERE section = 451",
+        "--format",
+        "json",
+        env=env,
+    )
     assert [json.loads(line) for line in as_json.stdout.splitlines()] == [
         {"section": 451, "outcome": "approved"}
     ]
-    table = minutes("sql", "SELECT body, count(*) AS items FROM decisions GROUP BY body", env=env)
+    table = minutes(
+        "sql", "SELECT body, count(*) AS items FROM decisions GROUP BY body", env=env
+    )
     assert "Kunnanhallitus" in table.stdout and "rows" in table.stdout
 
 
@@ -79,8 +98,14 @@ def test_sql_refuses_writes(loaded_warehouse: Path) -> None:
     result = minutes("sql", "DELETE FROM items", "--warehouse", str(loaded_warehouse))
     assert result.returncode == 2
     assert "refused" in result.stderr and "read-only" in result.stderr
-    count = minutes("sql", "SELECT count(*) AS n FROM items", "--format", "csv",
-                    "--warehouse", str(loaded_warehouse))
+    count = minutes(
+        "sql",
+        "SELECT count(*) AS n FROM items",
+        "--format",
+        "csv",
+        "--warehouse",
+        str(loaded_warehouse),
+    )
     assert count.stdout.splitlines() == ["n", "8"]
 
 
@@ -91,6 +116,10 @@ def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
 
 def test_run_rejects_unknown_sources_keys(tmp_path: Path) -> None:
     toml = tmp_path / "sources.toml"
-    toml.write_text('[[source]]\nname="x"\nplatform="folder"\nbase_url="."\ncolour="red"\n')
-    result = minutes("run", "--sources", str(toml), "--warehouse", str(tmp_path / "w.duckdb"))
+    toml.write_text(
+        '[[source]]\nname="x"\nplatform="folder"\nbase_url="."\ncolour="red"\n'
+    )
+    result = minutes(
+        "run", "--sources", str(toml), "--warehouse", str(tmp_path / "w.duckdb")
+    )
     assert result.returncode == 2 and "colour" in result.stderr

@@ -30,7 +30,9 @@ def test_bytes_are_stored_once_under_their_hash(tmp_path: Path) -> None:
     assert len(store.manifest()) == 1
 
 
-def test_unreadable_file_is_a_fetch_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_a_fetch_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source, store = make_source(tmp_path), RawStore(tmp_path / "raw")
 
     def deny(self: Path) -> bytes:

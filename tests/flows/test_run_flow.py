@@ -29,7 +29,10 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
     """Every row of every table but `runs`, in a stable order."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES_EXCEPT_RUNS}
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in TABLES_EXCEPT_RUNS
+        }
     finally:
         con.close()
 
@@ -59,12 +62,16 @@ def test_run_twice_changes_nothing_but_runs(sample_site: Path, tmp_path: Path) -
     assert query(tmp_path / "wh.duckdb", "SELECT count(*) FROM runs") == [(2,)]
 
 
-def test_changed_document_updates_its_items_in_place(sample_site: Path, tmp_path: Path) -> None:
+def test_changed_document_updates_its_items_in_place(
+    sample_site: Path, tmp_path: Path
+) -> None:
     run(sample_site, tmp_path)
     changed = sample_site.parent / "kittila" / "khall_2024-01-16.txt"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(
-        text.replace("Asia palautettiin uudelleen valmisteltavaksi.", "Esitys hyväksyttiin."),
+        text.replace(
+            "Asia palautettiin uudelleen valmisteltavaksi.", "Esitys hyväksyttiin."
+        ),
         encoding="utf-8",
     )
     summary = run(sample_site, tmp_path)
@@ -77,13 +84,19 @@ def test_changed_document_updates_its_items_in_place(sample_site: Path, tmp_path
         "SELECT outcome, last_changed_at > first_seen_at FROM decisions WHERE section = 7",
     )
     assert rows == [("approved", True)]
-    unchanged = query(wh, "SELECT count(*) FROM items WHERE last_changed_at = first_seen_at")
+    unchanged = query(
+        wh, "SELECT count(*) FROM items WHERE last_changed_at = first_seen_at"
+    )
     assert unchanged == [(7,)]
     # both versions of the document stay in the raw zone manifest
-    assert query(wh, "SELECT count(*) FROM documents WHERE uri LIKE '%khall_2024-01-16.txt'") == [(2,)]
+    assert query(
+        wh, "SELECT count(*) FROM documents WHERE uri LIKE '%khall_2024-01-16.txt'"
+    ) == [(2,)]
 
 
-def test_bad_file_is_quarantined_and_the_run_goes_on(sample_site: Path, tmp_path: Path) -> None:
+def test_bad_file_is_quarantined_and_the_run_goes_on(
+    sample_site: Path, tmp_path: Path
+) -> None:
     bad = sample_site.parent / "kittila" / "broken.txt"
     bad.write_text("Tässä tiedostossa ei ole yhtään pykälää.", encoding="utf-8")
     summary = run(sample_site, tmp_path)
@@ -103,7 +116,9 @@ def test_failed_load_leaves_the_warehouse_as_it_was(
     run(sample_site, tmp_path)
     before = snapshot(tmp_path / "wh.duckdb")
     changed = sample_site.parent / "kittila" / "tekltk_2024-02-08.txt"
-    changed.write_text(changed.read_text("utf-8").replace("Merkittiin", "Hyväksyttiin"), "utf-8")
+    changed.write_text(
+        changed.read_text("utf-8").replace("Merkittiin", "Hyväksyttiin"), "utf-8"
+    )
 
     import flows.load
 
@@ -116,7 +131,9 @@ def test_failed_load_leaves_the_warehouse_as_it_was(
     assert snapshot(tmp_path / "wh.duckdb") == before
 
 
-def test_reprocess_reloads_the_raw_zone_without_changes(sample_site: Path, tmp_path: Path) -> None:
+def test_reprocess_reloads_the_raw_zone_without_changes(
+    sample_site: Path, tmp_path: Path
+) -> None:
     run(sample_site, tmp_path)
     before = snapshot(tmp_path / "wh.duckdb")
     summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")

@@ -27,8 +27,11 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_sources_are_read_and_folders_resolved(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[source]]\nname="a"\nplatform="folder"\nbase_url="docs"\n'
-                 'bodies=["Kunnanhallitus"]\nlanguage="fi"\n')
+    path = write(
+        tmp_path,
+        '[[source]]\nname="a"\nplatform="folder"\nbase_url="docs"\n'
+        'bodies=["Kunnanhallitus"]\nlanguage="fi"\n',
+    )
     (source,) = load_sources(path)
     assert source.folder() == tmp_path / "docs"
     assert source.bodies == ("Kunnanhallitus",)
@@ -37,10 +40,19 @@ def test_sources_are_read_and_folders_resolved(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[[source]]\nname="a"\nplatform="folder"\nbase_url="."\nfoo=1\n', "unknown key 'foo'"),
-        ('[[source]]\nname="a"\nplatform="sharepoint"\nbase_url="."\n', "unknown platform 'sharepoint'"),
+        (
+            '[[source]]\nname="a"\nplatform="folder"\nbase_url="."\nfoo=1\n',
+            "unknown key 'foo'",
+        ),
+        (
+            '[[source]]\nname="a"\nplatform="sharepoint"\nbase_url="."\n',
+            "unknown platform 'sharepoint'",
+        ),
         ('[[source]]\nname="a"\nplatform="folder"\n', "missing key 'base_url'"),
-        ('[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n' * 2, "duplicate source name 'a'"),
+        (
+            '[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n' * 2,
+            "duplicate source name 'a'",
+        ),
         ("[[sorce]]\n", "unknown key 'sorce'"),
     ],
 )
@@ -50,7 +62,9 @@ def test_bad_sources_name_the_problem(tmp_path: Path, text: str, message: str) -
 
 
 def test_select_unknown_source(tmp_path: Path) -> None:
-    sources = load_sources(write(tmp_path, '[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n'))
+    sources = load_sources(
+        write(tmp_path, '[[source]]\nname="a"\nplatform="folder"\nbase_url="."\n')
+    )
     assert select(sources, []) == sources
     with pytest.raises(SourcesError, match="unknown source 'b'"):
         select(sources, ["b"])
@@ -62,8 +76,21 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     assert warehouse.migrate(con) == []
     versions = con.execute("SELECT version FROM schema_migrations").fetchall()
     assert versions == [(v,) for v, _, _ in warehouse.migrations()]
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"documents", "meetings", "items", "persons", "runs", "quarantine", "decisions"} <= tables
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables"
+        ).fetchall()
+    }
+    assert {
+        "documents",
+        "meetings",
+        "items",
+        "persons",
+        "runs",
+        "quarantine",
+        "decisions",
+    } <= tables
     con.close()
 
 
