@@ -2,45 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from extractors.build import build_item
 from extractors.errors import ExtractionError
-from extractors.fields import decode_text
-from extractors.platforms import text
+from extractors.platforms import layout_for
 from models.records import Document, Item
 
 # Bump when extraction output may change; stored with every record.
-EXTRACTOR_VERSION = "0.1.0"
-
-TEXT_SUFFIXES = {".txt", ".md"}
+EXTRACTOR_VERSION = "0.2.0"
 
 
-def document_kind(document: Document) -> str:
-    """Which layout parser a document needs, from its media type, name and bytes."""
-    suffix = PurePosixPath(document.uri.split("?")[0]).suffix.lower()
+@dataclass
+class Extraction:
+    """The items of a document and the parts left out, each with its reason."""
+
+    items: list[Item]
+    problems: list[ExtractionError] = field(default_factory=list)
+
+
+def describe(document: Document) -> str:
+    """A short description of what a document looks like, for error messages."""
     if document.data.startswith(b"%PDF"):
-        return "pdf"
-    if suffix in TEXT_SUFFIXES or (document.media_type or "").startswith("text/plain"):
-        return "text"
-    if suffix in {".html", ".htm"} or "html" in (document.media_type or ""):
-        return "html"
-    if suffix == ".json":
-        return "json"
-    return suffix.lstrip(".") or "unknown"
+        return "PDF"
+    suffix = PurePosixPath(document.uri.split("?")[0]).suffix.lower()
+    return suffix.lstrip(".") or document.media_type or "unknown"
+
+
+def extract_document(document: Document) -> Extraction:
+    """Items and problems; raises ExtractionError when nothing could be read."""
+    module = layout_for(document)
+    if module is None:
+        raise ExtractionError(
+            "unsupported_format", f"no extractor for {describe(document)}"
+        )
+    layout = module.split_items(document)
+    items = [build_item(block, document, EXTRACTOR_VERSION) for block in layout.blocks]
+    if not items and layout.problems:
+        raise layout.problems[0]
+    if not items:
+        raise ExtractionError("no_items", "no agenda item found")
+    return Extraction(items, layout.problems)
 
 
 def extract(document: Document) -> list[Item]:
     """Every agenda item in the document; raises ExtractionError with the reason."""
-    kind = document_kind(document)
-    if kind != "text":
-        raise ExtractionError("unsupported_format", f"no extractor for {kind} yet")
-    try:
-        content = decode_text(document.data)
-    except UnicodeDecodeError as error:
-        raise ExtractionError("undecodable", str(error)) from error
-    blocks = text.split_items(content)
-    return [build_item(block, document, EXTRACTOR_VERSION) for block in blocks]
+    return extract_document(document).items
 
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractionError", "extract"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Extraction",
+    "ExtractionError",
+    "extract",
+    "extract_document",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractors.errors import ExtractionError
 from models.vocab import Section
 
 
@@ -24,8 +25,19 @@ class ItemBlock:
     doc_kind: str | None = None
     sections: dict[Section, str] = field(default_factory=dict)
     text: str = ""
+    body_full: str | None = None  # when the layout prints the full body name too
+    language: str | None = None
 
     def get(self, section: Section) -> str | None:
         """The text of a labelled section, or None when the item has none."""
         value = self.sections.get(section)
         return value if value else None
+
+
+@dataclass
+class Layout:
+    """What a platform parser found in a document: its items, and the parts it had
+    to leave out with the reason (e.g. a PDF page with a garbled text layer)."""
+
+    blocks: list[ItemBlock]
+    problems: list[ExtractionError] = field(default_factory=list)

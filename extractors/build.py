@@ -20,13 +20,24 @@ def attachments(block: ItemBlock) -> tuple[str, ...]:
     return tuple(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
 
 
+def body_names(block: ItemBlock, proposal: str | None) -> tuple[str, str | None]:
+    """(full body name, abbreviation as printed or None)."""
+    if block.body_full:
+        printed = block.body_printed
+        return (
+            block.body_full,
+            printed if printed and printed != block.body_full else None,
+        )
+    return fields.expand_body(block.body_printed, block.text, proposal)
+
+
 def build_item(block: ItemBlock, document: Document, version: str) -> Item:
     """The item record for one block of a document."""
     proposal = block.get(Section.PROPOSAL)
     decision = block.get(Section.DECISION)
     handling = block.get(Section.HANDLING)
     decided_text = "\n\n".join(t for t in (handling, decision) if t)
-    body, abbrev = fields.expand_body(block.body_printed, block.text, proposal)
+    body, abbrev = body_names(block, proposal)
     found_votes = outcome.votes(decided_text)
     return Item(
         municipality=document.municipality
@@ -47,6 +58,6 @@ def build_item(block: ItemBlock, document: Document, version: str) -> Item:
         votes=tuple(found_votes),
         disqualified=tuple(outcome.disqualified(decided_text)),
         attachments=attachments(block),
-        language=document.language or fields.language(block.text),
+        language=document.language or block.language or fields.language(block.text),
         source=SourceRef(document.uri, document.sha256, version),
     )

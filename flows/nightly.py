@@ -47,13 +47,26 @@ def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
         municipality=row.municipality,
         source=row.source,
         language=row.language,
+        meta=row.meta or {},
     )
     try:
-        return replace(result, items=extractors.extract(document))
+        extraction = extractors.extract_document(document)
     except extractors.ExtractionError as error:
         return replace(
             result, stage="extract", reason=error.reason, detail=error.detail
         )
+    return with_problems(replace(result, items=extraction.items), extraction.problems)
+
+
+def with_problems(
+    result: DocumentResult, problems: list[extractors.ExtractionError]
+) -> DocumentResult:
+    """A document whose items loaded but parts of which were left out: quarantined
+    too, with every part's reason in the detail."""
+    if not problems:
+        return result
+    detail = "; ".join(str(problem) for problem in problems)
+    return replace(result, stage="extract", reason=problems[0].reason, detail=detail)
 
 
 @task(name="fetch-source", cache_policy=NONE, retries=2, retry_delay_seconds=5)

@@ -32,6 +32,7 @@ class ManifestRow:
     etag: str | None = None
     last_modified: str | None = None
     language: str | None = None
+    meta: dict[str, str] | None = None  # listing context, see models.records.Document
 
 
 class RawStore:

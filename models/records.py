@@ -125,3 +125,7 @@ class Document:
     municipality: str | None = None
     source: str | None = None
     language: str | None = None
+    # What the crawler learnt from listings, for documents that do not say it
+    # themselves (TWeb item PDFs have no § or date): keys `platform`, `body`,
+    # `meeting_date` (ISO), `section`, `title`, `doc_kind`, `diary_number`.
+    meta: dict[str, str] = field(default_factory=dict, compare=False)

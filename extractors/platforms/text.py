@@ -14,9 +14,12 @@ A file may hold several items in a row; each starts at its `#` title or header l
 
 from __future__ import annotations
 
-from extractors.blocks import ItemBlock
+from pathlib import PurePosixPath
+
+from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
-from extractors.fields import Header, diary_number, parse_header
+from extractors.fields import Header, decode_text, diary_number, parse_header
+from models.records import Document
 from models.vocab import HEADINGS, Section
 
 
@@ -112,7 +115,7 @@ def clean_title(line: str | None) -> str | None:
     return line.strip().lstrip("#").strip() or None if line else None
 
 
-def split_items(text: str) -> list[ItemBlock]:
+def split_text(text: str) -> list[ItemBlock]:
     """Every agenda item in a plain-text document, in document order."""
     lines = split_lines(text)
     headers = [(i, h) for i, line in enumerate(lines) if (h := parse_header(line))]
@@ -131,3 +134,21 @@ def split_items(text: str) -> list[ItemBlock]:
         title = clean_title(lines[title_index]) if title_index is not None else None
         blocks.append(block_for(lines[index + 1 : end], title, header))
     return blocks
+
+
+def matches(document: Document) -> bool:
+    """Plain text or markdown (by name or media type), and not some binary format."""
+    suffix = PurePosixPath(document.uri.split("?")[0]).suffix.lower()
+    plain = suffix in {".txt", ".md"} or (document.media_type or "").startswith(
+        "text/plain"
+    )
+    return plain and not document.data.startswith(b"%PDF")
+
+
+def split_items(document: Document) -> Layout:
+    """The items of a plain-text document."""
+    try:
+        content = decode_text(document.data)
+    except UnicodeDecodeError as error:
+        raise ExtractionError("undecodable", str(error)) from error
+    return Layout(split_text(content))
