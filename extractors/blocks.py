@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractors.errors import ExtractionError
+from models.records import Person, Presenter
 from models.vocab import Section
 
 
@@ -27,6 +28,9 @@ class ItemBlock:
     text: str = ""
     body_full: str | None = None  # when the layout prints the full body name too
     language: str | None = None
+    # When the layout gives people as structured fields rather than lines (CaseM).
+    preparer_people: tuple[Person, ...] | None = None
+    presenter_person: Presenter | None = None
 
     def get(self, section: Section) -> str | None:
         """The text of a labelled section, or None when the item has none."""

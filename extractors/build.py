@@ -9,7 +9,9 @@ from models.vocab import Section
 
 
 def preparers(block: ItemBlock) -> tuple[Person, ...]:
-    """One Person per line of the preparers' paragraph."""
+    """One Person per line of the preparers' paragraph (or as the layout gave them)."""
+    if block.preparer_people is not None:
+        return block.preparer_people
     text = block.get(Section.PREPARERS) or ""
     return tuple(names.parse_person(line) for line in text.splitlines() if line.strip())
 
@@ -50,10 +52,11 @@ def build_item(block: ItemBlock, document: Document, version: str) -> Item:
         title=block.title,
         doc_kind=block.doc_kind or fields.doc_kind(decision is not None),
         preparers=preparers(block),
-        presenter=names.parse_presenter(block.get(Section.PRESENTER)),
+        presenter=block.presenter_person
+        or names.parse_presenter(block.get(Section.PRESENTER)),
         proposal=proposal,
         decision=decision,
-        outcome=outcome.classify(decision, proposal),
+        outcome=outcome.classify(decision, proposal, handling),
         voted=bool(found_votes) or outcome.voted(decided_text),
         votes=tuple(found_votes),
         disqualified=tuple(outcome.disqualified(decided_text)),

@@ -10,9 +10,11 @@ from charset_normalizer import from_bytes
 
 from extractors.names import place_baseform
 from models.vocab import (
+    AGENDA_CUES,
     BODY_ABBREVIATIONS,
     BODY_SUFFIXES,
     CITY_ABBREVIATIONS,
+    MINUTES_CUES,
     SWEDISH_CUES,
 )
 
@@ -32,6 +34,8 @@ CITY_CUES = re.compile(r"\bkaupungin|\bkaupunki|\bstaden\b|\bstadens\b", re.I)
 MUNICIPALITY_RE = re.compile(
     r"\b(?P<genitive>[A-ZÅÄÖ][a-zåäö\-]+n) (?:kunta|kunnan|kaupunki|kaupungin)\b"
 )
+SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
+SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
 DECIDES_RE = re.compile(
     r"^(?P<subject>[A-ZÅÄÖ][\w\-]+)\s+(?:päättää|päätti|beslutar)\b"
 )
@@ -141,3 +145,19 @@ def municipality(*texts: str | None) -> str | None:
             if place:
                 return place
     return None
+
+
+def joined_diary(head: str, tail: str) -> str | None:
+    """A diary number printed on two lines ("730/2017" + "00.01.01.00", Espoo) as
+    one "730/00.01.01.00/2017"; None when the lines are not that form."""
+    match = SPLIT_DIARY_HEAD_RE.match(head.strip())
+    if not match or not SPLIT_DIARY_TAIL_RE.match(tail.strip()):
+        return None
+    return f"{match.group('number')}/{tail.strip()}/{match.group('year')}"
+
+
+def doc_kind_named(text: str) -> str | None:
+    """ "agenda" or "minutes" when the text names the kind (Esityslista/Pöytäkirja)."""
+    if AGENDA_CUES.search(text):
+        return "agenda"
+    return "minutes" if MINUTES_CUES.search(text) else None

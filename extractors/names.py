@@ -11,12 +11,13 @@ import re
 from typing import Any
 
 from models.records import Person, Presenter
-from models.vocab import BODY_SUFFIXES
+from models.vocab import BODY_SUFFIXES, PLACEHOLDER_EMAIL
 
 log = logging.getLogger(__name__)
 
 EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 PHONE_RE = re.compile(r"(?:puh\.?|p\.|tel\.?)?\s*(\+?\(?\d[\d ()\-]{5,}\d)", re.I)
+HOURS_RE = re.compile(r"\bklo\s*\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}", re.I)
 NAME_TOKEN_RE = re.compile(
     r"^(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)*|[A-ZÅÄÖ]\.)$"
 )
@@ -71,7 +72,7 @@ def split_contacts(line: str) -> tuple[str, str | None, str | None]:
     """(rest of the line, phone, email) with the phone digits' spacing kept."""
     email_match = EMAIL_RE.search(line)
     email = email_match.group(0) if email_match else None
-    rest = EMAIL_RE.sub(" ", line)
+    rest = HOURS_RE.sub(" ", EMAIL_RE.sub(" ", line))
     phone_match = PHONE_RE.search(rest)
     phone = " ".join(phone_match.group(1).split()) if phone_match else None
     if phone_match:
@@ -103,7 +104,25 @@ def parse_person(line: str) -> Person:
     """A preparer line: "Kunnanjohtaja Timo Kurula 0405957597" → Person."""
     rest, phone, email = split_contacts(line)
     title, name = split_title_name(rest)
-    return Person(name=name, title=title, phone=phone, email=email)
+    return Person(name=name, title=title, phone=phone, email=real_email(email))
+
+
+def real_email(email: str | None) -> str | None:
+    """The e-mail address, or None for a placeholder ("etunimi.sukunimi@...")."""
+    return None if not email or PLACEHOLDER_EMAIL.search(email) else email
+
+
+def person_from_parts(
+    name: str, title: str | None, email: str | None = None, phone: str | None = None
+) -> Person:
+    """A Person from structured fields (CaseM rows); "Grönberg Kirsi" reordered."""
+    tokens = name.split()
+    return Person(
+        name=ordered_name(tokens) if tokens else None,
+        title=title.strip().lower() or None if title else None,
+        phone=phone,
+        email=real_email(email.strip() if email else None),
+    )
 
 
 def parse_presenter(line: str | None) -> Presenter | None:

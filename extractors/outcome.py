@@ -7,6 +7,7 @@ import re
 from extractors.names import split_title_name
 from models.records import Vote
 from models.vocab import (
+    AMENDMENT_ACCEPTED,
     CONFLICT_CUES,
     NUMBER_WORDS,
     OUTCOME_PHRASES,
@@ -53,16 +54,38 @@ def _count(value: str | None) -> int | None:
     return int(value) if value.isdigit() else NUMBER_WORDS.get(value.lower())
 
 
-def classify(decision: str | None, proposal: str | None = None) -> Outcome | None:
+def classify(
+    decision: str | None, proposal: str | None = None, handling: str | None = None
+) -> Outcome | None:
     """The outcome class; None when there is no decision (agendas)."""
     if not decision:
         return None
+    found = phrase_outcome(decision)
+    if found in (None, Outcome.APPROVED) and amendment_accepted(handling):
+        return Outcome.AMENDED
+    if found is Outcome.APPROVED or (
+        found is None and repeats_proposal(decision, proposal)
+    ):
+        return _proposal_verb_outcome(proposal) or Outcome.APPROVED
+    return found or Outcome.OTHER
+
+
+def phrase_outcome(decision: str) -> Outcome | None:
+    """The first outcome class whose phrase occurs in the decision."""
     for outcome, pattern in OUTCOME_PHRASES:
         if pattern.search(decision):
-            if outcome is Outcome.APPROVED:
-                return _proposal_verb_outcome(proposal) or outcome
             return outcome
-    return Outcome.OTHER
+    return None
+
+
+def amendment_accepted(handling: str | None) -> bool:
+    """True when the handling reports an amendment the body accepted."""
+    return bool(handling and AMENDMENT_ACCEPTED.search(" ".join(handling.split())))
+
+
+def repeats_proposal(decision: str, proposal: str | None) -> bool:
+    """True when the decision is the proposal written out again (Espoo)."""
+    return bool(proposal) and decision.split() == (proposal or "").split()
 
 
 def _proposal_verb_outcome(proposal: str | None) -> Outcome | None:

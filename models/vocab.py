@@ -70,6 +70,7 @@ HEADINGS: dict[str, Section] = {
     "käsittely": Section.HANDLING,
     "kokouskäsittely": Section.HANDLING,
     "behandling": Section.HANDLING,
+    "päätöksenteko": Section.HANDLING,
     "päätös": Section.DECISION,
     "beslut": Section.DECISION,
     "liitteet": Section.ATTACHMENTS,
@@ -186,3 +187,32 @@ SWEDISH_CUES = re.compile(
 )
 
 AGENDA_CUES = re.compile(r"esityslista|föredragningslista", re.I)
+
+MINUTES_CUES = re.compile(r"pöytäkirja|protokoll", re.I)
+
+# An accepted amendment reported in the handling (Käsittely) makes the item amended;
+# a rejected or lapsed amendment does not ("hylänneen Elon muutosehdotuksen").
+AMENDMENT_ACCEPTED = re.compile(
+    r"hyväksyneen\s+(?:\w+\s+){0,2}(?:muutos|lisäys)ehdotuksen|"
+    r"voidaanko\s+(?:\w+\s+){0,2}(?:muutos|lisäys)ehdotus\b[^.]{0,40}\bhyväksyä\.\s*"
+    r"Koska ehdotusta ei vastustettu|"
+    r"godkänt\s+(?:\w+\s+){0,2}ändringsförslag",
+    re.I,
+)
+
+# Headings that label a proposal by the presenter's title (Dynasty 10:
+# "<span>Kaupunginjohtaja</span><span>proposal</span>"): word endings of such titles.
+PRESENTER_TITLE_ENDINGS: tuple[str, ...] = (
+    "johtaja",
+    "päällikkö",
+    "sihteeri",
+    "direktör",
+    "direktören",
+    "chef",
+)
+
+# Where the item's own text starts on a Dynasty 10 page.
+ITEM_TEXT_MARKERS: tuple[str, ...] = ("kokousasian teksti", "ärendets text")
+
+# Placeholder e-mail addresses printed instead of a real one.
+PLACEHOLDER_EMAIL = re.compile(r"^etunimi\.sukunimi@|^fornamn\.efternamn@", re.I)
