@@ -1,17 +1,22 @@
 """Fetching: each platform's crawler puts bytes into the raw zone; it never parses.
 
-Only the `folder` platform exists yet (read files from a directory). The web crawlers
-(dynasty, tweb, casem, ahjo) plug in through FETCHERS.
+`folder` reads files from a directory; the web platforms' crawlers live in
+flows/platforms/ and plug in through FETCHERS.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 
+from flows.crawl import Crawl
+from flows.http import FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
+from flows.platforms import dynasty
 from flows.rawstore import ManifestRow, RawStore, now_utc
 from flows.sources import Source
 
@@ -91,7 +96,38 @@ def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResul
     )
 
 
-FETCHERS: dict[str, Fetcher] = {"folder": fetch_folder}
+def politeness() -> Politeness:
+    """Crawl politeness from MINUTES_HTTP_DELAY, _TIMEOUT and _BACKOFF."""
+    return Politeness(
+        delay=float(os.environ.get("MINUTES_HTTP_DELAY", "1.0")),
+        timeout=float(os.environ.get("MINUTES_HTTP_TIMEOUT", "30")),
+        backoff=float(os.environ.get("MINUTES_HTTP_BACKOFF", "1.0")),
+    )
+
+
+def web_fetcher(module: ModuleType) -> Fetcher:
+    """A fetcher that runs a platform crawler with its own polite client."""
+
+    def fetch(
+        source: Source, store: RawStore, since: date | None
+    ) -> list[DocumentResult]:
+        client = PoliteClient(politeness())
+        crawl = Crawl(source, store, client, since)
+        try:
+            module.crawl(crawl)
+        except FetchError as error:
+            crawl.failed(error)
+        finally:
+            client.close()
+        return crawl.results
+
+    return fetch
+
+
+FETCHERS: dict[str, Fetcher] = {
+    "folder": fetch_folder,
+    "dynasty": web_fetcher(dynasty),
+}
 
 
 def fetch_source(

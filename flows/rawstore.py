@@ -33,6 +33,7 @@ class ManifestRow:
     last_modified: str | None = None
     language: str | None = None
     meta: dict[str, str] | None = None  # listing context, see models.records.Document
+    role: str = "document"  # document (to extract) | listing (a crawled index page)
 
 
 class RawStore:
@@ -68,6 +69,10 @@ class RawStore:
             return []
         with path.open(encoding="utf-8") as handle:
             return [ManifestRow(**json.loads(line)) for line in handle if line.strip()]
+
+    def latest(self) -> dict[str, ManifestRow]:
+        """The newest manifest row of each uri."""
+        return {row.uri: row for row in self.manifest()}
 
     def known(self) -> set[tuple[str, str]]:
         """(uri, sha256) pairs already in the manifest."""

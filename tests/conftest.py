@@ -40,3 +40,11 @@ def sample_site(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return toml
+
+
+@pytest.fixture(autouse=True)
+def fast_polite_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crawlers in tests: no delay between requests, short backoff and timeout."""
+    monkeypatch.setenv("MINUTES_HTTP_DELAY", "0")
+    monkeypatch.setenv("MINUTES_HTTP_BACKOFF", "0.01")
+    monkeypatch.setenv("MINUTES_HTTP_TIMEOUT", "2")

@@ -1,0 +1,157 @@
+"""What every platform crawler shares: fetch a url politely, keep the bytes in the raw
+zone (conditional GET against the manifest), and collect the documents to extract."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import httpx
+
+from flows.http import FetchError, PoliteClient
+from flows.load import DocumentResult
+from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.sources import Source
+
+
+@dataclass
+class Page:
+    """A fetched page's bytes and what the server said about them."""
+
+    url: str
+    data: bytes
+    content_type: str | None
+    changed: bool
+
+
+@dataclass
+class Crawl:
+    """One source's crawl: its client, raw zone, window and results so far."""
+
+    source: Source
+    store: RawStore
+    client: PoliteClient
+    since: date | None = None
+    results: list[DocumentResult] = field(default_factory=list)
+    latest: dict[str, ManifestRow] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.latest = self.store.latest()
+
+    def page(
+        self, url: str, role: str = "listing", meta: dict[str, str] | None = None
+    ) -> Page:
+        """Fetch a url into the raw zone (raises FetchError); 304 reuses the bytes."""
+        previous = self.latest.get(url)
+        response = self.client.get(
+            url,
+            etag=previous.etag if previous else None,
+            last_modified=previous.last_modified if previous else None,
+        )
+        if response.status_code == 304 and previous is not None:
+            self._record(previous, is_new=False, role=role)
+            data = self.store.get(previous.sha256)
+            return Page(url, data, previous.media_type, changed=False)
+        self._store(url, response, role, meta)
+        return Page(url, response.content, response.headers.get("content-type"), True)
+
+    def document(self, url: str, meta: dict[str, str]) -> None:
+        """Fetch an item document; a failure becomes a quarantine result."""
+        try:
+            self.page(url, role="document", meta=meta)
+        except FetchError as error:
+            self.failed(error)
+
+    def failed(self, error: FetchError) -> None:
+        """Record a url that could not be fetched."""
+        self.results.append(
+            DocumentResult(
+                row=None,
+                uri=error.url,
+                is_new=True,
+                stage="fetch",
+                reason=error.reason,
+                detail=error.detail or None,
+                source=self.source.name,
+            )
+        )
+
+    def _store(
+        self, url: str, response: httpx.Response, role: str, meta: dict[str, str] | None
+    ) -> ManifestRow:
+        """Bytes into the raw zone; a manifest row when (url, sha256) is new."""
+        sha256 = self.store.put(response.content)
+        previous = self.latest.get(url)
+        row = ManifestRow(
+            uri=url,
+            sha256=sha256,
+            source=self.source.name,
+            municipality=self.source.municipality,
+            media_type=media_type(url, response),
+            size=len(response.content),
+            fetched_at=now_utc(),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            language=self.source.language,
+            meta=meta or None,
+            role=role,
+        )
+        is_new = previous is None or previous.sha256 != sha256
+        if is_new:
+            self.store.record(row)
+            self.latest[url] = row
+        self._record(row if is_new else previous, is_new, role)  # type: ignore[arg-type]
+        return row
+
+    def _record(self, row: ManifestRow, is_new: bool, role: str) -> None:
+        """Documents go on to extraction; listings only into the manifest."""
+        if role != "document":
+            return
+        raw_path = str(self.store.path_for(row.sha256).relative_to(self.store.root))
+        self.results.append(
+            DocumentResult(
+                row=row,
+                uri=row.uri,
+                is_new=is_new,
+                raw_path=raw_path,
+                source=self.source.name,
+            )
+        )
+
+
+def media_type(url: str, response: httpx.Response) -> str | None:
+    """The media type: sniffed PDF first, then the header, then the url's suffix."""
+    if response.content.startswith(b"%PDF"):
+        return "application/pdf"
+    header = response.headers.get("content-type")
+    if header:
+        return header.split(";")[0].strip()
+    return mimetypes.guess_type(PurePosixPath(urlsplit(url).path).name)[0]
+
+
+def charset_of(content_type: str | None, data: bytes, default: str = "cp1252") -> str:
+    """The declared charset (header or meta tag); windows-1252 for ISO-8859-1."""
+    declared = None
+    if content_type and "charset=" in content_type:
+        declared = content_type.split("charset=")[-1].split(";")[0].strip()
+    if declared is None:
+        head = data[:2048].lower()
+        marker = head.find(b"charset=")
+        if marker >= 0:
+            declared = head[marker + 8 : marker + 30].split(b'"')[0].split(b";")[0]
+            declared = declared.decode("ascii", "ignore").strip("'\" />")
+    if not declared or declared.lower() in {"iso-8859-1", "latin-1", "latin1"}:
+        return default if not declared else "cp1252"
+    return declared
+
+
+def decode_page(page: Page, default: str = "cp1252") -> str:
+    """A listing page as text in its declared encoding."""
+    encoding = charset_of(page.content_type, page.data, default)
+    try:
+        return page.data.decode(encoding, errors="replace")
+    except LookupError:
+        return page.data.decode(default, errors="replace")

@@ -1,0 +1,163 @@
+"""The Dynasty crawler against a replay of Espoo's static export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.fetch import FETCHERS
+from flows.rawstore import RawStore
+from flows.sources import Source
+from tests.conftest import FIXTURES
+from tests.sites import ReplaySite
+
+HOST = "http://espoo04.hosting.documenta.fi"
+SITE = FIXTURES / "sites" / "dynasty"
+
+
+@pytest.fixture
+def site(httpserver) -> ReplaySite:
+    replay = ReplaySite(httpserver, (HOST,))
+    for path in SITE.glob("*.HTM"):
+        replay.add(f"/kokous/{path.name}", path.read_bytes())
+    return replay
+
+
+def crawl(site: ReplaySite, raw: Path, since: date | None = date(2017, 5, 8)):
+    source = Source(
+        name="espoo",
+        platform="dynasty",
+        base_url=f"{site.base}/kokous/",
+        municipality="Espoo",
+        bodies=("Kaupunginhallitus",),
+    )
+    return FETCHERS["dynasty"](source, RawStore(raw), since)
+
+
+def by_path(results) -> dict[str, object]:
+    return {r.uri.rsplit("/", 1)[-1]: r for r in results}
+
+
+def test_first_crawl_fetches_items_with_listing_context(
+    site: ReplaySite, tmp_path: Path
+) -> None:
+    results = by_path(crawl(site, tmp_path / "raw"))
+    assert set(results) == {
+        "2017406946-3.HTM",
+        "2017406946-4.HTM",
+        "2017409885-1.HTM",
+        "2017409886-4.HTM",
+    }
+    minutes = results["2017406946-3.HTM"].row
+    assert minutes.meta == {
+        "platform": "dynasty",
+        "body": "Kaupunginhallitus",
+        "meeting_date": "2017-05-08",
+        "doc_kind": "minutes",
+        "section": "127",
+        "title": "Espoon kaupungin hallintosäännön hyväksyminen (Kv-asia) (Pöydälle 10.4.2017)",
+    }
+    agenda = results["2017409886-4.HTM"].row
+    assert agenda.meta["doc_kind"] == "agenda" and "section" not in agenda.meta
+    served = site.routes["/kokous/2017406946-3.HTM"].body
+    assert RawStore(tmp_path / "raw").get(minutes.sha256) == served  # byte-exact
+
+
+def test_missing_page_is_quarantined_and_the_crawl_goes_on(
+    site: ReplaySite, tmp_path: Path
+) -> None:
+    results = by_path(crawl(site, tmp_path / "raw"))
+    missing = results["2017406946-4.HTM"]
+    assert (missing.stage, missing.reason, missing.row) == ("fetch", "http_404", None)
+    assert results["2017409885-1.HTM"].row is not None
+
+
+def test_older_meetings_than_the_window_are_not_requested(
+    site: ReplaySite, tmp_path: Path
+) -> None:
+    crawl(site, tmp_path / "raw")
+    requested = set(site.hits())
+    assert "/kokous/2017406945.HTM" not in requested  # 10.04.2017, before the window
+    assert "/kokous/TELIN-200120.HTM" in requested  # every term's list is read
+
+
+def test_second_crawl_downloads_nothing_new(site: ReplaySite, tmp_path: Path) -> None:
+    crawl(site, tmp_path / "raw")
+    site.log.clear()
+    again = crawl(site, tmp_path / "raw")
+    fetched = [r for r in again if r.row is not None]
+    assert len(fetched) == 3 and not any(r.is_new for r in fetched)
+    assert site.count(status=200) == 0  # everything answered 304 (or 404)
+    assert len(RawStore(tmp_path / "raw").manifest()) == len(
+        {row.sha256 for row in RawStore(tmp_path / "raw").manifest()}
+    )
+
+
+def test_changed_page_is_stored_again(site: ReplaySite, tmp_path: Path) -> None:
+    crawl(site, tmp_path / "raw")
+    page = (
+        (SITE / "2017409885-1.HTM")
+        .read_bytes()
+        .replace(b"yksimielisesti", b"muutettuna")
+    )
+    site.add("/kokous/2017409885-1.HTM", page)
+    again = by_path(crawl(site, tmp_path / "raw"))
+    assert [name for name, r in again.items() if r.row and r.is_new] == [
+        "2017409885-1.HTM"
+    ]
+
+
+def test_agenda_that_becomes_minutes_is_fetched_again(
+    site: ReplaySite, tmp_path: Path
+) -> None:
+    crawl(site, tmp_path / "raw")
+    listing = (
+        (SITE / "TELIN-217668.HTM")
+        .read_bytes()
+        .replace(b'2017409886.HTM">Esityslista', b'2017409886.HTM">P\xf6yt\xe4kirja')
+    )
+    site.add("/kokous/TELIN-217668.HTM", listing)
+    item = (
+        (SITE / "2017409886-4.HTM")
+        .read_bytes()
+        .replace(
+            b"Esityslista 29.05.2017 Asianro 4",
+            b"P\xf6yt\xe4kirja 29.05.2017 Pyk\xe4l\xe4 150",
+        )
+    )
+    site.add("/kokous/2017409886-4.HTM", item)
+    again = by_path(crawl(site, tmp_path / "raw"))
+    flipped = again["2017409886-4.HTM"]
+    assert flipped.is_new and flipped.row.meta["doc_kind"] == "minutes"
+
+
+def test_busy_server_is_retried(site: ReplaySite, tmp_path: Path) -> None:
+    site.routes["/kokous/2017409885.HTM"].statuses = [503, 503]
+    site.routes["/kokous/2017409885.HTM"].retry_after = "0"
+    results = by_path(crawl(site, tmp_path / "raw"))
+    assert results["2017409885-1.HTM"].row is not None
+    assert [s for _, p, s in site.log if p == "/kokous/2017409885.HTM"] == [
+        503,
+        503,
+        200,
+    ]
+
+
+def test_slow_page_within_timeout_is_fetched(site: ReplaySite, tmp_path: Path) -> None:
+    site.routes["/kokous/2017409885-1.HTM"].delay = 0.5
+    results = by_path(crawl(site, tmp_path / "raw"))
+    assert results["2017409885-1.HTM"].row is not None
+
+
+def test_robots_txt_is_honoured(site: ReplaySite, tmp_path: Path) -> None:
+    site.add(
+        "/robots.txt",
+        "User-agent: *\nDisallow: /kokous/2017409885\n",
+        content_type="text/plain",
+    )
+    results = crawl(site, tmp_path / "raw")
+    assert "/kokous/2017409885.HTM" not in site.hits()
+    refused = [r for r in results if r.reason == "robots_disallowed"]
+    assert [r.uri.rsplit("/", 1)[-1] for r in refused] == ["2017409885.HTM"]
