@@ -7,7 +7,7 @@ import mimetypes
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -57,6 +57,14 @@ class Crawl:
             return Page(url, data, previous.media_type, changed=False)
         self._store(url, response, role, meta)
         return Page(url, response.content, response.headers.get("content-type"), True)
+
+    def form(self, url: str, fields: dict[str, str]) -> Page:
+        """POST a search form; the answer is kept in the raw zone under the url with
+        the form fields after `#` (POST answers are never conditional)."""
+        response = self.client.post_form(url, fields)
+        uri = f"{url}#{urlencode(fields)}"
+        self._store(uri, response, "listing", None)
+        return Page(uri, response.content, response.headers.get("content-type"), True)
 
     def document(self, url: str, meta: dict[str, str]) -> None:
         """Fetch an item document; a failure becomes a quarantine result."""

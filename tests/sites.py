@@ -8,6 +8,7 @@ import hashlib
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pytest_httpserver import HTTPServer
@@ -23,6 +24,8 @@ class Route:
     statuses: list[int] = field(default_factory=list)  # served first, one per request
     delay: float = 0.0
     retry_after: str | None = None
+    dynamic: Callable[[Request], bytes] | None = None  # computes the body per request
+    dynamic: Callable[[Request], bytes] | None = None  # computes the body per request
 
 
 class ReplaySite:
@@ -72,6 +75,9 @@ class ReplaySite:
         if route.statuses:
             headers = {"Retry-After": route.retry_after} if route.retry_after else {}
             return Response(b"busy", status=route.statuses.pop(0), headers=headers)
+        if route.dynamic is not None:
+            body = route.dynamic(request)
+            return Response(body, headers={"Content-Type": route.content_type})
         etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
             return Response(status=304, headers={"ETag": etag})
