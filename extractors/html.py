@@ -16,6 +16,8 @@ CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w\-]+)""", re.I)
 CP1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"}
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr")
 LEAD_TAGS = ("b", "strong", "span")
+BREAK = "\ue000"  # stands for <br> in element text, so that source newlines are not
+ENUMERATOR_RE = re.compile(r"^(?:\d{1,2}\.?|[-–•])$")
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,13 @@ def parse(text: str) -> HtmlElement:
     """The document tree, with every <br> turned into a line break."""
     root = lxml.html.document_fromstring(text)
     for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+        br.tail = BREAK + (br.tail or "")
     return root
 
 
 def clean(text: str) -> str:
     """Whitespace (no-break spaces included) collapsed to single spaces."""
-    return " ".join(text.replace("\xa0", " ").split())
+    return " ".join(text.replace("\xa0", " ").replace(BREAK, " ").split())
 
 
 def clean_lines(text: str) -> str:
@@ -67,12 +69,18 @@ def clean_lines(text: str) -> str:
 
 def element_text(element: HtmlElement) -> str:
     """The text of an element, line breaks from <br> kept."""
-    return clean_lines(element.text_content())
+    parts = element.text_content().split(BREAK)
+    return "\n".join(c for part in parts if (c := clean(part)))
 
 
-def inside(element: HtmlElement, tag: str) -> bool:
-    """True when an ancestor of the element is a `tag`."""
-    return any(a.tag == tag for a in element.iterancestors())
+def inside(element: HtmlElement, tag: str, root: HtmlElement) -> bool:
+    """True when an ancestor of the element below `root` is a `tag`."""
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return False
+        if ancestor.tag == tag:
+            return True
+    return False
 
 
 def lead_run(element: HtmlElement) -> str | None:
@@ -88,7 +96,10 @@ def lead_run(element: HtmlElement) -> str | None:
 def row_text(row: HtmlElement) -> str:
     """A table row as one line: its non-empty cells joined by spaces."""
     cells = [clean(c.text_content()) for c in row if c.tag in ("td", "th")]
-    return " ".join(c for c in cells if c)
+    cells = [c for c in cells if c]
+    if len(cells) > 1 and ENUMERATOR_RE.match(cells[0]):
+        cells = cells[1:]
+    return " ".join(cells)
 
 
 def line_of(element: HtmlElement) -> Line:
@@ -105,9 +116,7 @@ def block_lines(root: HtmlElement) -> list[Line]:
     """Paragraphs, headings, list items and table rows in document order."""
     lines = []
     for element in root.iter(*BLOCK_TAGS):
-        if element.tag != "tr" and inside(element, "tr"):
-            continue
-        if element.tag == "tr" and inside(element, "tr"):
+        if inside(element, "tr", root):
             continue
         lines.append(line_of(element))
     return lines
@@ -124,3 +133,9 @@ def join_lines(texts: list[str]) -> str | None:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) or None
+
+
+def with_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
+    """Descendants `<tag class="… name …">` in document order (no cssselect)."""
+    path = f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    return list(root.xpath(path))
