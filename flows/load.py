@@ -96,12 +96,38 @@ def load_results(
             _load_document(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
+        for (source, body), last in newest_meetings(results).items():
+            _advance_watermark(con, run, source, body, last)
         _insert_run(con, run, counts)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return counts
+
+
+def newest_meetings(results: list[DocumentResult]) -> dict[tuple[str, str], str]:
+    """The latest meeting date per (source, body) among the loaded items."""
+    newest: dict[tuple[str, str], str] = {}
+    for result in results:
+        for item in result.items:
+            key = (result.source or "", item.body)
+            newest[key] = max(newest.get(key, item.meeting_date), item.meeting_date)
+    return newest
+
+
+def _advance_watermark(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, source: str, body: str, last: str
+) -> None:
+    """Move a (source, body) watermark forward; never back."""
+    con.execute(
+        "INSERT INTO watermarks VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (source, body) DO UPDATE"
+        " SET last_meeting_date = excluded.last_meeting_date,"
+        " updated_at = excluded.updated_at"
+        " WHERE excluded.last_meeting_date > watermarks.last_meeting_date",
+        [source, body, last, run.started_at],
+    )
 
 
 def _load_document(

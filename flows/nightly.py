@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, task
@@ -69,12 +69,24 @@ def with_problems(
     return replace(result, stage="extract", reason=problems[0].reason, detail=detail)
 
 
+LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
+
+
+def window_start(since: date | None, watermark: date | None) -> date | None:
+    """Where a crawl starts: --since when given (backfill), else the watermark minus a
+    look-back, else the beginning (first run)."""
+    if since is not None:
+        return since
+    return watermark - LOOKBACK if watermark else None
+
+
 @task(name="fetch-source", cache_policy=NONE, retries=2, retry_delay_seconds=5)
 def fetch_task(
-    source: Source, raw_dir: Path, since: date | None
+    source: Source, raw_dir: Path, since: date | None, warehouse_path: Path
 ) -> list[DocumentResult]:
-    """Fetch one source into the raw zone."""
-    return fetch_source(source, RawStore(raw_dir), since)
+    """Fetch one source into the raw zone, from its window start."""
+    start = window_start(since, warehouse.watermark(warehouse_path, source.name))
+    return fetch_source(source, RawStore(raw_dir), start)
 
 
 @task(name="extract-documents", cache_policy=NONE)
@@ -120,7 +132,7 @@ def minutes_run(
     sources = select(load_sources(sources_file), source_names or [])
     fetched: list[DocumentResult] = []
     for source in sources:
-        fetched.extend(fetch_task(source, settings.raw_dir, since))
+        fetched.extend(fetch_task(source, settings.raw_dir, since, settings.warehouse))
     results = extract_task(fetched, settings.raw_dir)
     run = new_run("run", [s.name for s in sources])
     counts = load_task(settings.warehouse, run, results)
@@ -151,6 +163,7 @@ def minutes_reprocess(
             source=row.source,
         )
         for row in latest_rows(store.manifest())
+        if row.role == "document"
     ]
     results = extract_task(fetched, settings.raw_dir)
     run = new_run("reprocess", sorted({r.source for r in fetched if r.source}))

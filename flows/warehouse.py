@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -64,6 +64,26 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     migrate(con)
     return con
+
+
+def watermark(path: Path, source: str) -> date | None:
+    """The oldest of a source's per-body watermarks (None: never crawled)."""
+    if not path.exists():
+        return None
+    con = connect_read_only(path)
+    try:
+        has_table = con.execute(
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_name = 'watermarks'"
+        ).fetchone()
+        if not has_table or not has_table[0]:
+            return None
+        row = con.execute(
+            "SELECT min(last_meeting_date) FROM watermarks WHERE source = ?", [source]
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

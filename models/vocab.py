@@ -81,6 +81,8 @@ HEADINGS: dict[str, Section] = {
     "tiedoksi": Section.DISTRIBUTION,
     "jakelu": Section.DISTRIBUTION,
     "täytäntöönpano": Section.DISTRIBUTION,
+    "täytäntöönpanotiedot": Section.DISTRIBUTION,
+    "lisätiedot": Section.PREPARERS,
     "muutoksenhaku": Section.APPEAL,
     "muutoksenhakuohje": Section.APPEAL,
     "päätöshistoria": Section.HISTORY,
@@ -154,6 +156,8 @@ OUTCOME_PHRASES: list[tuple[Outcome, re.Pattern[str]]] = [
         Outcome.APPROVED,
         re.compile(r"hyväksyttiin|hyväksyi|godkändes|godkände", re.I),
     ),
+    # "Enligt förslag." (Nykarleby; "-nligt" where the text layer lost the "E").
+    (Outcome.APPROVED, re.compile(r"^\W?\w?nligt förslag\.?$", re.I)),
 ]
 
 # When the decision only confirms the proposal, the proposal's verb decides.

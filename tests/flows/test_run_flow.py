@@ -22,6 +22,7 @@ TABLES_EXCEPT_RUNS = [
     "votes",
     "quarantine",
     "schema_migrations",
+    "watermarks",
 ]
 
 
