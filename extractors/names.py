@@ -136,3 +136,14 @@ def parse_presenter(line: str | None) -> Presenter | None:
     if person.name is None and person.title is not None:
         return Presenter(name=None, title=person.title)
     return Presenter(name=person.name, title=person.title)
+
+
+def genitive_base(word: str) -> str:
+    """The nominative of a genitive label word: "Kaupunginjohtajan" → "kaupunginjohtaja"
+    (Voikko), "Tötermann-Engströms" → "Tötermann-Engström" (Swedish -s)."""
+    voikko = _voikko()
+    if voikko is not None and word.endswith("n"):
+        for analysis in voikko.analyze(word):
+            if analysis.get("SIJAMUOTO") == "omanto":
+                return str(analysis.get("BASEFORM"))
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

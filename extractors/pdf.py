@@ -58,6 +58,7 @@ GARBLED_SHARE = 0.19
 
 BOLD_RE = re.compile(r"bold|black|heavy", re.I)
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 VOWELS = "aeiouyåäöéü"
 GARBLE_SIGNS = re.compile(
     rf"(.)\1\1|jj|^[^{VOWELS}]+$|[^{VOWELS}]{{6,}}|"
@@ -125,10 +126,9 @@ class PdfPage:
 
 
 def _word(raw: dict) -> Word:
-    """A Word from one pdfplumber word dict."""
-    return Word(
-        raw["text"], float(raw["x0"]), float(raw["top"]), raw["fontname"], raw["size"]
-    )
+    """A Word from one pdfplumber word dict, control characters (NUL) removed."""
+    text = CONTROL_RE.sub("", raw["text"])
+    return Word(text, float(raw["x0"]), float(raw["top"]), raw["fontname"], raw["size"])
 
 
 def group_lines(words: list[Word], tolerance: float = LINE_TOLERANCE) -> list[Line]:
@@ -147,7 +147,7 @@ def _page(number: int, page: pdfplumber.page.Page) -> PdfPage:
     raw = page.extract_words(
         x_tolerance=WORD_X_TOLERANCE, extra_attrs=["fontname", "size"]
     )
-    lines = group_lines([_word(w) for w in raw])
+    lines = group_lines([word for w in raw if (word := _word(w)).text.strip()])
     return PdfPage(number, float(page.width), float(page.height), tuple(lines))
 
 

@@ -1,17 +1,537 @@
-"""tweb layout: not implemented yet (work in progress, see issue 3)."""
+"""Triplan TWeb / KTweb documents (PDF), DOMAIN.md 1.2. Three layouts:
+
+- caption column (Oulu item PDF): bold captions at the left margin, values in a second
+  column; no § and no meeting date: they come from `document.meta` (the item list).
+  An earlier body's handling sits under "<Toimielimen> käsittely" in the value column;
+  the item's own decision is the last caption-column "Päätös".
+- one column (Vantaa item PDF): header `Kaupunginhallitus 20.3.2017 § 10`, bold
+  captions ending ":" (`Kaupunginjohtajan esitys:`, `Päätös:`, `Liitteet:`).
+- whole meeting (Nykarleby, Swedish): running header `Protokoll 42 § 15.09.2022 Sida`
+  / `Välfärdsnämnden 4`, one item per § with handling blocks `<Organ> d.m.yyyy, N §`,
+  `Beredning:`, `<Titel Namn>s förslag:`, `<Organets> beslut:`. Pages with a garbled
+  text layer are left out and reported.
+"""
 
 from __future__ import annotations
 
-from extractors.blocks import Layout
+import re
+from difflib import SequenceMatcher
+
+from extractors import fields, names, pdf
+from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
-from models.records import Document
+from extractors.pdf import Line, PdfPage
+from models.records import Document, Presenter
+from models.vocab import HEADINGS, Section
+
+# Caption column (Oulu): captions start left of this x, values at or right of it.
+VALUE_COLUMN_X = 170.0
+# Caption lines closer than this (points) belong to one wrapped caption.
+CAPTION_WRAP_GAP = 16.0
+# A vertical gap larger than this (points) between two lines starts a new paragraph.
+PARAGRAPH_GAP = 20.0
+# Nykarleby: body text is indented; headings sit at the left margin, left of this x.
+HEADING_MAX_X = 100.0
+# Nykarleby: a diary number printed right of this share of the page width.
+DIARY_MIN_X_SHARE = 0.5
+# How alike a garbled heading word must be to "beslut:" / "förslag:" (0..1).
+FUZZY_HEADING = 0.6
+# How alike a broken people text must be to a clean spelling to take it (0..1).
+NAME_REPAIR = 0.8
+
+OULU_RUNNING = (re.compile(r"^Oulun kaupunki$"), re.compile(r"^Päivämäärä\b"))
+NYKARLEBY_HEADER_RE = re.compile(
+    r"^(?P<kind>Protokoll|Föredragningslista)(?: (?P<section>\d+) §)? "
+    r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}) Sida$"
+)
+NYKARLEBY_BODY_RE = re.compile(r"^(?P<body>[A-ZÅÄÖ][\w\- ]+?) \d+$")
+NYKARLEBY_RUNNING = (NYKARLEBY_HEADER_RE, NYKARLEBY_BODY_RE)
+ATTACHMENT_PAGE_RE = re.compile(r"^Bilaga .*§ ?\d+$")
+ITEM_START_RE = re.compile(r"^(?P<section>\d+) §\s*(?P<title>.*)$")
+HANDLING_RE = re.compile(
+    r"^(?P<body>[A-ZÅÄÖ][\w\- ]+?) (?P<date>\d{1,2}\.\d{1,2}\.\d{4}), (?P<sec>\d+) §$"
+)
+RULE_RE = re.compile(r"^_{3,}$")
+KIND_BY_WORD = {"protokoll": "minutes", "föredragningslista": "agenda"}
 
 
 def matches(document: Document) -> bool:
-    """Not yet: no document is recognised as this layout."""
-    return False
+    """A PDF (sniffed by its `%PDF` signature)."""
+    return document.data.lstrip()[:4] == b"%PDF"
 
 
 def split_items(document: Document) -> Layout:
-    """Not yet implemented."""
-    raise ExtractionError("unsupported_format", "tweb layout not implemented yet")
+    """The items of a TWeb PDF, in document order, with the pages left out."""
+    pages = pdf.read_pages(document.data)
+    if any(NYKARLEBY_HEADER_RE.match(line.text) for p in pages for line in p.lines):
+        return split_meeting(pages)
+    if any(is_caption_line(line) for p in pages for line in p.lines):
+        return Layout([caption_block(pages, document)])
+    return Layout([one_column_block(pages, document)])
+
+
+# --- shared helpers ---------------------------------------------------------------
+
+
+def paragraphs(lines: list[Line]) -> str:
+    """Lines joined into paragraphs (wrapped lines joined by a space, paragraphs by a
+    blank line); a gap larger than PARAGRAPH_GAP or a page break ends a paragraph."""
+    result: list[list[str]] = []
+    previous: Line | None = None
+    for line in lines:
+        if previous is None or not 0 < line.top - previous.top <= PARAGRAPH_GAP:
+            result.append([])
+        result[-1].append(line.text)
+        previous = line
+    return "\n\n".join(" ".join(chunk) for chunk in result if chunk)
+
+
+def people_lines(text: str) -> str:
+    """Preparer text as one person per line: wrapped at ", " / " ja ", units dropped."""
+    parts = re.split(r",\s+|(?<!-)\s+ja\s+|\n+", text.replace("\n\n", "\n"))
+    kept = [p.strip(" ,") for p in parts if names.parse_person(p.strip(" ,")).name]
+    return "\n".join(kept)
+
+
+def without_dashes(text: str | None) -> str | None:
+    """None for a value printed as "-" (nothing), else the text."""
+    return None if not text or text.strip() in {"-", "–"} else text
+
+
+def heading_section(caption: str) -> Section | None:
+    """The section a caption opens: the whole caption, its first or its last word."""
+    key = caption.strip().rstrip(":").strip().lower()
+    words = key.replace("/", " ").split()
+    for candidate in (key, words[0] if words else "", words[-1] if words else ""):
+        if candidate in HEADINGS:
+            return HEADINGS[candidate]
+    return None
+
+
+# --- caption column (Oulu) ------------------------------------------------------
+
+
+def is_caption_line(line: Line) -> bool:
+    """True when a line starts with a bold word left of the value column."""
+    first = line.words[0]
+    return first.bold and first.x0 < VALUE_COLUMN_X and first.size >= 10
+
+
+def caption_part(line: Line) -> str:
+    """The caption-column words of a line."""
+    return " ".join(w.text for w in line.words if w.x0 < VALUE_COLUMN_X)
+
+
+def value_line(line: Line) -> Line | None:
+    """The value-column part of a line, or None when it has none."""
+    words = tuple(w for w in line.words if w.x0 >= VALUE_COLUMN_X)
+    return Line(words) if words else None
+
+
+def join_caption(parts: list[str]) -> str:
+    """Wrapped caption lines joined: "Täytäntöönpano-" + "tiedot" → one word."""
+    text = ""
+    for part in parts:
+        text = text[:-1] + part if text.endswith("-") else f"{text} {part}".strip()
+    return text
+
+
+def flat_lines(pages: list[PdfPage]) -> list[tuple[int, Line]]:
+    """Every line of the document with its page number, in reading order."""
+    return [(page.number, line) for page in pages for line in page.lines]
+
+
+def caption_starts(lines: list[tuple[int, Line]]) -> list[tuple[int, str]]:
+    """(index of the first line, caption text) for each caption in the column."""
+    starts: list[tuple[int, list[str]]] = []
+    last: tuple[int, float] | None = None
+    for index, (page, line) in enumerate(lines):
+        if not caption_part(line) or not line.words[0].bold:
+            continue
+        near = last and last[0] == page and line.top - last[1] <= CAPTION_WRAP_GAP
+        if near and starts:
+            starts[-1][1].append(caption_part(line))
+        else:
+            starts.append((index, [caption_part(line)]))
+        last = (page, line.top)
+    return [(index, join_caption(parts)) for index, parts in starts]
+
+
+def caption_values(pages: list[PdfPage]) -> tuple[str | None, list[tuple[str, str]]]:
+    """(title, [(caption, value text)]) of a caption-column document."""
+    lines = flat_lines(pages)
+    starts = caption_starts(lines)
+    first = starts[0][0] if starts else len(lines)
+    title_lines = [line for _, line in lines[:first] if line.bold]
+    title = " ".join(line.text for line in title_lines) or None
+    result = []
+    for k, (index, caption) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        values = [v for _, line in lines[index:end] if (v := value_line(line))]
+        result.append((caption, paragraphs(values)))
+    return title, result
+
+
+def caption_section(caption: str) -> Section | None:
+    """A caption's section; "<Toimielimen> käsittely" is an earlier handling."""
+    words = caption.lower().split()
+    if len(words) > 1 and words[-1] == "käsittely":
+        return Section.HISTORY
+    return heading_section(caption)
+
+
+def caption_sections(entries: list[tuple[str, str]]) -> dict[Section, str]:
+    """Section texts; the last caption of a kind wins for proposal/decision/presenter,
+    explanation and history paragraphs are concatenated."""
+    result: dict[Section, str] = {}
+    for caption, value in entries:
+        section = caption_section(caption)
+        text = without_dashes(value)
+        if section is None or text is None:
+            continue
+        if section in {Section.EXPLANATION, Section.HISTORY} and section in result:
+            text = f"{result[section]}\n\n{text}"
+        result[section] = text
+    if Section.PREPARERS in result:
+        result[Section.PREPARERS] = people_lines(result[Section.PREPARERS])
+    return result
+
+
+def diary_caption(entries: list[tuple[str, str]]) -> str | None:
+    """The diary line ("Dno OUKA/1472/02.02.02/2017") from the captions."""
+    for caption, value in entries:
+        line = f"{caption} {value}".strip()
+        if fields.diary_number(line):
+            return line
+    return None
+
+
+def meta_date_section(document: Document) -> tuple[str, int | None]:
+    """(meeting date, §) from the item list; an item PDF does not print them."""
+    meeting_date = document.meta.get("meeting_date")
+    if not meeting_date:
+        raise ExtractionError(
+            "no_meeting_date",
+            "TWeb item PDF prints no meeting date or §; they come from the item list",
+        )
+    section = document.meta.get("section")
+    return meeting_date, int(section) if section else None
+
+
+def caption_block(pages: list[PdfPage], document: Document) -> ItemBlock:
+    """The one item of a caption-column item PDF."""
+    meeting_date, section = meta_date_section(document)
+    content = pdf.without_running(pages, OULU_RUNNING)
+    title, entries = caption_values(content)
+    body = document.meta.get("body", "")
+    return ItemBlock(
+        header=f"{body} {meeting_date} § {section}",
+        body_printed=body,
+        body_full=body or None,
+        meeting_date=meeting_date,
+        section=section,
+        title=title or document.meta.get("title"),
+        diary_line=diary_caption(entries) or document.meta.get("diary_number"),
+        doc_kind=document.meta.get("doc_kind"),
+        sections=caption_sections(entries),
+        text="\n".join(page.text for page in pages),
+    )
+
+
+# --- one column (Vantaa) ----------------------------------------------------------
+
+
+def colon_caption(line: Line) -> str | None:
+    """The caption of a bold line ending ":" ("Kaupunginjohtajan esitys:")."""
+    text = line.text.strip()
+    return text[:-1].strip() if line.bold and text.endswith(":") else None
+
+
+def genitive_presenter(caption: str) -> Presenter | None:
+    """The presenter named by a genitive proposal caption ("Kaupunginjohtajan esitys",
+    "Stadsdirektör Martin Norrgårds förslag"); None when the caption names nobody."""
+    words = caption.split()[:-1]
+    if not words:
+        return None
+    base = [*words[:-1], names.genitive_base(words[-1])]
+    return names.parse_presenter(" ".join(base))
+
+
+def one_column_sections(
+    lines: list[Line],
+) -> tuple[dict[Section, str], Presenter | None]:
+    """Section texts under the colon captions, and the presenter of the proposal."""
+    grouped: dict[Section, list[Line]] = {}
+    presenter = None
+    current: Section | None = None
+    for line in lines:
+        caption = colon_caption(line)
+        if caption is None:
+            if current is not None:
+                grouped.setdefault(current, []).append(line)
+            continue
+        current = heading_section(caption)
+        if current is Section.PROPOSAL and len(caption.split()) > 1:
+            presenter = genitive_presenter(caption)
+    sections = {s: paragraphs(ls) for s, ls in grouped.items()}
+    if Section.ATTACHMENTS in sections:
+        sections[Section.ATTACHMENTS] = "\n".join(
+            line.text for line in grouped[Section.ATTACHMENTS]
+        )
+    return sections, presenter
+
+
+def header_index(lines: list[Line]) -> tuple[int, fields.Header]:
+    """The index and parsed header line (`Kaupunginhallitus 20.3.2017 § 10`)."""
+    for index, line in enumerate(lines):
+        header = fields.parse_header(line.text)
+        if header:
+            return index, header
+    raise ExtractionError(
+        "no_items", "no item header like 'Kaupunginhallitus 20.3.2017'"
+    )
+
+
+def one_column_block(pages: list[PdfPage], document: Document) -> ItemBlock:
+    """The one item of a one-column item PDF."""
+    lines = [line for page in pdf.without_running(pages) for line in page.lines]
+    index, header = header_index(lines)
+    rest = lines[index + 1 :]
+    diary = next((ln.text for ln in rest if fields.diary_number(ln.text)), None)
+    first_caption = next(
+        (i for i, ln in enumerate(rest) if colon_caption(ln)), len(rest)
+    )
+    title_lines = [ln for ln in rest[:first_caption] if ln.bold]
+    sections, presenter = one_column_sections(rest)
+    return ItemBlock(
+        header=lines[index].text,
+        body_printed=header.body_printed,
+        meeting_date=header.meeting_date,
+        section=header.section,
+        title=" ".join(ln.text for ln in title_lines) or None,
+        diary_line=diary,
+        sections=sections,
+        presenter_person=presenter,
+        text="\n".join(page.text for page in pages),
+    )
+
+
+# --- whole meeting (Nykarleby) --------------------------------------------------
+
+
+def meeting_header(pages: list[PdfPage]) -> tuple[str, str, str]:
+    """(body, meeting date ISO, doc kind) from the first running header."""
+    for page in pages:
+        for k, line in enumerate(page.lines):
+            match = NYKARLEBY_HEADER_RE.match(line.text)
+            if match and k + 1 < len(page.lines):
+                body = NYKARLEBY_BODY_RE.match(page.lines[k + 1].text)
+                kind = KIND_BY_WORD[match.group("kind").lower()]
+                if body:
+                    return body.group("body"), fields.iso_date(match["date"]), kind
+    raise ExtractionError("no_items", "no running header like 'Protokoll 42 § …'")
+
+
+def page_section(page: PdfPage) -> int | None:
+    """The § in a page's running header, None for cover, contents and appeal pages."""
+    for line in page.lines:
+        match = NYKARLEBY_HEADER_RE.match(line.text)
+        if match and pdf.in_band(line, page):
+            return int(match["section"]) if match["section"] else None
+    return None
+
+
+def is_attachment_page(page: PdfPage) -> bool:
+    """True for an attachment page ("Bilaga Stadsstyrelsen, 26.09.2022 § 191")."""
+    return any(
+        ATTACHMENT_PAGE_RE.match(ln.text) and pdf.in_band(ln, page) for ln in page.lines
+    )
+
+
+def pages_by_section(pages: list[PdfPage]) -> dict[int, list[PdfPage]]:
+    """Item pages grouped by the § of their running header, in document order."""
+    grouped: dict[int, list[PdfPage]] = {}
+    for page in pages:
+        section = page_section(page)
+        if section is not None and not is_attachment_page(page):
+            grouped.setdefault(section, []).append(page)
+    return grouped
+
+
+def fuzzy_ends(text: str, word: str) -> bool:
+    """True when the last word of a line looks like `word` (garbled letters allowed)."""
+    tokens = text.split()
+    if not tokens:
+        return False
+    last = tokens[-1].lower()
+    return SequenceMatcher(None, last, word).ratio() >= FUZZY_HEADING
+
+
+def nykarleby_heading(line: Line) -> str | None:
+    """ "proposal", "decision" or "preparers" for a heading line at the left margin."""
+    if line.x0 > HEADING_MAX_X:
+        return None
+    first = line.words[0].text.lower()
+    if SequenceMatcher(None, first, "beredning:").ratio() >= 0.8:
+        return "preparers"
+    if not line.words[-1].bold or not line.text.rstrip("i").endswith(":"):
+        return None
+    if fuzzy_ends(line.text, "förslag:"):
+        return "proposal"
+    if fuzzy_ends(line.text, "beslut:"):
+        return "decision"
+    return None
+
+
+def handling_blocks(
+    lines: list[Line],
+) -> list[tuple[tuple[str, int] | None, list[Line]]]:
+    """The item's lines split at `<Organ> d.m.yyyy, N §` lines: [(date, §) or None,
+    lines]; the first block holds what precedes any handling line."""
+    blocks: list[tuple[tuple[str, int] | None, list[Line]]] = [(None, [])]
+    for line in lines:
+        match = HANDLING_RE.match(line.text)
+        if match and line.x0 <= HEADING_MAX_X:
+            blocks.append(((fields.iso_date(match["date"]), int(match["sec"])), []))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def current_block(
+    blocks: list[tuple[tuple[str, int] | None, list[Line]]], date: str, section: int
+) -> int:
+    """Index of the block for this meeting and §; the whole item when none is marked."""
+    for index in range(len(blocks) - 1, 0, -1):
+        if blocks[index][0] == (date, section):
+            return index
+    return 0 if len(blocks) == 1 else len(blocks) - 1
+
+
+def heading_person(heading: str) -> str | None:
+    """The person of a "<Titel Namn>s förslag:" heading, genitive removed."""
+    words = heading.split()
+    if len(words) < 2:
+        return None
+    return " ".join([*words[:-2], names.genitive_base(words[-2])])
+
+
+def has_name(text: str) -> bool:
+    """True when a people text parses with a personal name."""
+    return names.parse_person(text).name is not None
+
+
+def repaired(text: str, spellings: list[str]) -> str:
+    """A people text whose name the garbled layer broke ("Tötermann-ngström") replaced
+    by the most alike spelling of the document that has a name (>= NAME_REPAIR)."""
+    if has_name(text) or not spellings:
+        return text
+    best = max(spellings, key=lambda s: SequenceMatcher(None, text, s).ratio())
+    alike = SequenceMatcher(None, text, best).ratio() >= NAME_REPAIR
+    return best if alike else text
+
+
+def repair_people(blocks: list[ItemBlock]) -> None:
+    """Broken people texts of the blocks replaced by the document's clean spellings."""
+    people = (Section.PREPARERS, Section.PRESENTER)
+    texts = [b.sections[s] for b in blocks for s in people if s in b.sections]
+    spellings = sorted({t for t in texts if has_name(t)})
+    for block in blocks:
+        for section in people:
+            if section in block.sections:
+                block.sections[section] = repaired(block.sections[section], spellings)
+
+
+def swedish_sections(lines: list[Line]) -> dict[Section, str]:
+    """Sections of one handling block; the presenter from its proposal heading."""
+    grouped: dict[Section, list[Line]] = {}
+    current, heading_text, preparer = Section.EXPLANATION, "", None
+    for line in lines:
+        kind = nykarleby_heading(line)
+        if kind == "preparers":
+            preparer = line.text.split(":", 1)[1].strip() or None
+        elif kind == "proposal":
+            current, heading_text = Section.PROPOSAL, line.text
+        elif kind == "decision":
+            current = Section.DECISION
+        elif line.text.startswith("Bilaga ") and line.x0 <= HEADING_MAX_X:
+            grouped.setdefault(Section.ATTACHMENTS, []).append(line)
+        elif not RULE_RE.match(line.text):
+            grouped.setdefault(current, []).append(line)
+    sections = {s: paragraphs(ls) for s, ls in grouped.items()}
+    if Section.ATTACHMENTS in sections:
+        texts = [ln.text.removeprefix("Bilaga ") for ln in grouped[Section.ATTACHMENTS]]
+        sections[Section.ATTACHMENTS] = "\n".join(dict.fromkeys(texts))
+    if preparer:
+        sections[Section.PREPARERS] = preparer
+    presenter = heading_person(heading_text)
+    if presenter:
+        sections[Section.PRESENTER] = presenter
+    return sections
+
+
+def item_head(lines: list[Line], page: PdfPage) -> tuple[str | None, str | None, int]:
+    """(diary line, title, index of the first line after the title)."""
+    diary, title = None, None
+    for index, line in enumerate(lines):
+        if fields.diary_number(line.text) and line.x0 > page.width * DIARY_MIN_X_SHARE:
+            diary = line.text
+            continue
+        match = ITEM_START_RE.match(line.text)
+        if match:
+            return diary, match["title"].strip() or None, index + 1
+    return diary, title, 0
+
+
+def history_text(blocks: list, current: int) -> str | None:
+    """The earlier handlings: every block but the current one, as text."""
+    texts = [paragraphs(lines) for k, (_, lines) in enumerate(blocks) if k != current]
+    return "\n\n".join(t for t in texts if t) or None
+
+
+def meeting_item(
+    section: int, pages: list[PdfPage], meeting: tuple[str, str, str]
+) -> ItemBlock:
+    """The ItemBlock of one § of a whole-meeting document."""
+    body, meeting_date, kind = meeting
+    content = pdf.without_running(pages, NYKARLEBY_RUNNING)
+    lines = [line for page in content for line in page.lines]
+    diary, title, start = item_head(lines, content[0])
+    blocks = handling_blocks(lines[start:])
+    current = current_block(blocks, meeting_date, section)
+    sections = swedish_sections(blocks[current][1])
+    history = history_text(blocks, current)
+    if history:
+        sections[Section.HISTORY] = history
+    if kind == "agenda":
+        sections.pop(Section.DECISION, None)
+    return ItemBlock(
+        header=f"{body} {meeting_date}, {section} §",
+        body_printed=body,
+        body_full=body,
+        meeting_date=meeting_date,
+        section=section,
+        title=title,
+        diary_line=diary,
+        doc_kind=kind,
+        sections=sections,
+        text="\n".join(page.text for page in pages),
+        language="sv",
+    )
+
+
+def split_meeting(all_pages: list[PdfPage]) -> Layout:
+    """One block per § of a whole-meeting PDF; garbled pages left out as problems."""
+    meeting = meeting_header(all_pages)
+    content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
+    garbled = {
+        p.number for p in content if not is_attachment_page(p) and pdf.is_garbled(p)
+    }
+    problems = [ExtractionError("garbled_text", f"page {n}") for n in sorted(garbled)]
+    readable = [p for p in all_pages if p.number not in garbled]
+    blocks = [
+        meeting_item(section, pages, meeting)
+        for section, pages in pages_by_section(readable).items()
+    ]
+    repair_people(blocks)
+    return Layout(blocks, problems)
