@@ -36,11 +36,34 @@ RawDirOption = Annotated[
 ]
 
 
-def extract_file(path: Path, municipality: str | None) -> list[dict[str, Any]]:
+META_KEYS = ("body", "meeting_date", "section", "title", "doc_kind", "diary_number")
+
+
+def parse_meta(pairs: list[str]) -> dict[str, str]:
+    """`--meta key=value` pairs: the listing context a crawler would give."""
+    meta = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in META_KEYS:
+            raise typer.BadParameter(
+                f"'{pair}': use KEY=VALUE with KEY one of {', '.join(META_KEYS)}",
+                param_hint="--meta",
+            )
+        meta[key] = value
+    return meta
+
+
+def extract_file(
+    path: Path, municipality: str | None, meta: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The records of one file, as JSON-ready dicts."""
     data = path.read_bytes()
     document = Document(
-        uri=str(path), data=data, sha256=sha256_hex(data), municipality=municipality
+        uri=str(path),
+        data=data,
+        sha256=sha256_hex(data),
+        municipality=municipality,
+        meta=meta or {},
     )
     return [item.to_dict() for item in extractors.extract(document)]
 
@@ -51,13 +74,21 @@ def extract(
     municipality: Annotated[
         str | None, typer.Option(help="municipality, when the text does not say")
     ] = None,
+    meta: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="listing context the document lacks, e.g. meeting_date=2017-03-27,"
+            " section=73, body=Kaupunginhallitus (TWeb PDFs, CaseM JSON)"
+        ),
+    ] = None,
 ) -> None:
     """Print one JSON object per agenda item (JSON Lines); never writes to the
     warehouse."""
     failed = False
+    context = parse_meta(meta or [])
     for path in paths:
         try:
-            records = extract_file(path, municipality)
+            records = extract_file(path, municipality, context)
         except (OSError, extractors.ExtractionError) as error:
             print(f"minutes extract: {path}: {_reason(error)}", file=sys.stderr)
             failed = True
@@ -118,6 +149,47 @@ def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -
     from flows.nightly import minutes_reprocess
 
     print_summary(minutes_reprocess(raw_dir, warehouse))
+
+
+@app.command()
+def sources(
+    sources: Annotated[
+        Path, typer.Option("--sources", help="sources.toml (default: bundled samples)")
+    ] = SAMPLE_SOURCES,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """List the sources of a sources.toml, with how far each has been collected."""
+    try:
+        entries = load_sources(sources)
+    except SourcesError as error:
+        err.print(f"[red]minutes sources:[/red] {error}")
+        raise typer.Exit(2) from error
+    from flows.warehouse import watermark
+
+    path = Settings.from_env(warehouse=warehouse).warehouse
+    table = Table(title=f"{len(entries)} sources in {sources}")
+    for column in (
+        "name",
+        "municipality",
+        "platform",
+        "base_url",
+        "bodies",
+        "language",
+        "collected up to",
+    ):
+        table.add_column(column, overflow="fold")
+    for s in entries:
+        last = watermark(path, s.name)
+        table.add_row(
+            s.name,
+            s.municipality or "",
+            s.platform,
+            s.base_url,
+            ", ".join(s.bodies),
+            s.language or "",
+            str(last or "-"),
+        )
+    out.print(table)
 
 
 def print_summary(summary: Any) -> None:
