@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import ExtractionError
 from extractors.names import _voikko
@@ -156,7 +157,13 @@ def read_pages(data: bytes) -> list[PdfPage]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [_page(i + 1, page) for i, page in enumerate(pdf.pages)]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+    except (
+        PdfminerException,
+        PDFSyntaxError,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as error:
         raise ExtractionError("unreadable_pdf", str(error) or "broken PDF") from error
 
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 
 from extractors import fields, names, pdf
@@ -26,6 +27,8 @@ from models.vocab import HEADINGS, Section
 
 # Caption column (Oulu): captions start left of this x, values at or right of it.
 VALUE_COLUMN_X = 170.0
+# A caption-column document has at least this many lines starting in the value column.
+MIN_VALUE_LINES = 3
 # Caption lines closer than this (points) belong to one wrapped caption.
 CAPTION_WRAP_GAP = 16.0
 # A vertical gap larger than this (points) between two lines starts a new paragraph.
@@ -37,7 +40,9 @@ DIARY_MIN_X_SHARE = 0.5
 # How alike a garbled heading word must be to "beslut:" / "förslag:" (0..1).
 FUZZY_HEADING = 0.6
 # How alike a broken people text must be to a clean spelling to take it (0..1).
-NAME_REPAIR = 0.8
+NAME_REPAIR = 0.6
+# A spelling at least this alike to a more frequent one is a garbled twin of it.
+SPELLING_TWIN = 0.9
 
 OULU_RUNNING = (re.compile(r"^Oulun kaupunki$"), re.compile(r"^Päivämäärä\b"))
 NYKARLEBY_HEADER_RE = re.compile(
@@ -65,7 +70,7 @@ def split_items(document: Document) -> Layout:
     pages = pdf.read_pages(document.data)
     if any(NYKARLEBY_HEADER_RE.match(line.text) for p in pages for line in p.lines):
         return split_meeting(pages)
-    if any(is_caption_line(line) for p in pages for line in p.lines):
+    if is_caption_layout(pages):
         return Layout([caption_block(pages, document)])
     return Layout([one_column_block(pages, document)])
 
@@ -88,7 +93,9 @@ def paragraphs(lines: list[Line]) -> str:
 
 def people_lines(text: str) -> str:
     """Preparer text as one person per line: wrapped at ", " / " ja ", units dropped."""
-    parts = re.split(r",\s+|(?<!-)\s+ja\s+|\n+", text.replace("\n\n", "\n"))
+    parts = re.split(
+        r",\s+(?!puh|tel|p\.)|(?<!-)\s+ja\s+|\n+", text.replace("\n\n", "\n")
+    )
     kept = [p.strip(" ,") for p in parts if names.parse_person(p.strip(" ,")).name]
     return "\n".join(kept)
 
@@ -115,6 +122,18 @@ def is_caption_line(line: Line) -> bool:
     """True when a line starts with a bold word left of the value column."""
     first = line.words[0]
     return first.bold and first.x0 < VALUE_COLUMN_X and first.size >= 10
+
+
+def is_caption_layout(pages: list[PdfPage]) -> bool:
+    """True when lines start in a value column right of bold captions (Oulu)."""
+    starts = [
+        line
+        for page in pages
+        for line in page.lines
+        if VALUE_COLUMN_X <= line.x0 < page.width / 2
+    ]
+    captions = [line for page in pages for line in page.lines if is_caption_line(line)]
+    return len(starts) >= MIN_VALUE_LINES and bool(captions)
 
 
 def caption_part(line: Line) -> str:
@@ -278,6 +297,8 @@ def one_column_sections(
         sections[Section.ATTACHMENTS] = "\n".join(
             line.text for line in grouped[Section.ATTACHMENTS]
         )
+    if Section.PREPARERS in sections:
+        sections[Section.PREPARERS] = people_lines(sections[Section.PREPARERS])
     return sections, presenter
 
 
@@ -310,6 +331,8 @@ def one_column_block(pages: list[PdfPage], document: Document) -> ItemBlock:
         section=header.section,
         title=" ".join(ln.text for ln in title_lines) or None,
         diary_line=diary,
+        doc_kind=document.meta.get("doc_kind")
+        or fields.doc_kind_named(" ".join(ln.text for ln in lines[:index])),
         sections=sections,
         presenter_person=presenter,
         text="\n".join(page.text for page in pages),
@@ -421,25 +444,43 @@ def has_name(text: str) -> bool:
     return names.parse_person(text).name is not None
 
 
-def repaired(text: str, spellings: list[str]) -> str:
-    """A people text whose name the garbled layer broke ("Tötermann-ngström") replaced
-    by the most alike spelling of the document that has a name (>= NAME_REPAIR)."""
-    if has_name(text) or not spellings:
+def alike(a: str, b: str) -> float:
+    """How alike two texts are (0..1)."""
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def known_name_words(text: str) -> int:
+    """How many words of the person's name Voikko knows ("Martin" yes, "Martn" no)."""
+    name = names.parse_person(text).name or ""
+    return sum(bool(names.word_classes(word)) for word in name.split())
+
+
+def repaired(text: str, counts: Counter[str]) -> str:
+    """A people text as the document spells it best: a text the garbled layer broke
+    ("Tötermann-ngström", no name found) takes the most alike spelling with a name
+    (>= NAME_REPAIR); a near twin (>= SPELLING_TWIN) takes the twin whose name words
+    Voikko knows best, then the most frequent."""
+    named = [t for t in counts if has_name(t)]
+    if not named:
         return text
-    best = max(spellings, key=lambda s: SequenceMatcher(None, text, s).ratio())
-    alike = SequenceMatcher(None, text, best).ratio() >= NAME_REPAIR
-    return best if alike else text
+    if not has_name(text):
+        best = max(named, key=lambda t: alike(text, t))
+        return best if alike(text, best) >= NAME_REPAIR else text
+    twins = [t for t in named if alike(text, t) >= SPELLING_TWIN]
+    return max(twins, key=lambda t: (known_name_words(t), counts[t], t == text))
 
 
 def repair_people(blocks: list[ItemBlock]) -> None:
-    """Broken people texts of the blocks replaced by the document's clean spellings."""
+    """People texts of the blocks in the document's best spelling."""
     people = (Section.PREPARERS, Section.PRESENTER)
-    texts = [b.sections[s] for b in blocks for s in people if s in b.sections]
-    spellings = sorted({t for t in texts if has_name(t)})
-    for block in blocks:
-        for section in people:
-            if section in block.sections:
-                block.sections[section] = repaired(block.sections[section], spellings)
+    for _ in range(2):  # broken texts first, then near twins among the repaired
+        counts = Counter(
+            b.sections[s] for b in blocks for s in people if s in b.sections
+        )
+        for block in blocks:
+            for section in people:
+                if section in block.sections:
+                    block.sections[section] = repaired(block.sections[section], counts)
 
 
 def swedish_sections(lines: list[Line]) -> dict[Section, str]:
