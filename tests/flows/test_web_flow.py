@@ -90,12 +90,8 @@ def test_casem_site_end_to_end(casem_site: ReplaySite, tmp_path: Path) -> None: 
     assert query(
         wh, "SELECT document LIKE '%Contents(66)%', reason FROM quarantine"
     ) == [(True, "no_items")]
-    outcomes = dict(
-        query(
-            wh, "SELECT diary_number, outcome FROM decisions WHERE diary_number <> ''"
-        )
-    )
-    assert "returned" in outcomes.values() and "elected" in outcomes.values()
+    outcomes = dict(query(wh, "SELECT diary_number, outcome FROM decisions"))
+    assert outcomes["TRE:1863/10.03.02/2016"] == "returned"  # content 61
     before = snapshot(wh)
     second = run(toml, tmp_path, None)
     assert second.counts.documents_new == 0 and snapshot(wh) == before
