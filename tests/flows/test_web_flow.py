@@ -99,5 +99,5 @@ def test_casem_site_end_to_end(casem_site: ReplaySite, tmp_path: Path) -> None: 
 
 def test_window_start_prefers_since_then_watermark() -> None:
     assert window_start(date(2015, 1, 1), date(2020, 1, 1)) == date(2015, 1, 1)
-    assert window_start(None, date(2020, 3, 1)) == date(2019, 12, 31)
+    assert window_start(None, date(2020, 3, 1)) == date(2020, 1, 1)  # 60 days back
     assert window_start(None, None) is None
