@@ -519,9 +519,18 @@ def item_head(lines: list[Line], page: PdfPage) -> tuple[str | None, str | None,
             diary = line.text
             continue
         match = ITEM_START_RE.match(line.text)
+        if match and match["title"].strip():
+            return diary, match["title"].strip(), index + 1
         if match:
-            return diary, match["title"].strip() or None, index + 1
+            return diary, *title_below(lines, index + 1)
     return diary, title, 0
+
+
+def title_below(lines: list[Line], index: int) -> tuple[str | None, int]:
+    """(title, next index) when a bare "188 §" line has its title on the next line."""
+    if index < len(lines) and lines[index].bold and not nykarleby_heading(lines[index]):
+        return lines[index].text, index + 1
+    return None, index
 
 
 def history_text(blocks: list, current: int) -> str | None:
@@ -562,17 +571,18 @@ def meeting_item(
 
 
 def split_meeting(all_pages: list[PdfPage]) -> Layout:
-    """One block per § of a whole-meeting PDF; garbled pages left out as problems."""
+    """One block per § of a whole-meeting PDF. Garbled pages are left out as problems;
+    an item whose first page is garbled is left out whole (its heading is lost)."""
     meeting = meeting_header(all_pages)
     content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
     garbled = {
         p.number for p in content if not is_attachment_page(p) and pdf.is_garbled(p)
     }
     problems = [ExtractionError("garbled_text", f"page {n}") for n in sorted(garbled)]
-    readable = [p for p in all_pages if p.number not in garbled]
     blocks = [
-        meeting_item(section, pages, meeting)
-        for section, pages in pages_by_section(readable).items()
+        meeting_item(section, [p for p in pages if p.number not in garbled], meeting)
+        for section, pages in pages_by_section(all_pages).items()
+        if pages[0].number not in garbled
     ]
     repair_people(blocks)
     return Layout(blocks, problems)
