@@ -13,6 +13,8 @@ from tests.flows.test_casem_crawl import site as casem_site  # noqa: F401
 from tests.flows.test_dynasty_crawl import SITE as DYNASTY
 from tests.flows.test_dynasty_crawl import site as dynasty_site  # noqa: F401
 from tests.flows.test_run_flow import query, snapshot
+from tests.flows.test_tweb_crawl import SCRIPTS
+from tests.flows.test_tweb_crawl import site as tweb_site  # noqa: F401
 from tests.sites import ReplaySite
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -95,6 +97,24 @@ def test_casem_site_end_to_end(casem_site: ReplaySite, tmp_path: Path) -> None: 
     before = snapshot(wh)
     second = run(toml, tmp_path, None)
     assert second.counts.documents_new == 0 and snapshot(wh) == before
+
+
+def test_tweb_site_end_to_end(tweb_site: ReplaySite, tmp_path: Path) -> None:  # noqa: F811
+    entry = (
+        '[[source]]\nname = "oulu"\nmunicipality = "Oulu"\nplatform = "tweb"\n'
+        f'base_url = "{tweb_site.base}{SCRIPTS}"\nbodies = ["Kaupunginhallitus"]\n'
+    )
+    toml = sources_file(tmp_path, [entry])
+    first = run(toml, tmp_path, date(2017, 3, 21))
+    wh = tmp_path / "wh.duckdb"
+    # the PDF has no § or date: they come from the item list
+    assert query(
+        wh, "SELECT meeting_date, section, diary_number, outcome FROM decisions"
+    ) == [(date(2017, 3, 27), 73, "OUKA/1472/02.02.02/2017", "noted")]
+    assert first.counts.quarantined == 1  # § 74's document is missing (404)
+    before = snapshot(wh)
+    second = run(toml, tmp_path, date(2017, 3, 21))
+    assert second.counts.items_unchanged == 1 and snapshot(wh) == before
 
 
 def test_window_start_prefers_since_then_watermark() -> None:
