@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractors.errors import ExtractionError
-from models.records import Person, Presenter
+from models.records import Person, Presenter, Vote
 from models.vocab import Section
 
 
@@ -31,6 +31,7 @@ class ItemBlock:
     # When the layout gives people as structured fields rather than lines (CaseM).
     preparer_people: tuple[Person, ...] | None = None
     presenter_person: Presenter | None = None
+    given_votes: tuple[Vote, ...] | None = None  # counts the source gives as data
 
     def get(self, section: Section) -> str | None:
         """The text of a labelled section, or None when the item has none."""

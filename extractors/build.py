@@ -40,7 +40,7 @@ def build_item(block: ItemBlock, document: Document, version: str) -> Item:
     handling = block.get(Section.HANDLING)
     decided_text = "\n\n".join(t for t in (handling, decision) if t)
     body, abbrev = body_names(block, proposal)
-    found_votes = outcome.votes(decided_text)
+    found_votes = block.given_votes or outcome.votes(decided_text)
     return Item(
         municipality=document.municipality
         or fields.municipality(proposal, decision, block.text),

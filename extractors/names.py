@@ -16,7 +16,9 @@ from models.vocab import BODY_SUFFIXES, PLACEHOLDER_EMAIL
 log = logging.getLogger(__name__)
 
 EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-PHONE_RE = re.compile(r"(?:puh\.?|p\.|tel\.?)?\s*(\+?\(?\d[\d ()\-]{5,}\d)", re.I)
+PHONE_RE = re.compile(
+    r"(?:puh\.?|puhelin:?|p\.|tel\.?|telefon:?)?\s*(\+?\(?\d[\d ()\-]{5,}\d)", re.I
+)
 HOURS_RE = re.compile(r"\bklo\s*\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}", re.I)
 NAME_TOKEN_RE = re.compile(
     r"^(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)*|[A-ZÅÄÖ]\.)$"
@@ -100,9 +102,26 @@ def split_title_name(text: str) -> tuple[str | None, str | None]:
     return title, ordered_name(tokens[len(tokens) - count :])
 
 
+def name_first(line: str) -> tuple[str, str] | None:
+    """(name, title) of "Liisa Lisätieto, suunnittelija, …" (Helsinki's order)."""
+    head, sep, tail = line.partition(",")
+    tokens = head.split()
+    title = tail.split(",")[0].strip()
+    if not sep or not 2 <= len(tokens) <= 3 or not title or not title[0].islower():
+        return None
+    if not all(NAME_TOKEN_RE.match(token) for token in tokens):
+        return None
+    if not is_first_name(tokens[0]) or PHONE_RE.match(title):
+        return None
+    return " ".join(tokens), title
+
+
 def parse_person(line: str) -> Person:
     """A preparer line: "Kunnanjohtaja Timo Kurula 0405957597" → Person."""
+    ordered = name_first(line)
     rest, phone, email = split_contacts(line)
+    if ordered:
+        return Person(ordered[0], ordered[1], phone, real_email(email))
     title, name = split_title_name(rest)
     return Person(name=name, title=title, phone=phone, email=real_email(email))
 

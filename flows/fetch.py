@@ -16,7 +16,7 @@ from types import ModuleType
 from flows.crawl import Crawl
 from flows.http import FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
-from flows.platforms import casem, dynasty, tweb
+from flows.platforms import ahjo, casem, dynasty, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
 from flows.sources import Source
 
@@ -129,6 +129,7 @@ FETCHERS: dict[str, Fetcher] = {
     "dynasty": web_fetcher(dynasty),
     "tweb": web_fetcher(tweb),
     "casem": web_fetcher(casem),
+    "ahjo": web_fetcher(ahjo),
 }
 
 

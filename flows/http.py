@@ -74,6 +74,7 @@ class PoliteClient:
     ) -> None:
         self.politeness = politeness or Politeness()
         self.transport = transport
+        self.headers: dict[str, str] = {"User-Agent": USER_AGENT}
         self.client = self._new_client()
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
@@ -82,10 +83,15 @@ class PoliteClient:
         """A fresh httpx client (and cookie jar)."""
         return httpx.Client(
             timeout=self.politeness.timeout,
-            headers={"User-Agent": USER_AGENT},
+            headers=self.headers,
             follow_redirects=True,
             transport=self.transport,
         )
+
+    def set_header(self, name: str, value: str) -> None:
+        """A header sent with every request from now on (e.g. an API key)."""
+        self.headers[name] = value
+        self.client.headers[name] = value
 
     def reset_cookies(self) -> None:
         """Start a new session (Dynasty keeps per-cookie state on the server)."""

@@ -44,6 +44,6 @@ def test_unreadable_file_is_a_fetch_failure(
 
 
 def test_platform_without_crawler_is_reported(tmp_path: Path) -> None:
-    source = Source(name="x", platform="ahjo", base_url="https://example.invalid")
+    source = Source(name="x", platform="m-files", base_url="https://example.invalid")
     (result,) = fetch_source(source, RawStore(tmp_path), None)
     assert result.reason == "platform_not_implemented"

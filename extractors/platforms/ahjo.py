@@ -1,0 +1,129 @@
+"""Helsinki Ahjo decisions as the Ahjo API proxy returns them (JSON, one decision).
+
+The shape is taken from City-of-Helsinki/helsinki-paatokset as reported in DOMAIN.md 1.4
+(unverified here): `NativeId`, `CaseID`, `Section`, `Title`, `Content` (HTML with the
+decision, the presenter and more), `Motion` (HTML: the proposal), `VotingResults`
+[{Ayes, Noes, Blank, Absent}]. Meeting date and body come from the meeting listing
+(`document.meta`), or from `DateDecision` / `DecisionMaker` when present.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from extractors import html
+from extractors.blocks import ItemBlock, Layout
+from extractors.errors import ExtractionError
+from models.records import Document, Vote
+from models.vocab import HEADINGS, Section
+
+
+def load(data: bytes) -> dict[str, Any] | None:
+    """The decision object, or None when the bytes are not one."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def matches(document: Document) -> bool:
+    """An Ahjo decision: a JSON object with NativeId and Content or Motion."""
+    if not document.data.lstrip().startswith(b"{"):
+        return False
+    value = load(document.data)
+    return bool(
+        value and "NativeId" in value and ("Content" in value or "Motion" in value)
+    )
+
+
+def fragment_lines(fragment: str | None) -> list[str]:
+    """The text lines of an HTML fragment."""
+    if not fragment:
+        return []
+    root = html.parse(f"<div>{fragment}</div>")
+    return [line for block in html.block_lines(root) if (line := block.text)]
+
+
+def sectioned(lines: list[str]) -> dict[Section, list[str]]:
+    """Lines grouped under the heading lines above them (decision until a heading)."""
+    grouped: dict[Section, list[str]] = {}
+    current = Section.DECISION
+    for line in lines:
+        heading = HEADINGS.get(line.strip().rstrip(":").lower())
+        if heading is not None:
+            current = heading
+            continue
+        grouped.setdefault(current, []).append(line)
+    return grouped
+
+
+def votes(value: dict[str, Any]) -> tuple[Vote, ...] | None:
+    """VotingResults as votes (None when there was no vote)."""
+    results = value.get("VotingResults") or []
+    found = tuple(
+        Vote(
+            r.get("Ayes"),
+            r.get("Noes"),
+            r.get("Blank"),
+            r.get("Absent"),
+            r.get("Title"),
+        )
+        for r in results
+        if isinstance(r, dict)
+    )
+    return found or None
+
+
+def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
+    """ISO date of the meeting: listing first, then DateDecision."""
+    when = meta.get("meeting_date") or str(value.get("DateDecision") or "")[:10]
+    if not when:
+        raise ExtractionError(
+            "missing_header", "no meeting date in the decision or listing"
+        )
+    return when
+
+
+def section_of(value: dict[str, Any], meta: dict[str, str]) -> int | None:
+    """The § as an int ("10", "10 §")."""
+    raw = meta.get("section") or str(value.get("Section") or "")
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def block_of(document: Document, value: dict[str, Any]) -> ItemBlock:
+    """One item block from a decision object."""
+    grouped = sectioned(fragment_lines(value.get("Content")))
+    sections = {k: "\n".join(v) for k, v in grouped.items()}
+    motion = "\n".join(fragment_lines(value.get("Motion")))
+    if motion:
+        sections[Section.PROPOSAL] = motion
+    body = document.meta.get("body") or str(value.get("DecisionMaker") or "")
+    return ItemBlock(
+        header=f"{body} {value.get('Section') or ''}".strip(),
+        body_printed=body,
+        body_full=body,
+        meeting_date=meeting_date(value, document.meta),
+        section=section_of(value, document.meta),
+        title=document.meta.get("title") or value.get("Title"),
+        diary_line=str(value.get("CaseID") or "") or None,
+        doc_kind=document.meta.get("doc_kind") or "minutes",
+        sections=sections,
+        text="\n".join(sections.values()),
+        language=document.language,
+        given_votes=votes(value),
+    )
+
+
+def split_items(document: Document) -> Layout:
+    """The one item of a decision document."""
+    value = load(document.data)
+    if value is None:
+        raise ExtractionError("malformed_json", "not an Ahjo decision object")
+    if not document.meta.get("body") and not value.get("DecisionMaker"):
+        raise ExtractionError(
+            "missing_header", "no deciding body in the decision or listing"
+        )
+    return Layout([block_of(document, value)])
