@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 import extractors
+from flows import analyst
 from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
 from flows.sources import SourcesError, load_sources, select
 from models.ids import sha256_hex
@@ -281,6 +282,59 @@ def _is_null(value: Any) -> bool:
         return value is None or bool(value != value)
     except (TypeError, ValueError):
         return False
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="gold JSON Lines (CONTRACT.md)")],
+    min_accuracy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-accuracy",
+            help="FIELD=FLOAT (repeatable; FIELD may be 'all'): exit 1 below it",
+        ),
+    ] = None,
+) -> None:
+    """Score extraction against labelled items: per-field accuracy and mismatches."""
+    from extractors import evaluate as ev
+
+    try:
+        floors = dict(ev.parse_floor(text) for text in min_accuracy or [])
+        report = ev.evaluate(gold)
+        failing = report.below(floors)
+    except (OSError, ev.GoldError, ValueError, KeyError) as error:
+        err.print(f"[red]minutes evaluate:[/red] {_reason(error)}")
+        raise typer.Exit(2) from error
+    print_evaluation(report, gold)
+    for name, accuracy, floor in failing:
+        err.print(f"[red]below the floor:[/red] {name} {accuracy:.3f} < {floor}")
+    raise typer.Exit(1 if failing else 0)
+
+
+PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
+
+
+def print_evaluation(report: Any, gold: Path) -> None:
+    """The per-field table, then every mismatch with both values."""
+    table = Table(title=f"{gold}: {report.items} items")
+    for column in ("field", "matched", "total", "accuracy"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name in [*report.fields(), "all"]:
+        s = report.scores[name] if name != "all" else report.overall()
+        table.add_row(name, str(s.matched), str(s.total), f"{s.accuracy:.3f}")
+    out.print(table)
+    out.print(f"mismatches: {len(report.mismatches)}")
+    for m in report.mismatches:
+        where = f"{m.path} [{m.item_index}] {m.field}"
+        out.print(f"{where}: expected {m.expected!r}, got {m.got!r}", **PLAIN)
+        if m.reason:
+            out.print(f"  ({m.reason})", **PLAIN)
+
+
+# The analyst commands live in flows/analyst.py.
+app.command()(analyst.docs)
+app.command()(analyst.export)
+app.command()(analyst.report)
 
 
 if __name__ == "__main__":
