@@ -35,11 +35,21 @@ class Crawl:
     store: RawStore
     client: PoliteClient
     since: date | None = None
+    until: date | None = None
     results: list[DocumentResult] = field(default_factory=list)
     latest: dict[str, ManifestRow] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.latest = self.store.latest()
+
+    def in_window(self, day: date | str | None) -> bool:
+        """A meeting date inside [since, until] (unknown dates are kept)."""
+        if day is None or day == "":
+            return True
+        when = date.fromisoformat(day) if isinstance(day, str) else day
+        return (self.since is None or when >= self.since) and (
+            self.until is None or when <= self.until
+        )
 
     def page(
         self, url: str, role: str = "listing", meta: dict[str, str] | None = None

@@ -22,7 +22,7 @@ from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
 
-Fetcher = Callable[[Source, RawStore, date | None], list[DocumentResult]]
+Fetcher = Callable[[Source, RawStore, date | None, date | None], list[DocumentResult]]
 
 
 def store_bytes(
@@ -60,7 +60,7 @@ def folder_files(folder: Path) -> list[Path]:
 
 
 def fetch_folder(
-    source: Source, store: RawStore, since: date | None
+    source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
     """Read every document file of a folder source into the raw zone.
 
@@ -109,10 +109,10 @@ def web_fetcher(module: ModuleType) -> Fetcher:
     """A fetcher that runs a platform crawler with its own polite client."""
 
     def fetch(
-        source: Source, store: RawStore, since: date | None
+        source: Source, store: RawStore, since: date | None, until: date | None = None
     ) -> list[DocumentResult]:
         client = PoliteClient(politeness())
-        crawl = Crawl(source, store, client, since)
+        crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
         except FetchError as error:
@@ -134,7 +134,7 @@ FETCHERS: dict[str, Fetcher] = {
 
 
 def fetch_source(
-    source: Source, store: RawStore, since: date | None
+    source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
     """Fetch one source with its platform's crawler."""
     fetcher = FETCHERS.get(source.platform)
@@ -144,4 +144,4 @@ def fetch_source(
                 source, source.base_url, "platform_not_implemented", source.platform
             )
         ]
-    return fetcher(source, store, since)
+    return fetcher(source, store, since, until)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -42,6 +43,28 @@ class RunCounts:
     items_unchanged: int = 0
     quarantined: int = 0
     quarantine: list[tuple[str, str, str]] = field(default_factory=list)
+    field_changes: Counter[str] = field(default_factory=Counter)
+
+    def totals(self) -> dict[str, int]:
+        """The numeric counts by name."""
+        return {name: getattr(self, name) for name in COUNT_NAMES}
+
+    def add(self, other: RunCounts) -> None:
+        """Add another load's counts to these."""
+        for name in COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.quarantine.extend(other.quarantine)
+        self.field_changes.update(other.field_changes)
+
+
+COUNT_NAMES = (
+    "documents_new",
+    "documents_unchanged",
+    "items_inserted",
+    "items_updated",
+    "items_unchanged",
+    "quarantined",
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +109,14 @@ def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
 
 
 def load_results(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, results: list[DocumentResult]
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    results: list[DocumentResult],
+    part: str = "all",
+    window: tuple[str, date, date] | None = None,
 ) -> RunCounts:
-    """Load a run in one transaction; on any error nothing of it stays."""
+    """Load one part of a run (a source, or a backfill window) in one transaction,
+    with the run's row; on any error nothing of it stays."""
     counts = RunCounts()
     con.begin()
     try:
@@ -98,7 +126,9 @@ def load_results(
             _load_item(con, run, key, item, counts)
         for (source, body), last in newest_meetings(results).items():
             _advance_watermark(con, run, source, body, last)
-        _insert_run(con, run, counts)
+        record_part(con, run, part, counts, {"status": "loaded"})
+        if window is not None:
+            _complete_window(con, run, *window)
         con.commit()
     except BaseException:
         con.rollback()
@@ -208,9 +238,7 @@ def _load_item(
         _write_item(con, key, item, record, digest, run.started_at, run.started_at)
     elif existing[0] != digest:
         counts.items_updated += 1
-        first_seen = con.execute(
-            "SELECT first_seen_at FROM items WHERE item_id = ?", [key]
-        ).fetchone()[0]
+        first_seen = _archive_version(con, run, key, record, counts)
         _delete_item(con, key)
         _write_item(con, key, item, record, digest, first_seen, run.started_at)
     else:
@@ -220,6 +248,49 @@ def _load_item(
             item.source.extractor_version,
         ):
             _refresh_source(con, key, item, record)
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Record fields whose value differs between two versions (source aside)."""
+    return [k for k in new if k != "source" and old.get(k) != new.get(k)]
+
+
+def _archive_version(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    key: str,
+    record: dict[str, Any],
+    counts: RunCounts,
+) -> datetime:
+    """Keep the current version of an item in item_versions before it is replaced;
+    returns the item's first_seen_at."""
+    old = con.execute(
+        "SELECT record, content_hash, extractor_version, source_sha256,"
+        " last_changed_at, first_seen_at FROM items WHERE item_id = ?",
+        [key],
+    ).fetchone()
+    previous = json.loads(old[0])
+    changed = changed_fields(previous, record)
+    counts.field_changes.update(changed)
+    version = con.execute(
+        "SELECT count(*) + 1 FROM item_versions WHERE item_id = ?", [key]
+    ).fetchone()[0]
+    con.execute(
+        "INSERT INTO item_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            version,
+            old[0],
+            old[1],
+            old[2],
+            old[3],
+            old[4],
+            run.started_at,
+            json.dumps(changed),
+            run.run_id,
+        ],
+    )
+    return old[5]
 
 
 def _refresh_source(
@@ -376,24 +447,81 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
         )
 
 
-def _insert_run(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, counts: RunCounts
+def _complete_window(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, job: str, start: date, end: date
 ) -> None:
-    """The runs row for this run."""
+    """Mark a backfill window loaded (in the same transaction as its rows)."""
+    source = job.split(":", 1)[0]
     con.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO backfill_windows VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [job, source, start, end, run.run_id, now_utc()],
+    )
+
+
+def _run_row(con: duckdb.DuckDBPyConnection, run: RunInfo) -> dict[str, Any] | None:
+    """This run's row so far, or None."""
+    found = con.execute(
+        "SELECT per_source, field_changes FROM runs WHERE run_id = ?", [run.run_id]
+    ).fetchone()
+    if found is None:
+        return None
+    return {
+        "per_source": json.loads(found[0] or "{}"),
+        "fields": json.loads(found[1] or "{}"),
+    }
+
+
+def record_part(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    part: str,
+    counts: RunCounts,
+    extra: dict[str, Any],
+) -> None:
+    """Add a part's counts to the run's row (created on the first part)."""
+    row = _run_row(con, run)
+    if row is None:
+        _insert_run(con, run)
+        row = {"per_source": {}, "fields": {}}
+    row["per_source"][part] = {**counts.totals(), **extra}
+    fields = Counter(row["fields"]) + counts.field_changes
+    sets = ", ".join(f"{name} = {name} + ?" for name in COUNT_NAMES)
+    con.execute(
+        f"UPDATE runs SET {sets}, per_source = ?, field_changes = ?, finished_at = ?"
+        " WHERE run_id = ?",
+        [
+            *counts.totals().values(),
+            json.dumps(row["per_source"], ensure_ascii=False),
+            json.dumps(dict(fields), ensure_ascii=False),
+            now_utc(),
+            run.run_id,
+        ],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run: RunInfo, status: str) -> None:
+    """Close a run's row with its final status (the row is made if no part loaded)."""
+    if _run_row(con, run) is None:
+        _insert_run(con, run)
+    con.execute(
+        "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+        [status, now_utc(), run.run_id],
+    )
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
+    """A new runs row with zero counts."""
+    con.execute(
+        "INSERT INTO runs (run_id, kind, started_at, finished_at, sources,"
+        f" {', '.join(COUNT_NAMES)}, extractor_version, status, per_source,"
+        " field_changes)"
+        " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, 'running', '{}', '{}')",
         [
             run.run_id,
             run.kind,
             run.started_at,
             now_utc(),
             json.dumps(run.sources, ensure_ascii=False),
-            counts.documents_new,
-            counts.documents_unchanged,
-            counts.items_inserted,
-            counts.items_updated,
-            counts.items_unchanged,
-            counts.quarantined,
             run.extractor_version,
         ],
     )

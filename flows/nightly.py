@@ -7,17 +7,27 @@ flows.fetch, extractors and flows.load, which are plain functions.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.concurrency.sync import concurrency
+from prefect.task_runners import ThreadPoolTaskRunner
 
 import extractors
 from flows import warehouse
 from flows.fetch import fetch_source
-from flows.load import DocumentResult, RunCounts, RunInfo, load_results
+from flows.load import (
+    DocumentResult,
+    RunCounts,
+    RunInfo,
+    finish_run,
+    load_results,
+    record_part,
+)
 from flows.rawstore import ManifestRow, RawStore
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
@@ -32,6 +42,8 @@ class RunSummary:
     sources: list[str]
     counts: RunCounts
     warehouse: Path
+    status: str = "completed"
+    failures: dict[str, str] = field(default_factory=dict)  # source -> error
 
 
 def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
@@ -70,6 +82,12 @@ def with_problems(
 
 
 LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
+BACKFILL_WINDOW = timedelta(days=365)
+FETCH_WORKERS = 4  # sources fetched at once (different hosts)
+
+
+class AllSourcesFailed(RuntimeError):
+    """Every source of a run failed: the flow run ends Failed."""
 
 
 def window_start(since: date | None, watermark: date | None) -> date | None:
@@ -80,30 +98,56 @@ def window_start(since: date | None, watermark: date | None) -> date | None:
     return watermark - LOOKBACK if watermark else None
 
 
-@task(name="fetch-source", cache_policy=NONE, retries=2, retry_delay_seconds=5)
+def backfill_windows(since: date, until: date) -> list[tuple[date, date]]:
+    """[since, until] in BACKFILL_WINDOW pieces, oldest first."""
+    windows = []
+    while since <= until:
+        end = min(until, since + BACKFILL_WINDOW - timedelta(days=1))
+        windows.append((since, end))
+        since = end + timedelta(days=1)
+    return windows
+
+
+def host_of(source: Source) -> str:
+    """The host a source is crawled from (a folder's name for folders)."""
+    return urlsplit(source.base_url).netloc or f"folder:{source.name}"
+
+
+@task(
+    name="fetch-source",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=5,
+    timeout_seconds=6 * 3600,
+)
 def fetch_task(
-    source: Source, raw_dir: Path, since: date | None, warehouse_path: Path
+    source: Source, raw_dir: Path, since: date | None, until: date | None
 ) -> list[DocumentResult]:
-    """Fetch one source into the raw zone, from its window start."""
-    start = window_start(since, warehouse.watermark(warehouse_path, source.name))
-    return fetch_source(source, RawStore(raw_dir), start)
+    """Fetch one source into the raw zone; one crawl per host at a time (the
+    global concurrency limit `host:<host>`, created by the flow)."""
+    with concurrency(f"host:{host_of(source)}", occupy=1, strict=False):
+        return fetch_source(source, RawStore(raw_dir), since, until)
 
 
-@task(name="extract-documents", cache_policy=NONE)
+@task(name="extract-documents", cache_policy=NONE, timeout_seconds=3600)
 def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
     """Extract every fetched document (pure extractors over the raw bytes)."""
     store = RawStore(raw_dir)
     return [extract_result(result, store) for result in results]
 
 
-@task(name="load-warehouse", cache_policy=NONE)
+@task(name="load-warehouse", cache_policy=NONE, retries=1, retry_delay_seconds=10)
 def load_task(
-    warehouse_path: Path, run: RunInfo, results: list[DocumentResult]
+    warehouse_path: Path,
+    run: RunInfo,
+    results: list[DocumentResult],
+    part: str = "all",
+    window: tuple[str, date, date] | None = None,
 ) -> RunCounts:
-    """Upsert everything of the run in one transaction."""
+    """Upsert one part of a run in one transaction (with its backfill window)."""
     con = warehouse.connect(warehouse_path)
     try:
-        return load_results(con, run, results)
+        return load_results(con, run, results, part, window)
     finally:
         con.close()
 
@@ -119,24 +163,149 @@ def new_run(kind: str, sources: list[str]) -> RunInfo:
     )
 
 
-@flow(name="minutes-run", log_prints=True)
+def ensure_host_limits(sources: list[Source]) -> None:
+    """A global concurrency limit of 1 per host, so that two sources on one host are
+    never crawled at once (best effort: without an API the fetch just proceeds)."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            for host in {host_of(s) for s in sources}:
+                client.upsert_global_concurrency_limit_by_name(f"host:{host}", 1)
+    except Exception as error:  # noqa: BLE001 - limits are an optimisation
+        get_run_logger().warning("host concurrency limits not set: %s", error)
+
+
+def close_run(settings: Settings, run: RunInfo, status: str) -> None:
+    """Write the run's final status."""
+    con = warehouse.connect(settings.warehouse)
+    try:
+        finish_run(con, run, status)
+    finally:
+        con.close()
+
+
+def record_failure(
+    settings: Settings, run: RunInfo, source: Source, error: str
+) -> None:
+    """Note a failed source in the run's row (its own small transaction)."""
+    con = warehouse.connect(settings.warehouse)
+    try:
+        con.begin()
+        record_part(
+            con, run, source.name, RunCounts(), {"status": "failed", "error": error}
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def run_source(
+    settings: Settings,
+    run: RunInfo,
+    source: Source,
+    fetched: list[DocumentResult],
+    window: tuple[str, date, date] | None = None,
+) -> RunCounts:
+    """Extract and load one source's fetched documents."""
+    results = extract_task(fetched, settings.raw_dir)
+    part = source.name if window is None else f"{source.name} {window[1]}..{window[2]}"
+    return load_task(settings.warehouse, run, results, part, window)
+
+
+def nightly_source(
+    settings: Settings, run: RunInfo, source: Source, since: date | None
+) -> RunCounts:
+    """One source from its watermark (or --since) to today."""
+    start = window_start(since, warehouse.watermark(settings.warehouse, source.name))
+    fetched = fetch_task.with_options(tags=source_tags(source))(
+        source, settings.raw_dir, start, None
+    )
+    return run_source(settings, run, source, fetched)
+
+
+def backfill_source(
+    settings: Settings, run: RunInfo, source: Source, since: date, until: date | None
+) -> RunCounts:
+    """One source, window by window; windows an interrupted backfill already loaded
+    are skipped, and the progress is cleared when every window is done."""
+    job = f"{source.name}:{since}:{until or 'today'}"
+    done = warehouse.completed_windows(settings.warehouse, job)
+    counts = RunCounts()
+    for start, end in backfill_windows(since, until or date.today()):
+        if start in done:
+            continue
+        fetched = fetch_task.with_options(tags=source_tags(source))(
+            source, settings.raw_dir, start, end
+        )
+        counts.add(run_source(settings, run, source, fetched, (job, start, end)))
+    warehouse.clear_windows(settings.warehouse, job)
+    return counts
+
+
+def source_tags(source: Source) -> list[str]:
+    """Prefect tags of a source's tasks: source, platform, host."""
+    return [
+        f"source:{source.name}",
+        f"platform:{source.platform}",
+        f"host:{host_of(source)}",
+    ]
+
+
+@flow(
+    name="minutes-run", log_prints=True, task_runner=ThreadPoolTaskRunner(FETCH_WORKERS)
+)
 def minutes_run(
     sources_file: Path,
     source_names: list[str] | None = None,
     since: date | None = None,
     raw_dir: Path | None = None,
     warehouse_path: Path | None = None,
+    until: date | None = None,
 ) -> RunSummary:
-    """Fetch the selected sources, keep the bytes, extract the items, load them."""
+    """Fetch the selected sources, keep the bytes, extract the items, load them; one
+    source failing never stops the others (the run fails only if all of them fail)."""
     settings = Settings.from_env(raw_dir, warehouse_path)
     sources = select(load_sources(sources_file), source_names or [])
-    fetched: list[DocumentResult] = []
-    for source in sources:
-        fetched.extend(fetch_task(source, settings.raw_dir, since, settings.warehouse))
-    results = extract_task(fetched, settings.raw_dir)
     run = new_run("run", [s.name for s in sources])
-    counts = load_task(settings.warehouse, run, results)
-    return RunSummary(run.run_id, run.sources, counts, settings.warehouse)
+    ensure_host_limits(sources)
+    summary = RunSummary(run.run_id, run.sources, RunCounts(), settings.warehouse)
+    for source in sources:
+        try:
+            summary.counts.add(one_source(settings, run, source, since, until))
+        except Exception as error:  # noqa: BLE001 - isolate sources from each other
+            summary.failures[source.name] = f"{type(error).__name__}: {error}"
+            record_failure(settings, run, source, summary.failures[source.name])
+    return finish(settings, run, summary, len(sources))
+
+
+def one_source(
+    settings: Settings,
+    run: RunInfo,
+    source: Source,
+    since: date | None,
+    until: date | None,
+) -> RunCounts:
+    """A source's nightly run, or its backfill when --since/--until are given."""
+    if since is not None and source.platform != "folder":
+        return backfill_source(settings, run, source, since, until)
+    return nightly_source(settings, run, source, since)
+
+
+def finish(
+    settings: Settings, run: RunInfo, summary: RunSummary, total: int
+) -> RunSummary:
+    """Close the run; raise (flow Failed) only when every source failed."""
+    failed = len(summary.failures)
+    summary.status = (
+        "failed"
+        if total and failed == total
+        else ("partial" if failed else "completed")
+    )
+    close_run(settings, run, summary.status)
+    if summary.status == "failed":
+        raise AllSourcesFailed(f"every source failed: {summary.failures}")
+    return summary
 
 
 def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:
@@ -151,7 +320,8 @@ def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:
 def minutes_reprocess(
     raw_dir: Path | None = None, warehouse_path: Path | None = None
 ) -> RunSummary:
-    """Re-extract the raw zone with the current extractors and reload; no network."""
+    """Re-extract the raw zone with the current extractors and reload; no network.
+    Changed items keep their previous version in item_versions."""
     settings = Settings.from_env(raw_dir, warehouse_path)
     store = RawStore(settings.raw_dir)
     fetched = [
@@ -167,5 +337,6 @@ def minutes_reprocess(
     ]
     results = extract_task(fetched, settings.raw_dir)
     run = new_run("reprocess", sorted({r.source for r in fetched if r.source}))
-    counts = load_task(settings.warehouse, run, results)
+    counts = load_task(settings.warehouse, run, results, "reprocess")
+    close_run(settings, run, "completed")
     return RunSummary(run.run_id, run.sources, counts, settings.warehouse)

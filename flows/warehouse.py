@@ -86,6 +86,29 @@ def watermark(path: Path, source: str) -> date | None:
     return row[0] if row else None
 
 
+def completed_windows(path: Path, job: str) -> set[date]:
+    """Start dates of the windows an unfinished backfill job already loaded."""
+    if not path.exists():
+        return set()
+    con = connect(path)
+    try:
+        rows = con.execute(
+            "SELECT window_start FROM backfill_windows WHERE job = ?", [job]
+        ).fetchall()
+    finally:
+        con.close()
+    return {row[0] for row in rows}
+
+
+def clear_windows(path: Path, job: str) -> None:
+    """Forget a finished backfill job's progress."""
+    con = connect(path)
+    try:
+        con.execute("DELETE FROM backfill_windows WHERE job = ?", [job])
+    finally:
+        con.close()
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection; raises WarehouseMissing when there is no warehouse."""
     if not path.exists():

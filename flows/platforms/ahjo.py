@@ -76,7 +76,7 @@ def crawl(crawl: Crawl) -> None:
     if not key:
         raise FetchError(api, "missing_api_key", f"set {API_KEY_ENV}")
     crawl.client.set_header("api-key", key)
-    for start, end in windows(crawl.since or FIRST_DAY, date.today()):
+    for start, end in windows(crawl.since or FIRST_DAY, crawl.until or date.today()):
         url = f"{api}meetings?start={start}&end={end}&agendaminutespublished=true"
         try:
             for meeting in meetings(crawl, url):

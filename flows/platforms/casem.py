@@ -91,8 +91,7 @@ def crawl_body(crawl: Crawl, api: str, root: int, body: dict[str, Any]) -> None:
             f"SubNodes({events['NodeId']})/SubNodes()"
         )
         for node in values(crawl, meetings_url):
-            when = meeting_date(node)
-            if crawl.since and when and date.fromisoformat(when) < crawl.since:
+            if not crawl.in_window(meeting_date(node)):
                 continue
             try:
                 crawl_meeting(crawl, api, finnish_name(body), node)

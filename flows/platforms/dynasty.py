@@ -151,10 +151,10 @@ def crawl_meeting(crawl: Crawl, body: str, meeting: Meeting) -> None:
         crawl.document(item.url, meta)
 
 
-def crawl_body(crawl: Crawl, body: str, list_url: str, since: date | None) -> None:
-    """Every meeting of a body's list page on or after `since`."""
+def crawl_body(crawl: Crawl, body: str, list_url: str) -> None:
+    """Every meeting of a body's list page inside the crawl's window."""
     for meeting in parse_meetings(decode_page(crawl.page(list_url)), list_url):
-        if since is None or date.fromisoformat(meeting.meeting_date) >= since:
+        if crawl.in_window(meeting.meeting_date):
             try:
                 crawl_meeting(crawl, body, meeting)
             except FetchError as error:
@@ -169,6 +169,6 @@ def crawl(crawl: Crawl) -> None:
             continue
         for list_url in list_urls:
             try:
-                crawl_body(crawl, body, list_url, crawl.since)
+                crawl_body(crawl, body, list_url)
             except FetchError as error:
                 crawl.failed(error)

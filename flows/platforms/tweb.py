@@ -169,7 +169,7 @@ def crawl(crawl: Crawl) -> None:
             continue
         try:
             meetings = list_meetings(
-                crawl, body_id, crawl.since or FIRST_YEAR, date.today()
+                crawl, body_id, crawl.since or FIRST_YEAR, crawl.until or date.today()
             )
         except FetchError as error:
             crawl.failed(error)

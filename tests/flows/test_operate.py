@@ -1,0 +1,136 @@
+"""Operating the flow: sources isolated from each other, resumable backfill,
+reprocess history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+import flows.nightly
+from flows.fetch import FETCHERS
+from flows.nightly import AllSourcesFailed, minutes_reprocess, minutes_run
+from tests.flows.test_dynasty_crawl import site as dynasty_site  # noqa: F401
+from tests.flows.test_run_flow import query
+from tests.flows.test_web_flow import dynasty_entry, sources_file
+from tests.sites import ReplaySite
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def folder_entry(folder: Path) -> str:
+    return (
+        f'[[source]]\nname = "kittila"\nmunicipality = "Kittilä"\nplatform = "folder"\n'
+        f'base_url = "{folder}"\n'
+    )
+
+
+def broken_dynasty(*args, **kwargs):
+    raise RuntimeError("crawler bug")
+
+
+def test_one_failing_source_does_not_fail_the_others(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(FETCHERS, "dynasty", broken_dynasty)
+    entries = [
+        folder_entry(sample_site.parent / "kittila"),
+        '[[source]]\nname = "espoo"\nplatform = "dynasty"\nbase_url = "http://127.0.0.1:9/kokous/"\n',
+    ]
+    toml = sources_file(tmp_path, entries)
+    summary = minutes_run(toml, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert summary.status == "partial" and summary.counts.items_inserted == 8
+    assert "crawler bug" in summary.failures["espoo"]
+    ((status, per_source),) = query(
+        tmp_path / "wh.duckdb", "SELECT status, per_source FROM runs"
+    )
+    parts = json.loads(per_source)
+    assert status == "partial"
+    assert (
+        parts["espoo"]["status"] == "failed" and parts["kittila"]["items_inserted"] == 8
+    )
+
+
+def test_every_source_failing_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(FETCHERS, "dynasty", broken_dynasty)
+    toml = sources_file(
+        tmp_path,
+        [
+            '[[source]]\nname = "espoo"\nplatform = "dynasty"\nbase_url = "http://127.0.0.1:9/"\n'
+        ],
+    )
+    with pytest.raises(AllSourcesFailed):
+        minutes_run(toml, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert query(tmp_path / "wh.duckdb", "SELECT status FROM runs") == [("failed",)]
+
+
+def test_interrupted_backfill_resumes_without_duplicates(
+    dynasty_site: ReplaySite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    monkeypatch.setattr(flows.nightly, "BACKFILL_WINDOW", timedelta(days=10))
+    toml = sources_file(tmp_path, [dynasty_entry(dynasty_site)])
+    wh = tmp_path / "wh.duckdb"
+    real_run_source = flows.nightly.run_source
+    calls = []
+
+    def killed_on_second_window(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return real_run_source(*args, **kwargs)
+
+    monkeypatch.setattr(flows.nightly, "run_source", killed_on_second_window)
+    with pytest.raises(KeyboardInterrupt):
+        minutes_run(toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31))
+    assert query(wh, "SELECT section FROM items ORDER BY section") == [(127,), (147,)]
+    assert query(wh, "SELECT window_start FROM backfill_windows") == [
+        (date(2017, 5, 8),)
+    ]
+
+    monkeypatch.setattr(flows.nightly, "run_source", real_run_source)
+    dynasty_site.log.clear()
+    resumed = minutes_run(
+        toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31)
+    )
+    assert (
+        "/kokous/2017406946.HTM" not in dynasty_site.hits()
+    )  # window 1 not walked again
+    assert resumed.counts.items_inserted == 1  # the agenda of 29.05
+    assert query(wh, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(3, 3)]
+    assert query(wh, "SELECT count(*) FROM backfill_windows") == [(0,)]
+
+
+def test_reprocess_keeps_previous_versions(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    minutes_run(sample_site, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
+    import extractors.build
+
+    original = extractors.build.build_item
+
+    def shouting_titles(block, document, version):
+        item = original(block, document, version)
+        from dataclasses import replace
+
+        return replace(item, title=(item.title or "").upper())
+
+    monkeypatch.setattr(extractors, "build_item", shouting_titles)
+    summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert summary.counts.items_updated == 8
+    assert summary.counts.field_changes == {"title": 8}
+    wh = tmp_path / "wh.duckdb"
+    rows = query(
+        wh,
+        "SELECT version, changed_fields, json_extract_string(record, '$.title') FROM item_versions ORDER BY 3",
+    )
+    assert len(rows) == 8 and rows[0][0] == 1 and json.loads(rows[0][1]) == ["title"]
+    assert rows[0][2][0].isupper() and not rows[0][2].isupper()  # the old value is kept
+    assert query(wh, "SELECT field_changes FROM runs WHERE kind = 'reprocess'") == [
+        ('{"title": 8}',)
+    ]
