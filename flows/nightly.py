@@ -6,6 +6,7 @@ flows.fetch, extractors and flows.load, which are plain functions.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -210,7 +211,8 @@ def run_source(
     """Extract and load one source's fetched documents."""
     results = extract_task(fetched, settings.raw_dir)
     part = source.name if window is None else f"{source.name} {window[1]}..{window[2]}"
-    return load_task(settings.warehouse, run, results, part, window)
+    loader = load_task.with_options(retry_delay_seconds=retry_delay())
+    return loader(settings.warehouse, run, results, part, window)
 
 
 def nightly_source(
@@ -218,9 +220,9 @@ def nightly_source(
 ) -> RunCounts:
     """One source from its watermark (or --since) to today."""
     start = window_start(since, warehouse.watermark(settings.warehouse, source.name))
-    fetched = fetch_task.with_options(tags=source_tags(source))(
-        source, settings.raw_dir, start, None
-    )
+    fetched = fetch_task.with_options(
+        tags=source_tags(source), retry_delay_seconds=retry_delay()
+    )(source, settings.raw_dir, start, None)
     return run_source(settings, run, source, fetched)
 
 
@@ -235,12 +237,17 @@ def backfill_source(
     for start, end in backfill_windows(since, until or date.today()):
         if start in done:
             continue
-        fetched = fetch_task.with_options(tags=source_tags(source))(
-            source, settings.raw_dir, start, end
-        )
+        fetched = fetch_task.with_options(
+            tags=source_tags(source), retry_delay_seconds=retry_delay()
+        )(source, settings.raw_dir, start, end)
         counts.add(run_source(settings, run, source, fetched, (job, start, end)))
     warehouse.clear_windows(settings.warehouse, job)
     return counts
+
+
+def retry_delay() -> float:
+    """Seconds between a failed fetch task and its retry (MINUTES_TASK_RETRY_DELAY)."""
+    return float(os.environ.get("MINUTES_TASK_RETRY_DELAY", "30"))
 
 
 def source_tags(source: Source) -> list[str]:

@@ -48,3 +48,4 @@ def fast_polite_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MINUTES_HTTP_DELAY", "0")
     monkeypatch.setenv("MINUTES_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("MINUTES_HTTP_TIMEOUT", "2")
+    monkeypatch.setenv("MINUTES_TASK_RETRY_DELAY", "0")

@@ -27,7 +27,9 @@ def sources_file(tmp_path: Path, entries: list[str]) -> Path:
 
 
 def run(toml: Path, tmp_path: Path, since: date | None):
-    return minutes_run(toml, [], since, tmp_path / "raw", tmp_path / "wh.duckdb")
+    """A run over the fixtures' months (one backfill window when since is given)."""
+    until = date(2017, 6, 30) if since else None
+    return minutes_run(toml, [], since, tmp_path / "raw", tmp_path / "wh.duckdb", until)
 
 
 def dynasty_entry(site: ReplaySite) -> str:
