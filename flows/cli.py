@@ -57,7 +57,8 @@ def parse_meta(pairs: list[str]) -> dict[str, str]:
 def extract_file(
     path: Path, municipality: str | None, meta: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """The records of one file, as JSON-ready dicts."""
+    """The records of one file, as JSON-ready dicts; parts left out (e.g. garbled
+    PDF pages) are named on stderr."""
     data = path.read_bytes()
     document = Document(
         uri=str(path),
@@ -66,7 +67,10 @@ def extract_file(
         municipality=municipality,
         meta=meta or {},
     )
-    return [item.to_dict() for item in extractors.extract(document)]
+    extraction = extractors.extract_document(document)
+    for problem in extraction.problems:
+        print(f"minutes extract: {path}: left out: {problem}", file=sys.stderr)
+    return [item.to_dict() for item in extraction.items]
 
 
 @app.command()
@@ -106,15 +110,15 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def parse_since(value: str | None) -> date | None:
-    """--since YYYY-MM-DD."""
+def parse_since(value: str | None, flag: str = "--since") -> date | None:
+    """A YYYY-MM-DD option value."""
     if value is None:
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError as error:
         raise typer.BadParameter(
-            f"'{value}' is not YYYY-MM-DD", param_hint="--since"
+            f"'{value}' is not YYYY-MM-DD", param_hint=flag
         ) from error
 
 
@@ -127,20 +131,43 @@ def run(
         list[str] | None, typer.Option("--source", help="only this source (repeatable)")
     ] = None,
     since: Annotated[str | None, typer.Option(help="backfill from YYYY-MM-DD")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="backfill up to YYYY-MM-DD (default today)")
+    ] = None,
     warehouse: WarehouseOption = None,
     raw_dir: RawDirOption = None,
 ) -> None:
-    """Run the flow fetch → raw zone → extract → load and print a summary."""
-    start = parse_since(since)
+    """Run the flow fetch → raw zone → extract → load and print a summary.
+
+    With --since, web sources are walked in yearly windows, each loaded as it is
+    done: an interrupted backfill started again with the same dates resumes."""
+    start, end = parse_since(since), parse_since(until, "--until")
+    if end is not None and start is None:
+        raise typer.BadParameter("--until needs --since", param_hint="--until")
     try:
         select(load_sources(sources), source or [])
     except SourcesError as error:
         err.print(f"[red]minutes run:[/red] {error}")
         raise typer.Exit(2) from error
     configure_prefect()
-    from flows.nightly import minutes_run
+    from flows.nightly import AllSourcesFailed, minutes_run
 
-    print_summary(minutes_run(sources, source or [], start, raw_dir, warehouse))
+    try:
+        summary = minutes_run(sources, source or [], start, raw_dir, warehouse, end)
+    except AllSourcesFailed as error:
+        err.print(f"[red]minutes run:[/red] {error}")
+        raise typer.Exit(1) from error
+    print_summary(summary)
+
+
+@app.command()
+def serve() -> None:
+    """Serve the nightly deployment `minutes-nightly` (03:00 Europe/Helsinki) from
+    this process; runs show in the Prefect UI of the server PREFECT_API_URL names."""
+    configure_prefect()
+    from flows.deploy import serve_nightly
+
+    serve_nightly()
 
 
 @app.command()
@@ -211,6 +238,12 @@ def print_summary(summary: Any) -> None:
     out.print(f"quarantined: {c.quarantined}")
     for uri, stage, reason in c.quarantine:
         out.print(f"  {uri} ({stage}): {reason}")
+    for name, error in getattr(summary, "failures", {}).items():
+        out.print(f"[red]source {name} failed[/red]: {error}")
+    if c.field_changes:
+        changed = ", ".join(f"{k} {v}" for k, v in c.field_changes.most_common())
+        out.print(f"values changed per field: {changed}")
+    out.print(f"status: {getattr(summary, 'status', 'completed')}")
     out.print(f"warehouse: {summary.warehouse}")
 
 
