@@ -13,7 +13,9 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/minutes run
+	$(VENV)/bin/minutes report --out data/report.html
 	@echo
+	@echo 'Open the report: data/report.html'
 	@echo 'Try a first query:'
 	@echo '  $(VENV)/bin/minutes sql "SELECT body, meeting_date, section, title, outcome FROM decisions ORDER BY meeting_date"'
 

@@ -87,8 +87,7 @@ def extract(
         ),
     ] = None,
 ) -> None:
-    """Print one JSON object per agenda item (JSON Lines); never writes to the
-    warehouse."""
+    """Print one JSON object per agenda item (JSON Lines); no warehouse writes."""
     failed = False
     context = parse_meta(meta or [])
     for path in paths:
@@ -162,8 +161,9 @@ def run(
 
 @app.command()
 def serve() -> None:
-    """Serve the nightly deployment `minutes-nightly` (03:00 Europe/Helsinki) from
-    this process; runs show in the Prefect UI of the server PREFECT_API_URL names."""
+    """Serve the nightly deployment `minutes-nightly` (03:00 Europe/Helsinki).
+
+    Runs show in the UI of the Prefect server that PREFECT_API_URL names."""
     configure_prefect()
     from flows.deploy import serve_nightly
 
