@@ -29,6 +29,7 @@ from flows.load import (
     load_results,
     record_part,
 )
+from flows.progress import progress
 from flows.rawstore import ManifestRow, RawStore
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
@@ -134,7 +135,12 @@ def fetch_task(
 def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
     """Extract every fetched document (pure extractors over the raw bytes)."""
     store = RawStore(raw_dir)
-    return [extract_result(result, store) for result in results]
+    extracted = []
+    with progress(len(results), "extracting documents") as advance:
+        for result in results:
+            extracted.append(extract_result(result, store))
+            advance()
+    return extracted
 
 
 @task(name="load-warehouse", cache_policy=NONE, retries=1, retry_delay_seconds=10)
