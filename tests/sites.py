@@ -10,9 +10,19 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def site_file(platform: str, name: str) -> Path:
+    """A replay site's file: its own copy under sites/<platform>/, else the
+    platform's extractor fixture (each real document is kept once)."""
+    own = FIXTURES / "sites" / platform / name
+    return own if own.exists() else FIXTURES / platform / name
 
 
 @dataclass

@@ -13,7 +13,7 @@ from flows.platforms.casem import contents_url
 from flows.rawstore import RawStore
 from flows.sources import Source
 from tests.conftest import FIXTURES
-from tests.sites import ReplaySite
+from tests.sites import ReplaySite, site_file
 
 SITE = FIXTURES / "sites" / "casem"
 API = "/api/opennc/v1/"
@@ -25,7 +25,7 @@ def site(httpserver) -> ReplaySite:
     replay = ReplaySite(httpserver, ("http://tampere.cloudnc.fi",))
 
     def serve(path: str, name: str) -> None:
-        replay.add(API + path, (SITE / name).read_bytes(), content_type=JSON)
+        replay.add(API + path, site_file("casem", name).read_bytes(), content_type=JSON)
 
     serve("Nodes", "nodes.json")
     serve("Nodes(11291)/SubNodes()", "11291_subnodes.json")

@@ -11,7 +11,7 @@ from flows.fetch import FETCHERS
 from flows.rawstore import RawStore
 from flows.sources import Source
 from tests.conftest import FIXTURES
-from tests.sites import ReplaySite
+from tests.sites import ReplaySite, site_file
 
 HOST = "http://espoo04.hosting.documenta.fi"
 SITE = FIXTURES / "sites" / "dynasty"
@@ -22,6 +22,8 @@ def site(httpserver) -> ReplaySite:
     replay = ReplaySite(httpserver, (HOST,))
     for path in SITE.glob("*.HTM"):
         replay.add(f"/kokous/{path.name}", path.read_bytes())
+    for name in ("2017406946-3.HTM", "2017409886-4.HTM"):  # the real item pages
+        replay.add(f"/kokous/{name}", site_file("dynasty", name).read_bytes())
     return replay
 
 
@@ -120,7 +122,7 @@ def test_agenda_that_becomes_minutes_is_fetched_again(
     )
     site.add("/kokous/TELIN-217668.HTM", listing)
     item = (
-        (SITE / "2017409886-4.HTM")
+        site_file("dynasty", "2017409886-4.HTM")
         .read_bytes()
         .replace(
             b"Esityslista 29.05.2017 Asianro 4",

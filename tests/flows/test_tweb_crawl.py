@@ -16,7 +16,7 @@ from flows.platforms import tweb
 from flows.rawstore import RawStore
 from flows.sources import Source
 from tests.conftest import FIXTURES
-from tests.sites import ReplaySite
+from tests.sites import ReplaySite, site_file
 
 HOST = "http://asiakirjat.ouka.fi"
 SITE = FIXTURES / "sites" / "tweb"
@@ -84,7 +84,7 @@ def site(httpserver) -> ReplaySite:
     )
     replay.add(
         "/ktwebbin/ktproxy2.dll?doctype=3&docid=632583",
-        (SITE / "35090068.pdf").read_bytes(),
+        site_file("tweb", "35090068.pdf").read_bytes(),
         content_type="application/octet-stream",
     )
     return replay
