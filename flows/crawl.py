@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from extractors.html import CP1252_LABELS, declared_charset
 from flows.http import FetchError, PoliteClient
 from flows.load import DocumentResult
 from flows.rawstore import ManifestRow, RawStore, now_utc
@@ -151,19 +152,15 @@ def media_type(url: str, response: httpx.Response) -> str | None:
 
 
 def charset_of(content_type: str | None, data: bytes, default: str = "cp1252") -> str:
-    """The declared charset (header or meta tag); windows-1252 for ISO-8859-1."""
+    """The declared charset (header, else meta tag); windows-1252 for Latin-1 labels,
+    which is what Finnish sites mean by them (bytes 0x92, 0x94)."""
     declared = None
     if content_type and "charset=" in content_type:
-        declared = content_type.split("charset=")[-1].split(";")[0].strip()
-    if declared is None:
-        head = data[:2048].lower()
-        marker = head.find(b"charset=")
-        if marker >= 0:
-            declared = head[marker + 8 : marker + 30].split(b'"')[0].split(b";")[0]
-            declared = declared.decode("ascii", "ignore").strip("'\" />")
-    if not declared or declared.lower() in {"iso-8859-1", "latin-1", "latin1"}:
-        return default if not declared else "cp1252"
-    return declared
+        declared = content_type.split("charset=")[-1].split(";")[0].strip().lower()
+    declared = declared or declared_charset(data)
+    if not declared:
+        return default
+    return "cp1252" if declared in CP1252_LABELS else declared
 
 
 def decode_page(page: Page, default: str = "cp1252") -> str:

@@ -163,3 +163,74 @@ def test_robots_txt_is_honoured(site: ReplaySite, tmp_path: Path) -> None:
     assert "/kokous/2017409885.HTM" not in site.hits()
     refused = [r for r in results if r.reason == "robots_disallowed"]
     assert [r.uri.rsplit("/", 1)[-1] for r in refused] == ["2017409885.HTM"]
+
+
+CGI = "/cgi/DREQUEST.PHP"
+
+
+@pytest.fixture
+def cgi_site(httpserver) -> ReplaySite:
+    """The same installation through its CGI: RSS feed and item pages by id."""
+    replay = ReplaySite(httpserver, (HOST,))
+    replay.add(
+        f"{CGI}?page=rss/meetingitems&show=500",
+        (SITE / "rss_meetingitems.xml").read_bytes(),
+        content_type="application/rss+xml",
+    )
+    for item, path in (
+        ("2017406946-3", site_file("dynasty", "2017406946-3.HTM")),
+        ("2017409885-1", SITE / "2017409885-1.HTM"),
+    ):
+        replay.add(f"{CGI}?page=meetingitem&id={item}", path.read_bytes())
+    return replay
+
+
+def cgi_source(site: ReplaySite) -> Source:
+    return Source(
+        name="espoo",
+        platform="dynasty",
+        base_url=f"{site.base}{CGI}",
+        municipality="Espoo",
+        bodies=("Kaupunginhallitus",),
+    )
+
+
+def test_incremental_run_reads_the_rss_feed(
+    cgi_site: ReplaySite, tmp_path: Path
+) -> None:
+    results = FETCHERS["dynasty"](
+        cgi_source(cgi_site), RawStore(tmp_path / "raw"), date(2017, 5, 1), None
+    )
+    fetched = {r.uri.rsplit("=", 1)[-1]: r.row.meta for r in results}
+    assert fetched == {
+        "2017409885-1": {
+            "platform": "dynasty",
+            "body": "Kaupunginhallitus",
+            "meeting_date": "2017-05-15",
+            "title": "Länsimetron jatkeen rahoitussopimus",
+        },
+        "2017406946-3": {
+            "platform": "dynasty",
+            "body": "Kaupunginhallitus",
+            "meeting_date": "2017-05-08",
+            "title": "Espoon kaupungin hallintosäännön hyväksyminen (Kv-asia) (Pöydälle 10.4.2017)",
+        },
+    }  # the other body's item and the item before the window are not fetched
+    assert not any("meeting_frames" in path for path in cgi_site.hits())
+
+
+def test_feed_that_does_not_reach_the_window_falls_back_to_the_walk(
+    cgi_site: ReplaySite, tmp_path: Path
+) -> None:
+    results = FETCHERS["dynasty"](
+        cgi_source(cgi_site), RawStore(tmp_path / "raw"), date(2017, 1, 1), None
+    )
+    assert f"{CGI}?page=meeting_frames" in cgi_site.hits()
+    assert [r.reason for r in results] == ["http_404"]  # this replay has no body list
+
+
+def test_first_run_and_backfill_walk_everything(
+    cgi_site: ReplaySite, tmp_path: Path
+) -> None:
+    FETCHERS["dynasty"](cgi_source(cgi_site), RawStore(tmp_path / "raw"), None, None)
+    assert f"{CGI}?page=rss/meetingitems&show=500" not in cgi_site.hits()
