@@ -40,7 +40,7 @@ class RecordingProgress:
     def __init__(self, out: io.StringIO) -> None:
         self.out = out
 
-    def __enter__(self) -> "RecordingProgress":
+    def __enter__(self) -> RecordingProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
