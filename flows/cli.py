@@ -37,6 +37,7 @@ RawDirOption = Annotated[
 ]
 
 
+NEEDS_LISTING = {"missing_header", "no_meeting_date"}
 META_KEYS = ("body", "meeting_date", "section", "title", "doc_kind", "diary_number")
 
 
@@ -106,6 +107,9 @@ def _reason(error: Exception) -> str:
     """A one-line reason for an error."""
     if isinstance(error, OSError):
         return error.strerror or str(error)
+    if getattr(error, "reason", "") in NEEDS_LISTING:
+        hint = "--meta meeting_date=YYYY-MM-DD --meta section=N --meta body=NAME"
+        return f"{error} (give the listing's context: {hint})"
     return str(error)
 
 

@@ -123,3 +123,40 @@ def test_run_rejects_unknown_sources_keys(tmp_path: Path) -> None:
         "run", "--sources", str(toml), "--warehouse", str(tmp_path / "w.duckdb")
     )
     assert result.returncode == 2 and "colour" in result.stderr
+
+
+def test_extract_with_listing_context_and_a_hint_without_it() -> None:
+    pdf = str(FIXTURES / "tweb" / "35090068.pdf")
+    bare = minutes("extract", pdf)
+    assert bare.returncode == 1 and "--meta meeting_date=" in bare.stderr
+    given = minutes(
+        "extract",
+        pdf,
+        "--meta",
+        "meeting_date=2017-03-27",
+        "--meta",
+        "section=73",
+        "--meta",
+        "body=Kaupunginhallitus",
+    )
+    assert given.returncode == 0, given.stderr
+    (record,) = [json.loads(line) for line in given.stdout.splitlines()]
+    assert (record["meeting_date"], record["section"], record["outcome"]) == (
+        "2017-03-27",
+        73,
+        "noted",
+    )
+    wrong = minutes("extract", pdf, "--meta", "colour=red")
+    assert wrong.returncode == 2 and "KEY=VALUE" in wrong.stderr
+
+
+def test_sources_lists_the_real_list() -> None:
+    from flows.settings import PROJECT_ROOT
+
+    result = minutes("sources", "--sources", str(PROJECT_ROOT / "sources.toml"))
+    assert result.returncode == 0
+    assert (
+        "41 sources" in result.stdout
+        and "espoo" in result.stdout
+        and "tweb" in result.stdout
+    )
