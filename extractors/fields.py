@@ -9,13 +9,13 @@ from datetime import date
 from charset_normalizer import from_bytes
 
 from extractors.names import place_baseform
+from models.lexicon import FINNISH_FUNCTION_WORDS, SWEDISH_FUNCTION_WORDS
 from models.vocab import (
     AGENDA_CUES,
     BODY_ABBREVIATIONS,
     BODY_SUFFIXES,
     CITY_ABBREVIATIONS,
     MINUTES_CUES,
-    SWEDISH_CUES,
 )
 
 DATE = r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
@@ -25,7 +25,7 @@ HEADER_RE = re.compile(
 )
 DIARY_LABEL_RE = re.compile(r"^(?:dnro|dno|dnr|asianro|asianumero)\.?:?\s*", re.I)
 DIARY_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?:[A-ZÅÄÖ]{1,6}[/:])?\d{1,6}/\d{2}(?:\.\d{2}){1,4}\s?/\d{4}"),
+    re.compile(r"(?:[A-ZÅÄÖ]{1,6}[/:])?\d{1,6}/\d{2}(?:\.\d{2}){1,4}\s?/\s?\d{4}"),
     re.compile(r"[A-ZÅÄÖ]{2,8}Dno-\d{4}-\d+"),
     re.compile(r"HEL[ -]\d{4}-\d{6}"),
     re.compile(r"\d{1,6}-\d{4} \(\d+(?:[ ,]+\d+)*\)"),
@@ -34,6 +34,9 @@ CITY_CUES = re.compile(r"\bkaupungin|\bkaupunki|\bstaden\b|\bstadens\b", re.I)
 MUNICIPALITY_RE = re.compile(
     r"\b(?P<genitive>[A-ZÅÄÖ][a-zåäö\-]+n) (?:kunta|kunnan|kaupunki|kaupungin)\b"
 )
+WORD_RE = re.compile(r"[^\W\d_]+")
+# Spaces beside a '/' inside a diary number ("3700/11.01.00 /2011", Espoo).
+DIARY_SLASH_SPACE_RE = re.compile(r"\s*/\s*")
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
 DECIDES_RE = re.compile(
@@ -91,7 +94,7 @@ def diary_number(line: str | None) -> str | None:
     for pattern in DIARY_PATTERNS:
         match = pattern.search(text)
         if match:
-            return match.group(0)
+            return DIARY_SLASH_SPACE_RE.sub("/", match.group(0))
     return None
 
 
@@ -128,8 +131,11 @@ def expand_body(
 
 
 def language(text: str) -> str:
-    """ "sv" when Swedish cue words outnumber a handful, else "fi"."""
-    return "sv" if len(SWEDISH_CUES.findall(text)) >= 3 else "fi"
+    """ "sv" when Swedish function words outnumber Finnish ones, else "fi"."""
+    words = [word.lower() for word in WORD_RE.findall(text)]
+    swedish = sum(word in SWEDISH_FUNCTION_WORDS for word in words)
+    finnish = sum(word in FINNISH_FUNCTION_WORDS for word in words)
+    return "sv" if swedish > finnish else "fi"
 
 
 def doc_kind(has_decision: bool) -> str:

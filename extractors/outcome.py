@@ -9,8 +9,10 @@ from models.records import Vote
 from models.vocab import (
     AMENDMENT_ACCEPTED,
     CONFLICT_CUES,
+    MIXED_OUTCOMES,
     NUMBER_WORDS,
     OUTCOME_PHRASES,
+    PART_CUES,
     PROPOSAL_VERB_OUTCOMES,
     VOTE_CUES,
     Outcome,
@@ -30,7 +32,7 @@ VOTE_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(
         r"jaa[- ]ääni\w*:?\s*(?P<for>\d+)\W+ei[- ]ääni\w*:?\s*(?P<against>\d+)"
-        r"(?:\W+tyhjiä:?\s*(?P<blank>\d+))?(?:\W+poissa:?\s*(?P<absent>\d+))?",
+        r"(?:\W+tyhj(?:iä|ää):?\s*(?P<blank>\d+))?(?:\W+poissa:?\s*(?P<absent>\d+))?",
         re.I,
     ),
     re.compile(
@@ -60,6 +62,8 @@ def classify(
     """The outcome class; None when there is no decision (agendas)."""
     if not decision:
         return None
+    if is_mixed(decision):
+        return Outcome.OTHER
     found = phrase_outcome(decision)
     if found in (None, Outcome.APPROVED) and amendment_accepted(handling):
         return Outcome.AMENDED
@@ -76,6 +80,17 @@ def phrase_outcome(decision: str) -> Outcome | None:
         if pattern.search(decision):
             return outcome
     return None
+
+
+def is_mixed(decision: str) -> bool:
+    """True when the decision names parts and does different things with them
+    (part approved, part returned): phrases of two of MIXED_OUTCOMES occur."""
+    if not PART_CUES.search(decision):
+        return False
+    found = {
+        outcome for outcome, pattern in OUTCOME_PHRASES if pattern.search(decision)
+    }
+    return len(found & MIXED_OUTCOMES) > 1
 
 
 def amendment_accepted(handling: str | None) -> bool:

@@ -247,6 +247,16 @@ def non_word_share(text: str) -> tuple[float, int]:
     return sum(is_non_word(word) for word in words) / len(words), len(words)
 
 
+def has_non_word(text: str) -> bool:
+    """True when a text (a line of a garbled page) holds at least one non-word."""
+    return any(is_non_word(word) for word in WORD_RE.findall(text))
+
+
+def known_words(text: str) -> str:
+    """The text without its non-words (a garbled name line keeps its real words)."""
+    return " ".join(word for word in text.split() if not has_non_word(word))
+
+
 def is_garbled(page: PdfPage) -> bool:
     """True when the page's text layer is mostly non-words (broken font map)."""
     share, count = non_word_share(page.text)

@@ -166,8 +166,21 @@ PROPOSAL_VERB_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
         Outcome.NOTED,
         re.compile(r"merkit\w*(?: \w+){0,3} tiedoksi|antecknar? .*för kännedom", re.I),
     ),
-    (Outcome.ELECTED, re.compile(r"päättää valita|\bvalitsee\b|\bväljer\b", re.I)),
+    (
+        Outcome.ELECTED,
+        re.compile(r"päättää\s+valita|\bvalitsee\b|\bväljer\b", re.I),
+    ),
 ]
+
+# A decision that names parts of the proposal and does different things with them
+# ("Kohta 1 hyväksyttiin. Kohta 2 palautettiin uudelleen valmisteltavaksi.") is
+# mixed -> other. Not mixed: "hyväksyi palautusehdotuksen" (no part named).
+PART_CUES = re.compile(
+    r"\bkoh(?:ta|dat|dan|dassa)\b|\bosittain\b|\bpunkt\b|\bdelvis\b", re.I
+)
+MIXED_OUTCOMES: frozenset[Outcome] = frozenset(
+    {Outcome.APPROVED, Outcome.RETURNED, Outcome.TABLED, Outcome.REJECTED}
+)
 
 VOTE_CUES = re.compile(
     r"äänest|äänellä|\bäänin\b|jaa-ä|omröstning|ja-röster|rösterna", re.I
@@ -185,10 +198,6 @@ NUMBER_WORDS: dict[str, int] = {
     "kuuden": 6,
     "seitsemän": 7,
 }
-
-SWEDISH_CUES = re.compile(
-    r"\b(?:protokoll|beslut|förslag|beredning|föredragande|nämnden|styrelsen)\b", re.I
-)
 
 AGENDA_CUES = re.compile(r"esityslista|föredragningslista", re.I)
 

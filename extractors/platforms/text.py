@@ -18,7 +18,13 @@ from pathlib import PurePosixPath
 
 from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
-from extractors.fields import Header, decode_text, diary_number, parse_header
+from extractors.fields import (
+    Header,
+    decode_text,
+    diary_number,
+    joined_diary,
+    parse_header,
+)
 from models.records import Document
 from models.vocab import HEADINGS, Section
 
@@ -91,13 +97,24 @@ def sections_text(grouped: dict[Section, list[str]]) -> dict[Section, str]:
     return result
 
 
+def pop_diary(body_lines: list[str]) -> str | None:
+    """The diary line under the header, removed from the lines: one line, or the
+    two-line form "5316/2024" + "00.01.01" joined as "5316/00.01.01/2024"."""
+    first = next((i for i, line in enumerate(body_lines) if line.strip()), None)
+    if first is None:
+        return None
+    if first + 1 < len(body_lines):
+        joined = joined_diary(body_lines[first], body_lines[first + 1])
+        if joined:
+            del body_lines[first : first + 2]
+            return joined
+    return body_lines.pop(first).strip() if diary_number(body_lines[first]) else None
+
+
 def block_for(lines: list[str], title: str | None, header: Header) -> ItemBlock:
     """An ItemBlock from the lines after a header, up to the next item."""
     body_lines = list(lines)
-    first = next((i for i, line in enumerate(body_lines) if line.strip()), None)
-    diary_line = None
-    if first is not None and diary_number(body_lines[first]):
-        diary_line = body_lines.pop(first).strip()
+    diary_line = pop_diary(body_lines)
     return ItemBlock(
         header=f"{header.body_printed} {header.meeting_date} § {header.section}",
         body_printed=header.body_printed,

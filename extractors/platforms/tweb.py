@@ -39,6 +39,9 @@ HEADING_MAX_X = 100.0
 DIARY_MIN_X_SHARE = 0.5
 # How alike a garbled heading word must be to "beslut:" / "förslag:" (0..1).
 FUZZY_HEADING = 0.6
+# The same for a heading line printed in a plain face ("Staeseireitör Martin
+# Norrgåres förskag :", Nykarleby agenda p13): "förskag:" ~ "förslag:" = 0.875.
+FUZZY_PLAIN_HEADING = 0.8
 # How alike a broken people text must be to a clean spelling to take it (0..1).
 NAME_REPAIR = 0.6
 # A spelling at least this alike to a more frequent one is a garbled twin of it.
@@ -57,6 +60,19 @@ HANDLING_RE = re.compile(
     r"^(?P<body>[A-ZÅÄÖ][\w\- ]+?) (?P<date>\d{1,2}\.\d{1,2}\.\d{4}), (?P<sec>\d+) §$"
 )
 RULE_RE = re.compile(r"^_{3,}$")
+# A table-of-contents line: "40 § Val av protokolljusterare ........ 2".
+CONTENTS_RE = re.compile(r"^(?P<section>\d+) § (?P<title>.+?) ?\.{4,} ?\d+$")
+# A capitalised name word of the cover page's attendance list ("Tötterman-Engström").
+ROSTER_WORD_RE = re.compile(r"[A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?")
+PEOPLE = (Section.PREPARERS, Section.PRESENTER)
+# Text sections left out (null) for an item with a garbled page.
+GARBLE_DROPPED = (
+    Section.EXPLANATION,
+    Section.PROPOSAL,
+    Section.DECISION,
+    Section.ATTACHMENTS,
+    Section.HISTORY,
+)
 KIND_BY_WORD = {"protokoll": "minutes", "föredragningslista": "agenda"}
 
 
@@ -381,13 +397,13 @@ def pages_by_section(pages: list[PdfPage]) -> dict[int, list[PdfPage]]:
     return grouped
 
 
-def fuzzy_ends(text: str, word: str) -> bool:
+def fuzzy_ends(text: str, word: str, ratio: float = 0.0) -> bool:
     """True when the last word of a line looks like `word` (garbled letters allowed)."""
     tokens = text.split()
     if not tokens:
         return False
     last = tokens[-1].lower()
-    return SequenceMatcher(None, last, word).ratio() >= FUZZY_HEADING
+    return SequenceMatcher(None, last, word).ratio() >= (ratio or FUZZY_HEADING)
 
 
 def nykarleby_heading(line: Line) -> str | None:
@@ -397,11 +413,14 @@ def nykarleby_heading(line: Line) -> str | None:
     first = line.words[0].text.lower()
     if SequenceMatcher(None, first, "beredning:").ratio() >= 0.8:
         return "preparers"
-    if not line.words[-1].bold or not line.text.rstrip("i").endswith(":"):
+    text = line.text.rstrip("i").replace(" :", ":")
+    if not text.endswith(":"):
         return None
-    if fuzzy_ends(line.text, "förslag:"):
+    # A heading whose bold face was lost must look more like the heading word.
+    ratio = FUZZY_HEADING if line.words[-1].bold else FUZZY_PLAIN_HEADING
+    if fuzzy_ends(text, "förslag:", ratio):
         return "proposal"
-    if fuzzy_ends(line.text, "beslut:"):
+    if fuzzy_ends(text, "beslut:", ratio):
         return "decision"
     return None
 
@@ -470,6 +489,15 @@ def repaired(text: str, counts: Counter[str]) -> str:
     return max(twins, key=lambda t: (known_name_words(t), counts[t], t == text))
 
 
+def by_surname(text: str, named: list[str]) -> str:
+    """The one named people text whose surname ends a broken text ("at ndsdlreet ör
+    Mnrtin Norrgård" -> "Stadsdirektör Martin Norrgård"); else the text."""
+    if text in named or not text.split():
+        return text
+    found = {t for t in named if t.split()[-1] == text.split()[-1]}
+    return found.pop() if len(found) == 1 else text
+
+
 def repair_people(blocks: list[ItemBlock]) -> None:
     """People texts of the blocks in the document's best spelling."""
     people = (Section.PREPARERS, Section.PRESENTER)
@@ -486,13 +514,14 @@ def repair_people(blocks: list[ItemBlock]) -> None:
 def swedish_sections(lines: list[Line]) -> dict[Section, str]:
     """Sections of one handling block; the presenter from its proposal heading."""
     grouped: dict[Section, list[Line]] = {}
-    current, heading_text, preparer = Section.EXPLANATION, "", None
+    heading: Line | None = None
+    current, preparer = Section.EXPLANATION, None
     for line in lines:
         kind = nykarleby_heading(line)
         if kind == "preparers":
             preparer = line.text.split(":", 1)[1].strip() or None
         elif kind == "proposal":
-            current, heading_text = Section.PROPOSAL, line.text
+            current, heading = Section.PROPOSAL, line
         elif kind == "decision":
             current = Section.DECISION
         elif line.text.startswith("Bilaga ") and line.x0 <= HEADING_MAX_X:
@@ -505,7 +534,7 @@ def swedish_sections(lines: list[Line]) -> dict[Section, str]:
         sections[Section.ATTACHMENTS] = "\n".join(dict.fromkeys(texts))
     if preparer:
         sections[Section.PREPARERS] = preparer
-    presenter = heading_person(heading_text)
+    presenter = heading and heading_person(heading.text)
     if presenter:
         sections[Section.PRESENTER] = presenter
     return sections
@@ -540,9 +569,13 @@ def history_text(blocks: list, current: int) -> str | None:
 
 
 def meeting_item(
-    section: int, pages: list[PdfPage], meeting: tuple[str, str, str]
+    section: int,
+    pages: list[PdfPage],
+    meeting: tuple[str, str, str],
+    garbled: bool = False,
 ) -> ItemBlock:
-    """The ItemBlock of one § of a whole-meeting document."""
+    """The ItemBlock of one § of a whole-meeting document. On a garbled page its text
+    sections and title are left out (null): the text layer cannot be trusted."""
     body, meeting_date, kind = meeting
     content = pdf.without_running(pages, NYKARLEBY_RUNNING)
     lines = [line for page in content for line in page.lines]
@@ -550,6 +583,9 @@ def meeting_item(
     blocks = handling_blocks(lines[start:])
     current = current_block(blocks, meeting_date, section)
     sections = swedish_sections(blocks[current][1])
+    if garbled:
+        title = None
+        sections = {k: v for k, v in sections.items() if k not in GARBLE_DROPPED}
     history = history_text(blocks, current)
     if history:
         sections[Section.HISTORY] = history
@@ -570,19 +606,101 @@ def meeting_item(
     )
 
 
-def split_meeting(all_pages: list[PdfPage]) -> Layout:
-    """One block per § of a whole-meeting PDF. Garbled pages are left out as problems;
-    an item whose first page is garbled is left out whole (its heading is lost)."""
-    meeting = meeting_header(all_pages)
-    content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
-    garbled = {
+def contents_titles(pages: list[PdfPage]) -> dict[int, str]:
+    """§ -> title from the table of contents (pages 1-2, whose text layer is clean)."""
+    return {
+        int(match["section"]): match["title"].strip()
+        for page in pages[:2]
+        for line in page.lines
+        if (match := CONTENTS_RE.match(line.text))
+    }
+
+
+def roster_words(pages: list[PdfPage]) -> set[str]:
+    """Capitalised name words of the cover page (attendance list, clean spelling)."""
+    cover = pages[0].text if pages else ""
+    return set(ROSTER_WORD_RE.findall(cover))
+
+
+def roster_spelling(word: str, roster: set[str]) -> str:
+    """The cover page's spelling of a name word when it is a near twin of it
+    ("Töterman-Engström", its "tt" ligature lost, -> "Tötterman-Engström")."""
+    twins = [r for r in roster if alike(word, r) >= SPELLING_TWIN]
+    return max(twins, key=lambda r: alike(word, r)) if twins else word
+
+
+def roster_people(blocks: list[ItemBlock], roster: set[str]) -> None:
+    """Name words of the people texts in the cover page's spelling."""
+    for block in blocks:
+        for section in (Section.PREPARERS, Section.PRESENTER):
+            if section in block.sections:
+                words = block.sections[section].split()
+                fixed = [roster_spelling(w, roster) for w in words]
+                block.sections[section] = " ".join(fixed)
+
+
+def garbled_pages(content: list[PdfPage]) -> set[int]:
+    """Numbers of the item pages whose text layer is garbled."""
+    return {
         p.number for p in content if not is_attachment_page(p) and pdf.is_garbled(p)
     }
+
+
+def split_meeting(all_pages: list[PdfPage]) -> Layout:
+    """One block per § of a whole-meeting PDF. Garbled pages are reported as problems;
+    their items keep what is reliable (§, date, body, diary number, title from the
+    table of contents, people in a clean spelling) and their garbled text sections
+    are left out (null)."""
+    meeting = meeting_header(all_pages)
+    content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
+    garbled = garbled_pages(content)
     problems = [ExtractionError("garbled_text", f"page {n}") for n in sorted(garbled)]
+    clean = [p for p in content if p.number not in garbled]
+    broken = garbled_sections(all_pages, garbled)
     blocks = [
-        meeting_item(section, [p for p in pages if p.number not in garbled], meeting)
+        meeting_item(section, pages, meeting, section in broken)
         for section, pages in pages_by_section(all_pages).items()
-        if pages[0].number not in garbled
     ]
+    titles = contents_titles(clean)
+    for block in blocks:
+        block.title = titles.get(block.section or 0, block.title)
     repair_people(blocks)
+    roster_people(blocks, roster_words(clean))
+    named = people_texts([b for b in blocks if b.section not in broken])
+    roster = roster_words(clean)
+    for block in blocks:
+        if block.section in broken:
+            keep_known_people(block, named, roster)
     return Layout(blocks, problems)
+
+
+def garbled_sections(pages: list[PdfPage], garbled: set[int]) -> set[int]:
+    """The §§ with at least one garbled page."""
+    return {
+        section
+        for section, group in pages_by_section(pages).items()
+        if any(page.number in garbled for page in group)
+    }
+
+
+def trusted_word(word: str, roster: set[str]) -> bool:
+    """True for a word of a garbled people text that can be kept as printed."""
+    return word in roster or pdf.is_known_word(word.strip(",.:"))
+
+
+def people_texts(blocks: list[ItemBlock]) -> list[str]:
+    """The distinct people texts with a personal name, of items on clean pages."""
+    texts = [b.sections.get(s, "") for b in blocks for s in PEOPLE]
+    return list(dict.fromkeys(t for t in texts if t and has_name(t)))
+
+
+def keep_known_people(block: ItemBlock, named: list[str], roster: set[str]) -> None:
+    """People texts of an item on a garbled page: a clean text of the document when
+    one has its surname, else only the words that are known or on the cover page (a
+    garbled title such as "Ungdomslgdarg" is left out rather than emitted)."""
+    for section in PEOPLE:
+        if section in block.sections:
+            text = by_surname(block.sections[section], named)
+            if text not in named:
+                text = " ".join(w for w in text.split() if trusted_word(w, roster))
+            block.sections[section] = text

@@ -44,7 +44,8 @@ def test_not_header_lines(line: str) -> None:
         ("Dno OUKA/1472/02.02.02/2017", "OUKA/1472/02.02.02/2017"),
         ("TRE:6985/10.03.02/2014", "TRE:6985/10.03.02/2014"),
         ("359/11.01.00.01/2022", "359/11.01.00.01/2022"),
-        ("3700/11.01.00  /2011", "3700/11.01.00 /2011"),
+        ("3700/11.01.00  /2011", "3700/11.01.00/2011"),
+        ("2751/10.02.03 / 2015", "2751/10.02.03/2015"),
         ("ROIDno-2021-4378", "ROIDno-2021-4378"),
         ("HEL 2020-013928", "HEL 2020-013928"),
         ("3720-2013 (611)", "3720-2013 (611)"),
@@ -92,3 +93,9 @@ def test_decode_text_falls_back_from_utf8() -> None:
 def test_language() -> None:
     assert fields.language("Beslut: Förslaget godkändes. Beredning: Nämnden") == "sv"
     assert fields.language("Päätös: Esitys hyväksyttiin.") == "fi"
+
+
+def test_language_by_function_words() -> None:
+    text = "Beslutsförslag\n\nStadsstyrelsen godkänner detaljplanen och föreslår att"
+    assert fields.language(text) == "sv"
+    assert fields.language("Kunnanhallitus päättää, että asia on valmis ja se") == "fi"

@@ -78,3 +78,21 @@ def test_disqualified_names_without_titles() -> None:
     )
     assert outcome.disqualified(text) == ["Pekka Hietala"]
     assert outcome.disqualified("Aino Niemi poistui kokouksesta klo 17.") == []
+
+
+def test_blank_votes_tyhjaa() -> None:
+    (vote,) = outcome.votes("Jaa-ääniä 9, ei-ääniä 4, tyhjää 1.")
+    assert (vote.for_, vote.against, vote.blank) == (9, 4, 1)
+
+
+def test_election_proposal_over_line_break() -> None:
+    proposal = "Yhdyskuntalautakunta päättää\n\nvalita pöytäkirjan tarkastajiksi X:n."
+    found = outcome.classify("Päätösehdotus hyväksyttiin.", proposal)
+    assert found == "elected"
+
+
+def test_part_approved_part_returned_is_other() -> None:
+    decision = "Kohta 1 hyväksyttiin. Kohta 2 palautettiin uudelleen valmisteltavaksi."
+    assert outcome.classify(decision) == "other"
+    returned = "Kaupunginhallitus hyväksyi palautusehdotuksen äänin 8-7."
+    assert outcome.classify(returned) != "other"  # no part named: not mixed

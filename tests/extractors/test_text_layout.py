@@ -40,7 +40,7 @@ def test_each_item_keeps_only_its_own_text(several) -> None:
     assert first.diary_number is None
     assert first.preparers == ()
     assert first.decision == "Kunnanjohtajan esitys hyväksyttiin."
-    assert tabled.diary_number == "312/10.02.03 /2023"
+    assert tabled.diary_number == "312/10.02.03/2023"
     assert (
         tabled.decision == "Kunnanhallitus päätti yksimielisesti jättää asian pöydälle."
     )
@@ -108,3 +108,11 @@ def test_unsupported_format_is_an_error_with_a_reason() -> None:
     with pytest.raises(ExtractionError) as caught:
         extract_bytes(b"\x00\x01binary", uri="x.bin")
     assert caught.value.reason == "unsupported_format"
+
+
+def test_two_line_diary_number() -> None:
+    from extractors.platforms.text import pop_diary
+
+    lines = ["", "5316/2024", "00.01.01", "", "Esittelijä"]
+    assert pop_diary(lines) == "5316/00.01.01/2024"
+    assert lines == ["", "", "Esittelijä"]
