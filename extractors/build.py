@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors import fields, names, outcome
+from extractors import departures, fields, history, names, outcome
 from extractors.blocks import ItemBlock
 from models.records import Document, Item, Person, SourceRef
 from models.vocab import Section
@@ -33,6 +33,13 @@ def body_names(block: ItemBlock, proposal: str | None) -> tuple[str, str | None]
     return fields.expand_body(block.body_printed, block.text, proposal)
 
 
+def departure_text(block: ItemBlock) -> str:
+    """Where departures are told: handling, decision, then the explanation (CaseM
+    keeps its "Merkittiin, että …" notes there)."""
+    parts = (Section.HANDLING, Section.DECISION, Section.EXPLANATION)
+    return "\n\n".join(t for s in parts if (t := block.get(s)))
+
+
 def build_item(block: ItemBlock, document: Document, version: str) -> Item:
     """The item record for one block of a document."""
     proposal = block.get(Section.PROPOSAL)
@@ -41,6 +48,7 @@ def build_item(block: ItemBlock, document: Document, version: str) -> Item:
     decided_text = "\n\n".join(t for t in (handling, decision) if t)
     body, abbrev = body_names(block, proposal)
     found_votes = block.given_votes or outcome.votes(decided_text)
+    left = departures.departures(departure_text(block))
     return Item(
         municipality=document.municipality
         or fields.municipality(proposal, decision, block.text),
@@ -59,8 +67,10 @@ def build_item(block: ItemBlock, document: Document, version: str) -> Item:
         outcome=outcome.classify(decision, proposal, handling),
         voted=bool(found_votes) or outcome.voted(decided_text),
         votes=tuple(found_votes),
-        disqualified=tuple(outcome.disqualified(decided_text)),
+        disqualified=tuple(d.name for d in left if d.conflict),
+        departures=tuple(left),
         attachments=attachments(block),
+        earlier_handlings=tuple(history.earlier_handlings(block, body)),
         language=document.language or block.language or fields.language(block.text),
         source=SourceRef(document.uri, document.sha256, version),
     )

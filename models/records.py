@@ -46,6 +46,24 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class Departure:
+    """A member who declared a conflict of interest or left during the item."""
+
+    name: str
+    reason: str | None = None
+    conflict: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierHandling:
+    """An earlier stage of the same case: another meeting's handling (body, date, §)."""
+
+    body: str | None
+    meeting_date: str | None = None
+    section: int | None = None
+
+
+@dataclass(frozen=True)
 class SourceRef:
     """Where an item came from, byte-exact."""
 
@@ -77,6 +95,8 @@ class Item:
     attachments: tuple[str, ...]
     language: str
     source: SourceRef
+    departures: tuple[Departure, ...] = ()
+    earlier_handlings: tuple[EarlierHandling, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +107,8 @@ class Item:
         record["votes"] = [v.to_dict() for v in self.votes]
         record["disqualified"] = list(self.disqualified)
         record["attachments"] = list(self.attachments)
+        record["departures"] = [asdict(d) for d in self.departures]
+        record["earlier_handlings"] = [asdict(h) for h in self.earlier_handlings]
         record["source"] = asdict(self.source)
         return record
 
@@ -108,7 +130,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "voted",
     "votes",
     "disqualified",
+    "departures",
     "attachments",
+    "earlier_handlings",
     "language",
     "source",
 )

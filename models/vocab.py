@@ -229,3 +229,61 @@ ITEM_TEXT_MARKERS: tuple[str, ...] = ("kokousasian teksti", "ärendets text")
 
 # Placeholder e-mail addresses printed instead of a real one.
 PLACEHOLDER_EMAIL = re.compile(r"^etunimi\.sukunimi@|^fornamn\.efternamn@", re.I)
+
+# Declarations of a conflict of interest and departures during an item (DOMAIN.md
+# 4.4), FI and SV: the phrase after the member's name -> True when the phrase itself
+# states a conflict. A departure is a conflict only when esteellinen / jäävi / jäv is
+# stated in the same sentence (CONFLICT_CUES).
+DEPARTURE_PHRASES: dict[str, bool] = {
+    "ilmoitti olevansa esteellinen": True,
+    "ilmoitti olevansa jäävi": True,
+    "ilmoitti esteellisyydestään": True,
+    "ilmoitti jääviydestään": True,
+    "oli esteellinen": True,
+    "oli jäävi": True,
+    "jääväsi itsensä": True,
+    "poistui kokouksesta": False,
+    "poistuivat kokouksesta": False,
+    "poistui kokoushuoneesta": False,
+    "poistuivat kokoushuoneesta": False,
+    "anmälde jäv": True,
+    "anmälde sig jävig": True,
+    "var jävig": True,
+    "jävade sig": True,
+    "avlägsnade sig från sammanträdet": False,
+    "avlägsnade sig från mötet": False,
+    "lämnade sammanträdet": False,
+    "lämnade mötet": False,
+}
+
+# Words before a name that are the member's role, not part of the name.
+MEMBER_ROLES: tuple[str, ...] = (
+    "jäsen",
+    "varajäsen",
+    "puheenjohtaja",
+    "varapuheenjohtaja",
+    "ledamot",
+    "ersättare",
+    "ordförande",
+    "viceordförande",
+)
+
+# Clauses that restate the departure rather than give its reason.
+DEPARTURE_FILLER = re.compile(
+    r"^(?:ja\s+|och\s+)?(?:eikä osallistunut asian käsittelyyn|"
+    r"eivätkä osallistuneet asian käsittelyyn|deltog inte i behandlingen|"
+    r"och deltog inte i behandlingen)\W*$",
+    re.I,
+)
+
+# "(Pöydälle 10.4.2017)" in a title: the item was tabled at that earlier meeting.
+TABLED_TITLE_SUFFIX = re.compile(
+    r"\((?:pöydälle|bordlagt|bordlades)\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\)", re.I
+)
+
+# "Pöydältä 21.3.2017 § 84." in the item's text: taken up again from that meeting.
+TABLED_FROM = re.compile(
+    r"\b(?:pöydältä|från bordet)\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
+    r"(?:\s*,?\s*(?:§\s*(?P<sa>\d+)|(?P<sb>\d+)\s*§))?",
+    re.I,
+)

@@ -38,10 +38,26 @@ def matches(document: Document) -> bool:
     return b'class="ytt"' in head and b"XSDoc" in head
 
 
+def table_rows(root: HtmlElement) -> list[HtmlElement]:
+    """The rows of the handlings table (header row first)."""
+    tables = with_class(root, "table", "ytt")
+    return tables[0].xpath(".//tr") if tables else []
+
+
+def earlier_rows(root: HtmlElement) -> str | None:
+    """The handlings before this meeting's (every row but the header and the last),
+    one "Body 21.03.2017 § 84" line each, for Section.HISTORY."""
+    lines = []
+    for row in table_rows(root)[1:-1]:
+        cells = [clean(cell.text_content()) for cell in row.xpath("./td")]
+        if len(cells) >= 3 and cells[1].isdigit():
+            lines.append(f"{cells[0]} {cells[2]} § {cells[1]}")
+    return "\n".join(lines) or None
+
+
 def current_row(root: HtmlElement) -> tuple[str, int, str]:
     """(body, §, ISO date) from the last row of the handlings table."""
-    tables = with_class(root, "table", "ytt")
-    rows = tables[0].xpath(".//tr") if tables else []
+    rows = table_rows(root)
     if len(rows) < 2:
         raise ExtractionError("missing_header", "no handlings table (table.ytt)")
     cells = [clean(cell.text_content()) for cell in rows[-1].xpath("./td")]
@@ -187,6 +203,9 @@ def split_items(document: Document) -> Layout:
     summary = summary_of(root)
     if summary and Section.EXPLANATION not in sections:
         sections[Section.EXPLANATION] = summary
+    history = earlier_rows(root)
+    if history:
+        sections[Section.HISTORY] = history
     block = ItemBlock(
         header=f"{abbrev or body} § {section}",
         body_printed=abbrev or body,
