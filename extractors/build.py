@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors import departures, fields, history, names, outcome
+from extractors import departures, fields, history, names, outcome, provenance
 from extractors.blocks import ItemBlock
 from models.records import Document, Item, Person, SourceRef
 from models.vocab import Section
@@ -41,6 +41,14 @@ def departure_text(block: ItemBlock) -> str:
 
 
 def build_item(block: ItemBlock, document: Document, version: str) -> Item:
+    """The item record for one block of a document, with the provenance of its
+    fields in `extra["provenance"]` (a list of provenance.FieldSource)."""
+    item = record_of(block, document, version)
+    item.extra["provenance"] = provenance.explain(block, document, item)
+    return item
+
+
+def record_of(block: ItemBlock, document: Document, version: str) -> Item:
     """The item record for one block of a document."""
     proposal = block.get(Section.PROPOSAL)
     decision = block.get(Section.DECISION)

@@ -308,11 +308,21 @@ def _refresh_source(
             key,
         ],
     )
+    _write_provenance(con, key, item)
+
+
+CHILD_TABLES = (
+    "items",
+    "item_persons",
+    "votes",
+    "earlier_handlings",
+    "field_provenance",
+)
 
 
 def _delete_item(con: duckdb.DuckDBPyConnection, key: str) -> None:
     """Remove an item and its child rows before it is written anew."""
-    for table in ("items", "item_persons", "votes"):
+    for table in CHILD_TABLES:
         con.execute(f"DELETE FROM {table} WHERE item_id = ?", [key])
 
 
@@ -361,6 +371,8 @@ def _write_item(
     )
     _write_people(con, key, item)
     _write_votes(con, key, item)
+    _write_handlings(con, key, item)
+    _write_provenance(con, key, item)
 
 
 def _upsert_body(con: duckdb.DuckDBPyConnection, body_key: str, item: Item) -> None:
@@ -445,6 +457,25 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
                 vote.motion,
             ],
         )
+
+
+def _write_handlings(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+    """One earlier_handlings row per earlier handling of the item's case."""
+    for ordinal, handling in enumerate(item.earlier_handlings):
+        con.execute(
+            "INSERT INTO earlier_handlings VALUES (?, ?, ?, ?, ?)",
+            [key, ordinal, handling.body, handling.meeting_date, handling.section],
+        )
+
+
+def _write_provenance(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+    """The item's field_provenance rows (from Item.extra), replacing earlier ones."""
+    con.execute("DELETE FROM field_provenance WHERE item_id = ?", [key])
+    rows = [
+        [key, *source.to_dict().values()] for source in item.extra.get("provenance", [])
+    ]
+    if rows:
+        con.executemany("INSERT INTO field_provenance VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def _complete_window(

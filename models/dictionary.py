@@ -36,6 +36,10 @@ RELATIONS: dict[str, str] = {
     " and which fields the next version changed.",
     "backfill_windows": "Windows an unfinished backfill has loaded, so a restarted"
     " backfill resumes where it stopped.",
+    "earlier_handlings": "One row per earlier handling of an item's case (another"
+    " meeting's body, date and §), never the item's own.",
+    "field_provenance": "Why a field has its value: one row per extracted field of an"
+    " item with the rule (or model) that produced it and where in the item's text.",
 }
 
 # Sentences for columns that mean the same wherever they appear.
@@ -104,6 +108,27 @@ COLUMNS: dict[str, dict[str, str]] = {
         "preparers": "Preparers as {name, title, phone, email}, in order printed.",
         "votes": "Each vote as {for, against, blank, absent, motion}.",
         "vote_count": "Number of votes taken on the item.",
+        "earlier_handlings": "Earlier handlings of the case as {body, meeting_date,"
+        " section}, oldest first; unknown parts null.",
+        "departures": "Members who declared a conflict or left during the item, as"
+        " {name, reason, conflict}.",
+    },
+    "earlier_handlings": {
+        "body": "The body that handled the case earlier, as printed (expanded from a"
+        " genitive caption); null when unknown.",
+        "meeting_date": "Date of the earlier meeting; null when not printed.",
+        "section": "§ of the case in the earlier meeting; null when not printed.",
+    },
+    "field_provenance": {
+        "field": "Record field, with a position for list elements, e.g. 'outcome',"
+        " 'preparers[0].name', 'earlier_handlings[1]'.",
+        "method": "Rule that produced the value, e.g. 'header_line', 'diary_line',"
+        " 'outcome_phrase:returned', 'proposal_verb:elected', 'listing_meta',"
+        " 'voikko_name_order'.",
+        "span_start": "Start (inclusive) of the value's text in the item's text; null"
+        " when the value is not read from the text.",
+        "span_end": "End (exclusive) of the value's text in the item's text.",
+        "value_excerpt": "The value as text, at most 80 characters.",
     },
     "items": {
         "content_hash": "Hash of the record without `source`; a change means an"

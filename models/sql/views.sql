@@ -15,6 +15,11 @@ WITH presenters AS (
            list({'for': votes_for, 'against': votes_against, 'blank': blank,
                  'absent': absent, 'motion': motion} ORDER BY ordinal) AS votes
     FROM votes GROUP BY item_id
+), handlings AS (
+    SELECT item_id,
+           list({'body': body, 'meeting_date': meeting_date, 'section': section}
+                ORDER BY ordinal) AS earlier_handlings
+    FROM earlier_handlings GROUP BY item_id
 )
 SELECT
     i.item_id,
@@ -44,11 +49,18 @@ SELECT
     i.source_sha256,
     i.extractor_version,
     i.first_seen_at,
-    i.last_changed_at
+    i.last_changed_at,
+    coalesce(h.earlier_handlings, []) AS earlier_handlings,
+    coalesce(
+        from_json(i.record -> '$.departures',
+                  '[{"name": "VARCHAR", "reason": "VARCHAR", "conflict": "BOOLEAN"}]'),
+        []
+    ) AS departures
 FROM items AS i
 LEFT JOIN presenters AS p USING (item_id)
 LEFT JOIN preparers AS pr USING (item_id)
-LEFT JOIN item_votes AS v USING (item_id);
+LEFT JOIN item_votes AS v USING (item_id)
+LEFT JOIN handlings AS h USING (item_id);
 
 -- The views below are this project's answer to the contract's "meetings, bodies, persons,
 -- votes" for analysts. Those names are tables already, so the views take their own names:

@@ -23,6 +23,8 @@ TABLES_EXCEPT_RUNS = [
     "quarantine",
     "schema_migrations",
     "watermarks",
+    "earlier_handlings",
+    "field_provenance",
 ]
 
 
