@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from extractors import nlp
 from extractors.names import split_title_name
 from models.records import Vote
 from models.vocab import (
     AMENDMENT_ACCEPTED,
     CONFLICT_CUES,
+    LEMMA_OUTCOMES,
     MIXED_OUTCOMES,
     NUMBER_WORDS,
     OUTCOME_PHRASES,
@@ -71,7 +73,16 @@ def classify(
         found is None and repeats_proposal(decision, proposal)
     ):
         return _proposal_verb_outcome(proposal) or Outcome.APPROVED
-    return found or Outcome.OTHER
+    return found or lemma_outcome(decision) or Outcome.OTHER
+
+
+def lemma_outcome(decision: str) -> Outcome | None:
+    """The class the decision's verbs give by their lemmas (spaCy), or None."""
+    found = set(nlp.lemmas(decision))
+    for outcome, all_of, any_of in LEMMA_OUTCOMES:
+        if all_of <= found and (not any_of or any_of & found):
+            return outcome
+    return None
 
 
 def phrase_outcome(decision: str) -> Outcome | None:

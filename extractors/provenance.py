@@ -136,6 +136,8 @@ def outcome_method(block: ItemBlock, item: Item) -> tuple[str, str | None]:
         return f"proposal_verb:{item.outcome}", None
     if item.outcome == "approved" and outcome.repeats_proposal(decision, proposal):
         return "repeats_proposal", None
+    if phrase is None and outcome.lemma_outcome(decision) == item.outcome:
+        return f"spacy_lemma:{item.outcome}", None
     return f"default:{item.outcome}", None
 
 

@@ -287,3 +287,21 @@ TABLED_FROM = re.compile(
     r"(?:\s*,?\s*(?:§\s*(?P<sa>\d+)|(?P<sb>\d+)\s*§))?",
     re.I,
 )
+
+
+# Outcome by lemmas (spaCy), for decisions no phrase above matches ("Esitys
+# hyväksytään.", "Asia palautetaan valmisteluun."): (class, lemmas that must all occur,
+# lemmas of which one must occur). Checked in this order, on the first sentences only.
+LEMMA_OUTCOMES: list[tuple[Outcome, frozenset[str], frozenset[str]]] = [
+    (Outcome.REMOVED, frozenset({"poistaa", "esityslista"}), frozenset()),
+    (
+        Outcome.RETURNED,
+        frozenset({"palauttaa"}),
+        frozenset({"valmistaa", "valmistella", "valmistelu", "valmisteltava"}),
+    ),
+    (Outcome.TABLED, frozenset({"pöytä"}), frozenset({"jättää", "panna", "pöytä"})),
+    (Outcome.REJECTED, frozenset(), frozenset({"hylätä", "hyljätä"})),
+    (Outcome.NOTED, frozenset({"merkitä", "tieto"}), frozenset()),
+    (Outcome.ELECTED, frozenset({"valita"}), frozenset()),
+    (Outcome.APPROVED, frozenset(), frozenset({"hyväksyä"})),
+]

@@ -96,3 +96,31 @@ def test_part_approved_part_returned_is_other() -> None:
     assert outcome.classify(decision) == "other"
     returned = "Kaupunginhallitus hyväksyi palautusehdotuksen äänin 8-7."
     assert outcome.classify(returned) != "other"  # no part named: not mixed
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        ("Esitys hyväksytään.", Outcome.APPROVED),
+        ("Asia palautetaan valmisteluun.", Outcome.RETURNED),
+        ("Lautakunta merkitsi katsauksen tiedoksi.", Outcome.NOTED),
+        ("Asia poistetaan esityslistalta.", Outcome.REMOVED),
+        ("Hallitus hylkäsi esityksen.", Outcome.REJECTED),
+        ("Kokous todettiin lailliseksi ja päätösvaltaiseksi.", Outcome.OTHER),
+    ],
+)
+def test_lemma_rules_when_no_phrase_matches(decision: str, expected: Outcome) -> None:
+    assert outcome.phrase_outcome(decision) is None  # only the lemmas can tell
+    assert outcome.classify(decision) == expected
+
+
+def test_lemma_outcome_is_recorded_as_spacy_in_provenance() -> None:
+    from extractors import extract
+    from models.ids import sha256_hex
+    from models.records import Document
+
+    text = "# Otsikko\n\nKhall 05.12.2023 § 4\n\nPäätösehdotus\n\nX.\n\nPäätös\n\nEsitys hyväksytään.\n"
+    data = text.encode()
+    (item,) = extract(Document(uri="x.txt", data=data, sha256=sha256_hex(data)))
+    methods = {p.field: p.method for p in item.extra["provenance"]}
+    assert methods["outcome"] == "spacy_lemma:approved"
