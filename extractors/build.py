@@ -65,6 +65,7 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         meeting_date=block.meeting_date,
         section=block.section,
         diary_number=fields.diary_number(block.diary_line),
+        diary_class=fields.diary_class(block.diary_line),
         title=block.title,
         doc_kind=block.doc_kind or fields.doc_kind(decision is not None),
         preparers=preparers(block),

@@ -37,6 +37,9 @@ MUNICIPALITY_RE = re.compile(
 WORD_RE = re.compile(r"[^\W\d_]+")
 # Spaces beside a '/' inside a diary number ("3700/11.01.00 /2011", Espoo).
 DIARY_SLASH_SPACE_RE = re.compile(r"\s*/\s*")
+# The classification code: the middle of "N/TT.TT.TT/YYYY", Turku's "(611)" suffix.
+DIARY_CLASS_RE = re.compile(r"/(?P<code>\d{2}(?:\.\d{2}){1,4})/\d{4}$")
+BRACKETED_DIARY_RE = re.compile(r"^(?P<number>\d{1,6}-\d{4}) \((?P<code>[^)]+)\)$")
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
 DECIDES_RE = re.compile(
@@ -86,8 +89,8 @@ def parse_header(line: str) -> Header | None:
     return Header(match.group("body"), meeting_date, int(section))
 
 
-def diary_number(line: str | None) -> str | None:
-    """The diary number on a line, label removed and whitespace collapsed."""
+def printed_diary(line: str | None) -> str | None:
+    """The diary number on a line as printed, label removed, whitespace collapsed."""
     if not line:
         return None
     text = DIARY_LABEL_RE.sub("", " ".join(line.split()))
@@ -96,6 +99,22 @@ def diary_number(line: str | None) -> str | None:
         if match:
             return DIARY_SLASH_SPACE_RE.sub("/", match.group(0))
     return None
+
+
+def diary_number(line: str | None) -> str | None:
+    """The diary number on a line without a bracketed classification suffix
+    ("3720-2013 (611)" → "3720-2013"); a code in the middle stays."""
+    printed = printed_diary(line)
+    match = BRACKETED_DIARY_RE.match(printed or "")
+    return match.group("number") if match else printed
+
+
+def diary_class(line: str | None) -> str | None:
+    """The classification code (tehtäväluokka) of the diary number on a line:
+    "00.00.01" of "21/00.00.01/2023", "611" of "3720-2013 (611)", else None."""
+    printed = printed_diary(line) or ""
+    match = BRACKETED_DIARY_RE.match(printed) or DIARY_CLASS_RE.search(printed)
+    return match.group("code") if match else None
 
 
 def is_body_name(word: str) -> bool:

@@ -257,6 +257,12 @@ def note_diary_title(
         "listing_meta" if listed else "diary_line",
         span,
     )
+    rec.note(
+        "diary_class",
+        item.diary_class,
+        "diary_class_code",
+        rec.inside(block.diary_line, item.diary_class) or span,
+    )
     titled = block.title is None and item.title is not None
     rec.note(
         "title",

@@ -341,7 +341,7 @@ def _write_item(
     _upsert_body(con, body_key, item)
     _upsert_meeting(con, meeting_key, body_key, item)
     con.execute(
-        f"INSERT INTO items VALUES ({', '.join(['?'] * 24)})",
+        f"INSERT INTO items VALUES ({', '.join(['?'] * 25)})",
         [
             key,
             meeting_key,
@@ -367,6 +367,7 @@ def _write_item(
             json.dumps(record, ensure_ascii=False),
             first_seen,
             changed,
+            item.diary_class,
         ],
     )
     _write_people(con, key, item)

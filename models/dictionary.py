@@ -56,7 +56,10 @@ COMMON: dict[str, str] = {
     "abbrev": "The body's abbreviation as printed, e.g. 'Khall'.",
     "meeting_date": "Date of the meeting that handled the item.",
     "section": "The item's § number in its meeting (null on agendas without §).",
-    "diary_number": "Diary number (Dnro) as printed, label removed.",
+    "diary_number": "Diary number (Dnro) as printed, label removed; a bracketed"
+    " classification suffix (Turku's '3720-2013 (611)') goes to diary_class.",
+    "diary_class": "Classification code (tehtäväluokka) of the diary number, e.g."
+    " '00.00.01' of '21/00.00.01/2023', '611' of '3720-2013 (611)'; null when none.",
     "title": "The item's heading.",
     "doc_kind": "'minutes' (pöytäkirja) or 'agenda' (esityslista).",
     "proposal": "Text of the proposal (Päätösehdotus / Beslutsförslag).",

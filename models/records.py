@@ -97,6 +97,7 @@ class Item:
     source: SourceRef
     departures: tuple[Departure, ...] = ()
     earlier_handlings: tuple[EarlierHandling, ...] = ()
+    diary_class: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,6 +121,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "meeting_date",
     "section",
     "diary_number",
+    "diary_class",
     "title",
     "doc_kind",
     "preparers",

@@ -55,7 +55,8 @@ SELECT
         from_json(i.record -> '$.departures',
                   '[{"name": "VARCHAR", "reason": "VARCHAR", "conflict": "BOOLEAN"}]'),
         []
-    ) AS departures
+    ) AS departures,
+    i.diary_class
 FROM items AS i
 LEFT JOIN presenters AS p USING (item_id)
 LEFT JOIN preparers AS pr USING (item_id)
@@ -175,6 +176,7 @@ WITH item_sources AS (
         count(nullif(x.body_abbrev, '')) AS body_abbrev,
         count(x.section) AS section,
         count(nullif(x.diary_number, '')) AS diary_number,
+        count(nullif(x.diary_class, '')) AS diary_class,
         count(nullif(x.title, '')) AS title,
         count(nullif(x.presenter_name, '')) AS presenter,
         count(x.item_id) FILTER (WHERE len(x.preparers) > 0) AS preparers,

@@ -48,7 +48,8 @@ def test_not_header_lines(line: str) -> None:
         ("2751/10.02.03 / 2015", "2751/10.02.03/2015"),
         ("ROIDno-2021-4378", "ROIDno-2021-4378"),
         ("HEL 2020-013928", "HEL 2020-013928"),
-        ("3720-2013 (611)", "3720-2013 (611)"),
+        ("3720-2013 (611)", "3720-2013"),
+        ("13710-2021 (00 01 02, 06 00 00)", "13710-2021"),
         ("Valmistelija", None),
         ("KN/PM/PH/HY-L", None),
         (None, None),
@@ -56,6 +57,34 @@ def test_not_header_lines(line: str) -> None:
 )
 def test_diary_numbers(line: str | None, expected: str | None) -> None:
     assert fields.diary_number(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("21/00.00.01/2023", "00.00.01"),
+        ("Dno OUKA/1472/02.02.02/2017", "02.02.02"),
+        ("TRE:6985/10.03.02/2014", "10.03.02"),
+        ("359/11.01.00.01/2022", "11.01.00.01"),
+        ("3700/11.01.00  /2011", "11.01.00"),
+        ("730/00.01.01.00/2017", "00.01.01.00"),
+        ("3720-2013 (611)", "611"),
+        ("826-2025 (00 01 01)", "00 01 01"),
+        ("13710-2021 (00 01 02, 06 00 00)", "00 01 02, 06 00 00"),
+        ("ROIDno-2021-4378", None),
+        ("HEL 2020-013928", None),
+        ("Valmistelija", None),
+        (None, None),
+    ],
+)
+def test_diary_classes(line: str | None, expected: str | None) -> None:
+    assert fields.diary_class(line) == expected
+
+
+def test_split_diary_number_keeps_its_class() -> None:
+    joined = fields.joined_diary("730/2017", "00.01.01.00")
+    assert fields.diary_number(joined) == "730/00.01.01.00/2017"
+    assert fields.diary_class(joined) == "00.01.01.00"
 
 
 @pytest.mark.parametrize(
