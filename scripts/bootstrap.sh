@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="libvoikko1 voikko-fi"
+APT_PACKAGES="libvoikko1 voikko-fi tesseract-ocr tesseract-ocr-swe tesseract-ocr-fin"
 
 install_apt_packages() {
   if dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
