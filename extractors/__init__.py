@@ -11,7 +11,7 @@ from extractors.platforms import layout_for
 from models.records import Document, Item
 
 # Bump when extraction output may change; stored with every record.
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 
 @dataclass

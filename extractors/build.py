@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from extractors import departures, fields, history, names, outcome, provenance
+from extractors import (
+    departures,
+    fields,
+    history,
+    names,
+    outcome,
+    provenance,
+    votes,
+)
 from extractors.blocks import ItemBlock
 from models.records import Document, Item, Person, SourceRef
 from models.vocab import Section
@@ -55,7 +63,11 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
     handling = block.get(Section.HANDLING)
     decided_text = "\n\n".join(t for t in (handling, decision) if t)
     body, abbrev = body_names(block, proposal)
-    found_votes = block.given_votes or outcome.votes(decided_text)
+    found_votes = (
+        votes.with_kinds(block.given_votes)
+        if block.given_votes
+        else votes.votes(decided_text)
+    )
     left = departures.departures(departure_text(block))
     return Item(
         municipality=document.municipality
@@ -73,7 +85,9 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         or names.parse_presenter(block.get(Section.PRESENTER)),
         proposal=proposal,
         decision=decision,
-        outcome=outcome.classify(decision, proposal, handling),
+        outcome=outcome.classify(
+            votes.without_rejected_side_motions(decision), proposal, handling
+        ),
         voted=bool(found_votes) or outcome.voted(decided_text),
         votes=tuple(found_votes),
         disqualified=tuple(d.name for d in left if d.conflict),

@@ -447,7 +447,7 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
     """One votes row per vote of the item."""
     for ordinal, vote in enumerate(item.votes):
         con.execute(
-            "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 key,
                 ordinal,
@@ -456,6 +456,11 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
                 vote.blank,
                 vote.absent,
                 vote.motion,
+                vote.kind,
+                list(vote.for_names),
+                list(vote.against_names),
+                list(vote.blank_names),
+                list(vote.absent_names),
             ],
         )
 

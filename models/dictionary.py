@@ -82,6 +82,12 @@ COMMON: dict[str, str] = {
     "blank": "Blank votes (tyhjää), as printed.",
     "absent": "Members absent from the vote, as printed.",
     "motion": "The sentence that states the vote and what it was on.",
+    "kind": "'main' (a vote on the matter, amendments included) or 'side' (on a"
+    " side motion: return, tabling, wish clause; återremiss, bordläggning).",
+    "for_names": "Members listed as voting for (roll call); empty when not listed.",
+    "against_names": "Members listed as voting against; empty when not listed.",
+    "blank_names": "Members listed as voting blank; empty when not listed.",
+    "absent_names": "Members listed as absent from the vote; empty when not listed.",
     "source": "Slug of the source in sources.toml.",
     "sha256": "SHA-256 of the document's bytes.",
     "name": "Name, normalised to 'Firstname Lastname'.",

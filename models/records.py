@@ -26,22 +26,35 @@ class Presenter:
 
 @dataclass(frozen=True)
 class Vote:
-    """One vote's counts as printed; `for_` is serialised as `for`."""
+    """One vote's counts as printed; `for_` is serialised as `for`. `kind` is "main"
+    (a vote on the matter) or "side" (on a side motion: return, tabling, wish clause);
+    the name lists hold the members as the roll call lists them (empty if not)."""
 
     for_: int | None
     against: int | None
     blank: int | None = None
     absent: int | None = None
     motion: str | None = None
+    kind: str = "main"
+    for_names: tuple[str, ...] = ()
+    against_names: tuple[str, ...] = ()
+    blank_names: tuple[str, ...] = ()
+    absent_names: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's shape: {for, against, blank, absent, motion}."""
+        """The contract's shape {for, against, blank, absent, motion}, extended with
+        kind and the four name lists."""
         return {
             "for": self.for_,
             "against": self.against,
             "blank": self.blank,
             "absent": self.absent,
             "motion": self.motion,
+            "kind": self.kind,
+            "for_names": list(self.for_names),
+            "against_names": list(self.against_names),
+            "blank_names": list(self.blank_names),
+            "absent_names": list(self.absent_names),
         }
 
 

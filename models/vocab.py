@@ -305,3 +305,69 @@ LEMMA_OUTCOMES: list[tuple[Outcome, frozenset[str], frozenset[str]]] = [
     (Outcome.ELECTED, frozenset({"valita"}), frozenset()),
     (Outcome.APPROVED, frozenset(), frozenset({"hyväksyä"})),
 ]
+
+
+# --- Votes in detail (DOMAIN.md 4.3) ---------------------------------------------
+# A vote on a side motion (return for preparation, tabling, a wish clause) is "side":
+# it does not decide the matter. Checked in the vote's own sentence first, then in the
+# text since the previous vote (Helsinki's "EI-ehdotus: Asia palautetaan …").
+SIDE_MOTION_CUES = re.compile(
+    r"palautus|palauttami|palautet\w*\s+(?:uudelleen\s+)?valmisteltavaksi|"
+    r"pöydällepano|pöydälle|toivomuspon|återremiss|återremitt|bordlägg|"
+    r"hemställningskläm",
+    re.I,
+)
+# Motions on the matter itself: a vote on one of these is "main".
+MAIN_MOTION_CUES = re.compile(
+    r"muutosehdotu|vastaehdotu|esittelijän\s+ehdotu|pohjaehdotu|ändringsförslag|"
+    r"motförslag|föredragandens\s+förslag",
+    re.I,
+)
+# A sentence that reports a side motion turned down; such a sentence never gives the
+# item's outcome ("hylkäsi palautusehdotuksen" does not make the item returned).
+REJECTION_CUES = re.compile(
+    r"\bhylkäsi|\bhylättiin|\bhylänneen|\braukesi|\braukeavan|\bförkastade|"
+    r"\bavslog|\bföll\b",
+    re.I,
+)
+
+# Labels of a roll-call list (Helsinki: "Jaa-äänet: 9 Aalto, Arhinmäki …") -> the
+# list the names after it go to; a "for" label starts a new vote.
+ROLL_CALL_LABELS: dict[str, str] = {
+    "jaa-äänet": "for",
+    "ei-äänet": "against",
+    "tyhjä": "blank",
+    "tyhjiä": "blank",
+    "tyhjää": "blank",
+    "poissa": "absent",
+    "ja-röster": "for",
+    "nej-röster": "against",
+    "blanka": "blank",
+    "blanka röster": "blank",
+    "frånvarande": "absent",
+}
+
+# Roll-call sentences in prose (Turku: "Suoritetussa nimenhuutoäänestyksessä …
+# puolesta äänestivät …") -> the list their names go to. "puolesta" may occur twice
+# (two proposals): the first is "for", the second "against", in the printed count order.
+ROLL_CALL_PHRASES: list[tuple[str, re.Pattern[str]]] = [
+    ("for", re.compile(r"\bpuolesta\s+äänesti(?:vät)?\s+(?P<names>[^.]+)", re.I)),
+    ("against", re.compile(r"\bvastaan\s+äänesti(?:vät)?\s+(?P<names>[^.]+)", re.I)),
+    (
+        "blank",
+        re.compile(r"(?:^|[.:]\s+)(?P<names>[^.:]+?)\s+äänesti(?:vät)?\s+tyhjää", re.I),
+    ),
+    ("blank", re.compile(r"\btyhjää\s+äänesti(?:vät)?\s+(?P<names>[^.]+)", re.I)),
+    ("absent", re.compile(r"\bpoissa\s+oli(?:vat)?\s+(?P<names>[^.]+)", re.I)),
+    ("for", re.compile(r"\bför\s+\w+\s+röstade\s+(?P<names>[^.]+)", re.I)),
+    ("against", re.compile(r"\bemot\s+\w+\s+röstade\s+(?P<names>[^.]+)", re.I)),
+    ("blank", re.compile(r"\bblankt\s+röstade\s+(?P<names>[^.]+)", re.I)),
+]
+
+# Words in a roll-call list that are not names: "heidän lisäkseen" (besides the
+# proposer and seconder), "häntä kannattanut".
+ROLL_CALL_FILLER = re.compile(
+    r"\b(?:heidän|hänen)\s+lisäkseen\b|\b(?:häntä|heitä)\s+kannatta\w*\b|"
+    r"\bdessutom\b",
+    re.I,
+)

@@ -155,7 +155,12 @@ SELECT
     v.blank,
     v.absent,
     abs(v.votes_for - v.votes_against) AS margin,
-    v.motion
+    v.motion,
+    v.kind,
+    v.for_names,
+    v.against_names,
+    v.blank_names,
+    v.absent_names
 FROM votes AS v
 JOIN items AS i USING (item_id);
 

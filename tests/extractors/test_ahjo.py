@@ -32,7 +32,8 @@ def test_decision_fields() -> None:
         "Juhana Vartiainen",
         "kaupunginjohtaja",
     )
-    assert item.voted and item.votes == (Vote(8, 7, 0, 0, "Palautusehdotus"),)
+    assert item.voted
+    assert item.votes == (Vote(8, 7, 0, 0, "Palautusehdotus", kind="side"),)
     assert [(p.name, p.title, p.phone) for p in item.preparers] == [
         ("Liisa Lisätieto", "suunnittelija", "09 310 12345")
     ]

@@ -1,7 +1,9 @@
-"""diary_class (migration 006) loaded into items and shown by `decisions`."""
+"""diary_class (migration 006) in items and `decisions`; vote kind and names
+(migration 007) in votes and `vote_details`."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -9,6 +11,7 @@ import pytest
 
 from extractors import extract
 from flows import warehouse
+from models.records import Vote
 from tests.extractors.platform_cases import document
 from tests.flows.test_load_provenance import load
 
@@ -24,3 +27,15 @@ def test_diary_class_in_items_and_decisions(con) -> None:
     row = con.execute("SELECT diary_number, diary_class FROM decisions").fetchone()
     assert row == ("3720-2013", "611")
     assert con.execute("SELECT diary_class FROM items").fetchone() == ("611",)
+
+
+def test_vote_kind_and_names_in_votes_and_vote_details(con) -> None:
+    (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
+    vote = Vote(2, 1, None, 1, "Palautusehdotus hylättiin.", "side", ("Aho", "Berg"))
+    voted = dataclasses.replace(item, voted=True, votes=(vote,))
+    load(con, "r1", voted)
+    row = con.execute(
+        "SELECT kind, for_names, against_names, absent_names FROM vote_details"
+    ).fetchone()
+    assert row == ("side", ["Aho", "Berg"], [], [])
+    assert con.execute("SELECT kind FROM votes").fetchone() == ("side",)

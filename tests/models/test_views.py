@@ -68,7 +68,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
           ('i2', 'presenter', 0, 'p1', 'Timo Kurula', 'kunnanjohtaja', NULL, NULL),
           ('i2', 'preparer', 0, 'p2', 'Anna Rova', 'talousjohtaja', '040', NULL),
           ('i3', 'presenter', 0, 'p1', 'Timo Kurula', 'kunnanjohtaja', NULL, NULL);
-        INSERT INTO votes VALUES ('i2', 0, 6, 3, NULL, NULL, 'hyväksyi'), ('i2', 1, 4, 5, 1, NULL, 'hylkäsi');
+        INSERT INTO votes (item_id, ordinal, votes_for, votes_against, blank, absent, motion) VALUES ('i2', 0, 6, 3, NULL, NULL, 'hyväksyi'), ('i2', 1, 4, 5, 1, NULL, 'hylkäsi');
         """
     )
     c.execute(item("i1", "m1", "2024-01-16", 5, "tabled", diary_number="1/2024"))
