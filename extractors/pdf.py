@@ -26,6 +26,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractors import ocr
 from extractors.errors import ExtractionError
 from extractors.names import _voikko
 from models.lexicon import SWEDISH_COMMON_WORDS
@@ -61,6 +62,8 @@ GARBLED_SHARE = 0.1
 
 BOLD_RE = re.compile(r"bold|black|heavy", re.I)
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
+CID_RE = re.compile(r"\(cid:\d+\)")
+PUNCTUATION = ".,:;()!?\"'”’–-"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 VOWELS = "aeiouyåäöéü"
 GARBLE_SIGNS = re.compile(
@@ -121,6 +124,7 @@ class PdfPage:
     width: float
     height: float
     lines: tuple[Line, ...]
+    ocr_repaired: bool = False  # garbled text layer, words repaired by OCR
 
     @property
     def text(self) -> str:
@@ -145,6 +149,38 @@ def group_lines(words: list[Word], tolerance: float = LINE_TOLERANCE) -> list[Li
     return [Line(tuple(sorted(group, key=lambda w: w.x0))) for group in groups]
 
 
+def _read_page(number: int, page: pdfplumber.page.Page) -> PdfPage:
+    """A page, its garbled words repaired by OCR when that is possible."""
+    read = _page(number, page)
+    if not is_garbled(read) or not ocr.available():
+        return read
+    repaired = repair_words(read, ocr.page_words(page))
+    if has_non_word(repaired.text):  # OCR could not mend it all: keep it as printed
+        return read
+    return replace(repaired, ocr_repaired=True)
+
+
+def repair_words(page: PdfPage, boxes: list[ocr.OcrWord]) -> PdfPage:
+    """The page with each unknown word replaced by the OCR word printed at its place
+    (layout, fonts, digits and § stay those of the text layer)."""
+    lines = tuple(
+        Line(tuple(_repaired(word, boxes) for word in line.words))
+        for line in page.lines
+    )
+    return replace(page, lines=lines)
+
+
+def _repaired(word: Word, boxes: list[ocr.OcrWord]) -> Word:
+    """One word, or its OCR reading when the text layer's is not a known word."""
+    core = CID_RE.sub("", word.text).strip(PUNCTUATION)
+    if not WORD_RE.fullmatch(core) or is_known_word(core):
+        return word
+    found = ocr.word_at(boxes, word.x0, word.top, len(word.text))
+    if found is None or found.strip(PUNCTUATION) == core:
+        return word
+    return replace(word, text=found)
+
+
 def _page(number: int, page: pdfplumber.page.Page) -> PdfPage:
     """A PdfPage from a pdfplumber page."""
     raw = page.extract_words(
@@ -155,10 +191,12 @@ def _page(number: int, page: pdfplumber.page.Page) -> PdfPage:
 
 
 def read_pages(data: bytes) -> list[PdfPage]:
-    """Every page of a PDF as lines; raises ExtractionError when it cannot be read."""
+    """Every page of a PDF as lines; a garbled page's broken words are replaced by what
+    OCR reads at the same place (when tesseract is installed). Raises ExtractionError
+    when the PDF cannot be read."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_page(i + 1, page) for i, page in enumerate(pdf.pages)]
+            return [_read_page(i + 1, page) for i, page in enumerate(pdf.pages)]
     except (
         PdfminerException,
         PDFSyntaxError,

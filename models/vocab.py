@@ -150,7 +150,7 @@ OUTCOME_PHRASES: list[tuple[Outcome, re.Pattern[str]]] = [
         ),
     ),
     (Outcome.REJECTED, re.compile(r"(?:esitys|ehdotus) hylättiin|förkastades", re.I)),
-    (Outcome.ELECTED, re.compile(r"^valittiin|\bvaldes\b", re.I)),
+    (Outcome.ELECTED, re.compile(r"^valittiin|\bvaldes\b|\butsågs\b", re.I)),
     (Outcome.NOTED, re.compile(r"merkittiin tiedoksi|antecknades", re.I)),
     (
         Outcome.APPROVED,

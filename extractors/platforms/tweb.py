@@ -639,8 +639,11 @@ def roster_people(blocks: list[ItemBlock], roster: set[str]) -> None:
                 block.sections[section] = " ".join(fixed)
 
 
+REPAIRED = " (repaired by OCR)"
+
+
 def garbled_pages(content: list[PdfPage]) -> set[int]:
-    """Numbers of the item pages whose text layer is garbled."""
+    """Numbers of the item pages whose text layer is garbled (OCR could not repair)."""
     return {
         p.number for p in content if not is_attachment_page(p) and pdf.is_garbled(p)
     }
@@ -654,7 +657,11 @@ def split_meeting(all_pages: list[PdfPage]) -> Layout:
     meeting = meeting_header(all_pages)
     content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
     garbled = garbled_pages(content)
-    problems = [ExtractionError("garbled_text", f"page {n}") for n in sorted(garbled)]
+    problems = [
+        ExtractionError("garbled_text", f"page {p.number}{REPAIRED * p.ocr_repaired}")
+        for p in sorted(content, key=lambda page: page.number)
+        if p.number in garbled or p.ocr_repaired
+    ]
     clean = [p for p in content if p.number not in garbled]
     broken = garbled_sections(all_pages, garbled)
     blocks = [
@@ -675,12 +682,19 @@ def split_meeting(all_pages: list[PdfPage]) -> Layout:
 
 
 def garbled_sections(pages: list[PdfPage], garbled: set[int]) -> set[int]:
-    """The §§ with at least one garbled page."""
+    """The §§ with at least one garbled page, and those with an OCR-repaired page
+    where any of their pages still shows a non-word (the repair is not trusted)."""
     return {
         section
         for section, group in pages_by_section(pages).items()
-        if any(page.number in garbled for page in group)
+        if any(page.number in garbled for page in group) or doubtful_repair(group)
     }
+
+
+def doubtful_repair(group: list[PdfPage]) -> bool:
+    """An item with an OCR-repaired page and a non-word left on one of its pages."""
+    repaired = any(page.ocr_repaired for page in group)
+    return repaired and any(pdf.has_non_word(page.text) for page in group)
 
 
 def trusted_word(word: str, roster: set[str]) -> bool:

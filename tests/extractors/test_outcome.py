@@ -124,3 +124,8 @@ def test_lemma_outcome_is_recorded_as_spacy_in_provenance() -> None:
     (item,) = extract(Document(uri="x.txt", data=data, sha256=sha256_hex(data)))
     methods = {p.field: p.method for p in item.extra["provenance"]}
     assert methods["outcome"] == "spacy_lemma:approved"
+
+
+def test_swedish_election_phrase() -> None:
+    decision = "Till protokolljusterare utsågs Johanna Norrbygård och Tua Backman."
+    assert outcome.classify(decision) == Outcome.ELECTED
