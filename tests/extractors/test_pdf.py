@@ -139,3 +139,24 @@ def test_readable_swedish_pages_are_not_flagged(valfard) -> None:
 def test_unreadable_bytes_raise() -> None:
     with pytest.raises(pdf.ExtractionError):
         pdf.read_pages(b"%PDF-1.4 not really a pdf")
+
+
+def test_repair_replaces_only_unknown_words_with_the_ocr_word_at_their_place() -> None:
+    from extractors import ocr
+    from extractors.pdf import Line, PdfPage, Word, repair_words
+
+    words = (
+        Word("Ungdomsfujjmäktge", 56.0, 100.0, "Arial", 11.0),
+        Word("godkänner", 150.0, 100.0, "Arial", 11.0),
+        Word("2", 56.0, 120.0, "Arial-Bold", 11.0),
+        Word("§", 64.0, 120.0, "Arial-Bold", 11.0),
+    )
+    page = PdfPage(4, 595.0, 842.0, (Line(words[:2]), Line(words[2:])))
+    boxes = [
+        ocr.OcrWord("Ungdomsfullmäktige", 56.5, 99.0, 140.0),
+        ocr.OcrWord("godkänner", 150.2, 99.5, 200.0),
+        ocr.OcrWord("28", 56.0, 119.0, 70.0),  # OCR reads "2 §" as "28": not used
+    ]
+    repaired = repair_words(page, boxes)
+    assert repaired.text == "Ungdomsfullmäktige godkänner\n2 §"
+    assert repaired.lines[1].words[1].bold  # fonts and layout stay the text layer's
