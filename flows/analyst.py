@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows import charts, warehouse
+from flows.load import COUNT_NAMES
 from flows.settings import PROJECT_ROOT, Settings
 from models import dictionary
 from models.vocab import Outcome
@@ -536,14 +537,7 @@ def _source_table(sources: list[str], docs: dict[str, tuple[int, int]]) -> str:
     return f"<table>{head}{rows}</table>"
 
 
-RUN_COUNTS = (
-    "documents_new",
-    "documents_unchanged",
-    "items_inserted",
-    "items_updated",
-    "items_unchanged",
-    "quarantined",
-)
+RUN_COUNTS = COUNT_NAMES
 
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> str:

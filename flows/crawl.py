@@ -3,10 +3,12 @@ zone (conditional GET against the manifest), and collect the documents to extrac
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -68,6 +70,15 @@ class Crawl:
             return Page(url, data, previous.media_type, changed=False)
         self._store(url, response, role, meta)
         return Page(url, response.content, response.headers.get("content-type"), True)
+
+    def json_list(self, url: str, key: str) -> list[dict[str, Any]]:
+        """The list under `key` of a JSON answer; FetchError when it is not one."""
+        page = self.page(url)
+        try:
+            return list(json.loads(page.data.decode("utf-8"))[key])
+        except (ValueError, KeyError, TypeError) as error:
+            reason = f"not a JSON answer with a '{key}' list: {error}"
+            raise FetchError(url, "malformed_page", reason) from error
 
     def form(self, url: str, fields: dict[str, str]) -> Page:
         """POST a search form; the answer is kept in the raw zone under the url with

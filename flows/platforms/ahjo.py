@@ -9,7 +9,6 @@ as reported in DOMAIN.md 1.4 and not verified here: a meeting list
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date, timedelta
 from typing import Any
@@ -42,13 +41,7 @@ def windows(start: date, end: date) -> list[tuple[date, date]]:
 
 def meetings(crawl: Crawl, url: str) -> list[dict[str, Any]]:
     """The meetings of one window's answer."""
-    page = crawl.page(url)
-    try:
-        return list(json.loads(page.data.decode("utf-8"))["meetings"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise FetchError(
-            url, "malformed_page", f"not a meeting list: {error}"
-        ) from error
+    return crawl.json_list(url, "meetings")
 
 
 def crawl_meeting(crawl: Crawl, api: str, meeting: dict[str, Any]) -> None:

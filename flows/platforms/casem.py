@@ -4,7 +4,6 @@ contents → each content's ExtendedProperties (the item document)."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -30,13 +29,7 @@ def api_base(base_url: str) -> str:
 
 def values(crawl: Crawl, url: str) -> list[dict[str, Any]]:
     """The `value` list of an OData answer."""
-    page = crawl.page(url)
-    try:
-        return list(json.loads(page.data.decode("utf-8"))["value"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise FetchError(
-            url, "malformed_page", f"not an OData list: {error}"
-        ) from error
+    return crawl.json_list(url, "value")
 
 
 def names(node: dict[str, Any]) -> list[str]:
