@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 
 from extractors import nlp
-from extractors.names import split_title_name
-from models.records import Vote
 from models.vocab import (
     AMENDMENT_ACCEPTED,
-    CONFLICT_CUES,
     LEMMA_OUTCOMES,
     MIXED_OUTCOMES,
     NUMBER_WORDS,
@@ -43,19 +40,6 @@ VOTE_PATTERNS: tuple[re.Pattern[str], ...] = (
         re.I,
     ),
 )
-SENTENCE_RE = re.compile(r"[^.!?\n]*(?:[.!?]|$)")
-CONFLICT_SUBJECT_RE = re.compile(
-    r"(?P<name>[A-ZÅÄÖ][\w\-]+(?:\s+[A-ZÅÄÖ][\w\-]+){0,2})\s+"
-    r"(?:ilmoitti olevansa esteellinen|poistui kokouksesta esteellisenä|"
-    r"ilmoitti esteellisyydestään|anmälde jäv|var jävig)"
-)
-
-
-def _count(value: str | None) -> int | None:
-    """A count as printed: digits or a Finnish number word."""
-    if value is None:
-        return None
-    return int(value) if value.isdigit() else NUMBER_WORDS.get(value.lower())
 
 
 def classify(
@@ -122,43 +106,6 @@ def _proposal_verb_outcome(proposal: str | None) -> Outcome | None:
     return None
 
 
-def _sentence_around(text: str, start: int) -> str:
-    """The sentence of `text` that contains position `start`."""
-    for match in SENTENCE_RE.finditer(text):
-        if match.start() <= start < max(match.end(), match.start() + 1):
-            return match.group(0).strip()
-    return ""
-
-
-def votes(text: str | None) -> list[Vote]:
-    """Every vote's counts in the text, in order, with the sentence as the motion."""
-    if not text:
-        return []
-    found: list[tuple[int, Vote]] = []
-    for pattern in VOTE_PATTERNS:
-        for match in pattern.finditer(text):
-            groups = match.groupdict()
-            vote = Vote(
-                for_=_count(groups.get("for")),
-                against=_count(groups.get("against")),
-                blank=_count(groups.get("blank")),
-                absent=_count(groups.get("absent")),
-                motion=_sentence_around(text, match.start()) or None,
-            )
-            found.append((match.start(), vote))
-    return [vote for _, vote in sorted(found, key=lambda pair: pair[0])]
-
-
 def voted(text: str | None) -> bool:
     """True when the text says a vote took place."""
     return bool(text and VOTE_CUES.search(text))
-
-
-def disqualified(text: str | None) -> list[str]:
-    """Members who declared a conflict of interest (esteellinen / jäävi / jäv)."""
-    if not text or not CONFLICT_CUES.search(text):
-        return []
-    found = [
-        split_title_name(m.group("name")) for m in CONFLICT_SUBJECT_RE.finditer(text)
-    ]
-    return list(dict.fromkeys(name or title or "" for title, name in found))

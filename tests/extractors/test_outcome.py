@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import outcome
+from extractors import departures, outcome, votes
 from models.records import Vote
 from models.vocab import Outcome
 
@@ -56,14 +56,16 @@ def test_votes_counts_and_blank_words() -> None:
         "muutosehdotuksen. Sitten 11 äänellä 3 ääntä vastaan ja yhden äänestäessä tyhjää "
         "hyväksyneen esityksen."
     )
-    found = outcome.votes(text)
+    found = votes.votes(text)
     assert [(v.for_, v.against, v.blank) for v in found] == [(9, 6, None), (11, 3, 1)]
     assert found[0].motion.startswith("Puheenjohtaja totesi")
 
 
 def test_votes_aanin_form() -> None:
-    (vote,) = outcome.votes("Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.")
-    assert vote == Vote(8, 2, 3, None, "Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.")
+    (vote,) = votes.votes("Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.")
+    assert vote == Vote(
+        8, 2, 3, None, "Päätös asiassa tehtiin äänin 8-2, 3 tyhjää.", "main"
+    )
 
 
 def test_voted_cues() -> None:
@@ -76,12 +78,14 @@ def test_disqualified_names_without_titles() -> None:
         "Valtuutettu Pekka Hietala ilmoitti olevansa esteellinen eikä osallistunut "
         "asian käsittelyyn. Aino Niemi saapui kokoukseen klo 16.53."
     )
-    assert outcome.disqualified(text) == ["Pekka Hietala"]
-    assert outcome.disqualified("Aino Niemi poistui kokouksesta klo 17.") == []
+    found = departures.departures(text)
+    assert [d.name for d in found if d.conflict] == ["Pekka Hietala"]
+    left = departures.departures("Aino Niemi poistui kokouksesta klo 17.")
+    assert not any(d.conflict for d in left)
 
 
 def test_blank_votes_tyhjaa() -> None:
-    (vote,) = outcome.votes("Jaa-ääniä 9, ei-ääniä 4, tyhjää 1.")
+    (vote,) = votes.votes("Jaa-ääniä 9, ei-ääniä 4, tyhjää 1.")
     assert (vote.for_, vote.against, vote.blank) == (9, 4, 1)
 
 
