@@ -260,6 +260,11 @@ DEPARTURE_PHRASES: dict[str, bool] = {
 MEMBER_ROLES: tuple[str, ...] = (
     "jäsen",
     "varajäsen",
+    "valtuutettu",
+    "varavaltuutettu",
+    "kaupunginvaltuutettu",
+    "kunnanvaltuutettu",
+    "fullmäktigeledamot",
     "puheenjohtaja",
     "varapuheenjohtaja",
     "ledamot",
