@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from flows.rawstore import ManifestRow, now_utc
+from flows.results import RunStatus, SourceError, SourceStatus
 from models import ids
 from models.records import Item
 
@@ -114,9 +115,11 @@ def load_results(
     results: list[DocumentResult],
     part: str = "all",
     window: tuple[str, date, date] | None = None,
+    source: str | None = None,
 ) -> RunCounts:
     """Load one part of a run (a source, or a backfill window) in one transaction,
-    with the run's row; on any error nothing of it stays."""
+    with the run's row (and the source's, when given); on any error nothing of it
+    stays."""
     counts = RunCounts()
     con.begin()
     try:
@@ -124,9 +127,11 @@ def load_results(
             _load_document(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
-        for (source, body), last in newest_meetings(results).items():
-            _advance_watermark(con, run, source, body, last)
+        for (origin, body), last in newest_meetings(results).items():
+            _advance_watermark(con, run, origin, body, last)
         record_part(con, run, part, counts, {"status": "loaded"})
+        if source is not None:
+            record_source(con, run, source, SourceStatus.SUCCEEDED, counts)
         if window is not None:
             _complete_window(con, run, *window)
         con.commit()
@@ -534,6 +539,59 @@ def record_part(
             run.run_id,
         ],
     )
+
+
+def record_source(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    source: str,
+    status: SourceStatus,
+    counts: RunCounts | None = None,
+    error: SourceError | None = None,
+) -> None:
+    """Add to the run's row for one source: counts add up over its parts (backfill
+    windows), and a status other than succeeded sticks with its first error."""
+    totals = (counts or RunCounts()).totals()
+    adds = ", ".join(f"{n} = run_sources.{n} + excluded.{n}" for n in totals)
+    con.execute(
+        f"INSERT INTO run_sources VALUES (?, ?, ?, ?, {', '.join('?' * len(totals))},"
+        " ?, ?, ?) ON CONFLICT (run_id, source) DO UPDATE SET"
+        " status = CASE WHEN run_sources.status = 'succeeded' THEN excluded.status"
+        " ELSE run_sources.status END,"
+        " error_url = coalesce(run_sources.error_url, excluded.error_url),"
+        " error_class = coalesce(run_sources.error_class, excluded.error_class),"
+        " error_message = coalesce(run_sources.error_message, excluded.error_message),"
+        f" finished_at = excluded.finished_at, {adds}",
+        [
+            run.run_id,
+            source,
+            str(status),
+            now_utc(),
+            *totals.values(),
+            error.url if error else None,
+            error.kind if error else None,
+            error.message if error else None,
+        ],
+    )
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
+    """Mark runs left `running` by a dead process abandoned (the caller holds the
+    writer lock, so no other run is alive), then add this run's row. Returns how
+    many were abandoned."""
+    con.begin()
+    try:
+        stale = con.execute(
+            "UPDATE runs SET status = ? WHERE status = ? RETURNING run_id",
+            [str(RunStatus.ABANDONED), str(RunStatus.RUNNING)],
+        ).fetchall()
+        if _run_row(con, run) is None:
+            _insert_run(con, run)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return len(stale)
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run: RunInfo, status: str) -> None:

@@ -17,6 +17,10 @@ class WarehouseMissing(Exception):
     """The warehouse file does not exist (nothing loaded yet)."""
 
 
+class WarehouseUnreadable(Exception):
+    """The warehouse file exists but cannot be opened (locked, not DuckDB …)."""
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every numbered migration, in order."""
     found = []
@@ -57,6 +61,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every migration is applied (a read-only check)."""
+    try:
+        rows = con.execute("SELECT version FROM schema_migrations").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return {version for version, _, _ in migrations()} <= {row[0] for row in rows}
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to an up-to-date warehouse (created if missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +80,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def watermark(path: Path, source: str) -> date | None:
-    """The oldest of a source's per-body watermarks (None: never crawled)."""
+    """The oldest of a source's per-body watermarks in a warehouse file (None: never
+    crawled, or no warehouse yet)."""
     if not path.exists():
         return None
     con = connect_read_only(path)
@@ -78,41 +92,66 @@ def watermark(path: Path, source: str) -> date | None:
         ).fetchone()
         if not has_table or not has_table[0]:
             return None
-        row = con.execute(
-            "SELECT min(last_meeting_date) FROM watermarks WHERE source = ?", [source]
-        ).fetchone()
+        return watermark_in(con, source)
     finally:
         con.close()
+
+
+def watermark_in(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
+    """The oldest of a source's per-body watermarks (None: never crawled)."""
+    row = con.execute(
+        "SELECT min(last_meeting_date) FROM watermarks WHERE source = ?", [source]
+    ).fetchone()
     return row[0] if row else None
 
 
-def completed_windows(path: Path, job: str) -> set[date]:
+def completed_windows(con: duckdb.DuckDBPyConnection, job: str) -> set[date]:
     """Start dates of the windows an unfinished backfill job already loaded."""
-    if not path.exists():
-        return set()
-    con = connect(path)
-    try:
-        rows = con.execute(
-            "SELECT window_start FROM backfill_windows WHERE job = ?", [job]
-        ).fetchall()
-    finally:
-        con.close()
+    rows = con.execute(
+        "SELECT window_start FROM backfill_windows WHERE job = ?", [job]
+    ).fetchall()
     return {row[0] for row in rows}
 
 
-def clear_windows(path: Path, job: str) -> None:
+def clear_windows(con: duckdb.DuckDBPyConnection, job: str) -> None:
     """Forget a finished backfill job's progress."""
-    con = connect(path)
-    try:
-        con.execute("DELETE FROM backfill_windows WHERE job = ?", [job])
-    finally:
-        con.close()
+    con.execute("DELETE FROM backfill_windows WHERE job = ?", [job])
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; raises WarehouseMissing when there is no warehouse."""
+    """A read-only connection; WarehouseMissing when there is no warehouse,
+    WarehouseUnreadable (one line, no traceback) when it cannot be opened."""
     if not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `minutes run` first")
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise WarehouseUnreadable(unreadable_reason(path, error)) from error
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+CONFLICT = re.compile(
+    r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)"
+)
+
+
+def lock_holder(error: duckdb.Error) -> str | None:
+    """`<program> (pid N)` when DuckDB refused a file another process holds."""
+    match = CONFLICT.search(str(error))
+    if match is None:
+        return None
+    return f"{Path(match['program']).name} (pid {match['pid']})"
+
+
+def unreadable_reason(path: Path, error: duckdb.Error) -> str:
+    """Why a warehouse file could not be opened, in one line."""
+    holder = lock_holder(error)
+    if holder:
+        return (
+            f"warehouse {path} is open for writing by {holder}; readers should open"
+            " it with read_only=True"
+        )
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return f"warehouse {path} cannot be opened: {first}"

@@ -29,6 +29,8 @@ RELATIONS: dict[str, str] = {
     " e-mail printed there.",
     "votes": "One row per vote taken on an item, with the counts as printed.",
     "runs": "One row per flow run (run or reprocess) with its counts.",
+    "run_sources": "How each source ended in each run: status, counts and the error"
+    " that failed it.",
     "quarantine": "One row per document that could not be fetched or extracted.",
     "watermarks": "How far each source's crawl has got, per body.",
     "schema_migrations": "One row per applied schema migration.",
@@ -177,7 +179,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "items_unchanged": "Items whose record did not change.",
         "quarantined": "Documents quarantined in this run.",
         "extractor_version": "Extractor version the run used.",
-        "status": "running, completed, partial (some sources failed) or failed.",
+        "status": "running, completed, partial (some sources failed), failed (all"
+        " did), cancelled (stopped by a signal) or abandoned (its process died).",
         "per_source": "Counts, status and error per source (JSON object).",
         "field_changes": "Per record field, how many items' values the run changed"
         " (JSON object).",
@@ -192,6 +195,22 @@ COLUMNS: dict[str, dict[str, str]] = {
         "valid_to": "When the next version replaced it.",
         "changed_fields": "Record fields the next version changed (JSON).",
         "replaced_by_run": "Id of the run that replaced this version.",
+    },
+    "run_sources": {
+        "run_id": "Id of the run (runs.run_id).",
+        "source": "Name of the source (sources.toml).",
+        "status": "succeeded, failed (nothing could be listed, or the crawl broke),"
+        " refused (its configuration is unusable) or cancelled (the run stopped).",
+        "finished_at": "When the source's part of the run ended.",
+        "documents_new": "Documents of this source not yet in the raw zone.",
+        "documents_unchanged": "Documents of this source with bytes already stored.",
+        "items_inserted": "Items of this source new to the warehouse.",
+        "items_updated": "Items of this source whose record changed.",
+        "items_unchanged": "Items of this source whose record did not change.",
+        "quarantined": "Documents of this source quarantined in this run.",
+        "error_url": "What failed: the URL (or folder) the source could not read.",
+        "error_class": "Class of the error (ConnectError, ConfigError, http_503 …).",
+        "error_message": "The error's message.",
     },
     "backfill_windows": {
         "job": "The backfill job: source:since:until.",

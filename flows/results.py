@@ -1,0 +1,78 @@
+"""What a run says about each source, and the run's status derived from them.
+
+A source ends in one `SourceStatus`; the run is `completed` when every source is in
+SUCCESS, `failed` when none is, `partial` otherwise (exit status 0 / 1 / 3). A new
+state (e.g. `blocked` by robots.txt) is one enum member, placed in SUCCESS or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SourceStatus(StrEnum):
+    """How one source ended in a run."""
+
+    SUCCEEDED = "succeeded"  # fetched (at least its listing), extracted and loaded
+    FAILED = "failed"  # nothing could be listed, or the crawl broke
+    REFUSED = "refused"  # its configuration is unusable: not attempted
+    CANCELLED = "cancelled"  # the run was stopped before the source was done
+
+
+SUCCESS = frozenset({SourceStatus.SUCCEEDED})
+
+
+class RunStatus(StrEnum):
+    """How a run ended (the `runs.status` column)."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"  # found `running` by a later run: its process died
+
+
+EXIT_CODES = {
+    RunStatus.COMPLETED: 0,
+    RunStatus.PARTIAL: 3,
+    RunStatus.FAILED: 1,
+}
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """Why a source failed: the URL, the exception's class and its message."""
+
+    url: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.kind}: {self.message}"
+
+
+class SourceFailed(Exception):
+    """A source could not be collected at all (raised by a fetcher)."""
+
+    def __init__(self, error: SourceError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+def run_status(statuses: Iterable[SourceStatus]) -> RunStatus:
+    """completed when every source succeeded, failed when none did, else partial."""
+    found = list(statuses)
+    good = sum(status in SUCCESS for status in found)
+    if good == len(found):
+        return RunStatus.COMPLETED
+    return RunStatus.FAILED if good == 0 else RunStatus.PARTIAL
+
+
+def error_from(exception: BaseException, url: str) -> SourceError:
+    """A SourceError for an exception that broke a source's crawl."""
+    if isinstance(exception, SourceFailed):
+        return exception.error
+    return SourceError(url, type(exception).__name__, str(exception) or "(no message)")
