@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from extractors.html import CP1252_LABELS, declared_charset
+from flows import progress
 from flows.http import FetchError, PoliteClient
 from flows.load import DocumentResult
 from flows.rawstore import ManifestRow, RawStore, now_utc
@@ -41,6 +42,8 @@ class Crawl:
     until: date | None = None
     results: list[DocumentResult] = field(default_factory=list)
     latest: dict[str, ManifestRow] = field(default_factory=dict)
+    listings: int = 0  # listing pages fetched: none means the source failed
+    errors: list[FetchError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.latest = self.store.latest()
@@ -64,6 +67,7 @@ class Crawl:
             etag=previous.etag if previous else None,
             last_modified=previous.last_modified if previous else None,
         )
+        self.listings += role == "listing"
         if response.status_code == 304 and previous is not None:
             self._record(previous, is_new=False, role=role)
             data = self.store.get(previous.sha256)
@@ -84,6 +88,7 @@ class Crawl:
         """POST a search form; the answer is kept in the raw zone under the url with
         the form fields after `#` (POST answers are never conditional)."""
         response = self.client.post_form(url, fields)
+        self.listings += 1
         uri = f"{url}#{urlencode(fields)}"
         self._store(uri, response, "listing", None)
         return Page(uri, response.content, response.headers.get("content-type"), True)
@@ -97,6 +102,7 @@ class Crawl:
 
     def failed(self, error: FetchError) -> None:
         """Record a url that could not be fetched."""
+        self.errors.append(error)
         self.results.append(
             DocumentResult(
                 row=None,
@@ -140,6 +146,7 @@ class Crawl:
         """Documents go on to extraction; listings only into the manifest."""
         if role != "document":
             return
+        progress.document_fetched()
         raw_path = str(self.store.path_for(row.sha256).relative_to(self.store.root))
         self.results.append(
             DocumentResult(

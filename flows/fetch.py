@@ -12,12 +12,24 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import ModuleType
+from urllib.parse import urlsplit
 
+from flows import progress
 from flows.crawl import Crawl
 from flows.http import FetchError, PoliteClient, Politeness
+from flows.listing import (
+    LISTING_NAME,
+    Context,
+    Listing,
+    ListingError,
+    context_for,
+    read_listing,
+    unlisted,
+)
 from flows.load import DocumentResult
 from flows.platforms import ahjo, casem, dynasty, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.results import SourceError, SourceFailed
 from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
@@ -26,24 +38,32 @@ Fetcher = Callable[[Source, RawStore, date | None, date | None], list[DocumentRe
 
 
 def store_bytes(
-    store: RawStore, source: Source, uri: str, data: bytes, known: set[tuple[str, str]]
+    store: RawStore,
+    source: Source,
+    uri: str,
+    data: bytes,
+    known: set[tuple[str, str]],
+    context: Context | None = None,
 ) -> DocumentResult:
     """Put bytes into the raw zone; a manifest row when (uri, sha256) is new."""
+    context = context or Context()
     sha256 = store.put(data)
     row = ManifestRow(
         uri=uri,
         sha256=sha256,
         source=source.name,
-        municipality=source.municipality,
+        municipality=context.municipality or source.municipality,
         media_type=mimetypes.guess_type(PurePosixPath(uri).name)[0],
         size=len(data),
         fetched_at=now_utc(),
-        language=source.language,
+        language=context.language or source.language,
+        meta=context.meta or None,
     )
     is_new = (uri, sha256) not in known
     if is_new:
         store.record(row)
         known.add((uri, sha256))
+    progress.document_fetched()
     raw_path = str(store.path_for(sha256).relative_to(store.root))
     return DocumentResult(
         row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name
@@ -62,25 +82,53 @@ def folder_files(folder: Path) -> list[Path]:
 def fetch_folder(
     source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
-    """Read every document file of a folder source into the raw zone.
+    """Read every document file of a folder source into the raw zone, with the
+    listing context of its folder's listing.toml (flows/listing.py).
 
     The uri is the folder as written in sources.toml plus the file's relative path, so
     it does not depend on where the checkout lives. `since` does not apply to folders.
     """
     folder = source.folder()
     if not folder.is_dir():
-        return [_failed(source, source.base_url, "not_a_folder", str(folder))]
+        error = SourceError(str(folder), "NotADirectoryError", "no such folder")
+        raise SourceFailed(error)
     known = store.known()
-    results = []
+    listings, results = folder_listings(source, folder)
     for path in folder_files(folder):
-        uri = str(PurePosixPath(source.base_url) / path.relative_to(folder).as_posix())
+        uri = _folder_uri(source, folder, path)
         try:
             data = path.read_bytes()
         except OSError as error:
             results.append(_failed(source, uri, "unreadable", str(error)))
             continue
-        results.append(store_bytes(store, source, uri, data, known))
+        context = context_for(path, folder, listings)
+        results.append(store_bytes(store, source, uri, data, known, context))
     return results
+
+
+def _folder_uri(source: Source, folder: Path, path: Path) -> str:
+    """A folder document's uri: the folder as configured plus the relative path."""
+    return str(PurePosixPath(source.base_url) / path.relative_to(folder).as_posix())
+
+
+def folder_listings(
+    source: Source, folder: Path
+) -> tuple[dict[Path, Listing], list[DocumentResult]]:
+    """Every readable listing.toml under a folder, and a quarantine result for each
+    one that is not (its files go on without it) or that names a missing file."""
+    listings: dict[Path, Listing] = {}
+    failures = []
+    for path in sorted(folder.rglob(LISTING_NAME)):
+        try:
+            listings[path.parent] = read_listing(path)
+        except ListingError as error:
+            uri = _folder_uri(source, folder, path)
+            failures.append(_failed(source, uri, "bad_listing", str(error)))
+    for missing in unlisted(listings):
+        uri = _folder_uri(source, folder, missing.parent / LISTING_NAME)
+        detail = f"names {missing.name}, which is not in {missing.parent}"
+        failures.append(_failed(source, uri, "bad_listing", detail))
+    return listings, failures
 
 
 def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:
@@ -119,9 +167,19 @@ def web_fetcher(module: ModuleType) -> Fetcher:
             crawl.failed(error)
         finally:
             client.close()
+        if crawl.listings == 0:
+            raise SourceFailed(nothing_listed(source, crawl.errors))
         return crawl.results
 
     return fetch
+
+
+def nothing_listed(source: Source, errors: list[FetchError]) -> SourceError:
+    """Why a crawl that fetched no listing page failed: its first error."""
+    if not errors:
+        return SourceError(source.base_url, "NoListing", "no listing page was found")
+    first = errors[0]
+    return SourceError(first.url, first.kind, first.detail or first.reason)
 
 
 FETCHERS: dict[str, Fetcher] = {
@@ -133,15 +191,37 @@ FETCHERS: dict[str, Fetcher] = {
 }
 
 
+REQUIRED_ENVIRONMENT = {"ahjo": ahjo.API_KEY_ENV}  # platform -> variable it needs
+
+
+def check_source(source: Source) -> SourceError | None:
+    """What makes a source impossible to fetch, found before any request: no
+    crawler for its platform, a base_url that is no http(s) URL, a missing key."""
+    if source.platform not in FETCHERS:
+        message = f"no crawler for platform '{source.platform}'"
+        return SourceError(source.base_url, "ConfigError", message)
+    if source.platform == "folder":
+        folder = source.folder()
+        if folder.is_dir():
+            return None
+        return SourceError(str(folder), "ConfigError", "base_url is not a folder")
+    parts = urlsplit(source.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        message = "base_url is not an http(s) URL with a host"
+        return SourceError(source.base_url, "ConfigError", message)
+    variable = REQUIRED_ENVIRONMENT.get(source.platform)
+    if variable and not os.environ.get(variable):
+        message = f"{variable} is not set (the {source.platform} API needs a key)"
+        return SourceError(source.base_url, "ConfigError", message)
+    return None
+
+
 def fetch_source(
     source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
-    """Fetch one source with its platform's crawler."""
-    fetcher = FETCHERS.get(source.platform)
-    if fetcher is None:
-        return [
-            _failed(
-                source, source.base_url, "platform_not_implemented", source.platform
-            )
-        ]
-    return fetcher(source, store, since, until)
+    """Fetch one source with its platform's crawler; SourceFailed when nothing of
+    it could be listed."""
+    problem = check_source(source)
+    if problem is not None:
+        raise SourceFailed(problem)
+    return FETCHERS[source.platform](source, store, since, until)

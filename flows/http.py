@@ -19,6 +19,8 @@ from tenacity import (
     wait_exponential,
 )
 
+from flows import stop
+
 USER_AGENT = "minutes-etl/0.1 (open-source minutes ETL; polite crawler)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
@@ -30,6 +32,21 @@ class FetchError(Exception):
     def __init__(self, url: str, reason: str, detail: str = "") -> None:
         self.url, self.reason, self.detail = url, reason, detail
         super().__init__(f"{url}: {reason} {detail}".strip())
+
+    @property
+    def kind(self) -> str:
+        """The class of the error behind it (ConnectError, ReadTimeout …), else the
+        reason (http_404, robots_disallowed …)."""
+        cause = self.__cause__
+        if cause is not None and not isinstance(cause, RetryableStatus):
+            return type(cause).__name__
+        return self.reason
+
+
+def describe_error(error: BaseException) -> str:
+    """`Class: message` of an exception, for the record."""
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 class RetryableStatus(Exception):
@@ -123,6 +140,7 @@ class PoliteClient:
 
     def _request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
         """One request with robots, delay and retries; raises FetchError."""
+        stop.check()
         if not self.allowed(url):
             raise FetchError(url, "robots_disallowed")
         try:
@@ -132,7 +150,7 @@ class PoliteClient:
                 url, f"http_{error.response.status_code}", "gave up"
             ) from error
         except httpx.HTTPError as error:
-            raise FetchError(url, "network_error", type(error).__name__) from error
+            raise FetchError(url, "network_error", describe_error(error)) from error
         if response.status_code >= 400:
             raise FetchError(url, f"http_{response.status_code}")
         return response
@@ -144,6 +162,7 @@ class PoliteClient:
             wait=self._wait,
             retry=retry_if_exception_type((RetryableStatus, httpx.TransportError)),
             reraise=True,
+            sleep=stop.sleep,
         )
 
     def _wait(self, state: RetryCallState) -> float:
@@ -166,7 +185,8 @@ class PoliteClient:
         """Sleep so that requests to one host are `delay` seconds apart."""
         last = self._last_request.get(host)
         if last is not None:
-            time.sleep(max(0.0, self.politeness.delay - (time.monotonic() - last)))
+            stop.sleep(self.politeness.delay - (time.monotonic() - last))
+        stop.check()
         self._last_request[host] = time.monotonic()
 
     def allowed(self, url: str) -> bool:

@@ -1,26 +1,42 @@
 """The main flow: fetch → raw zone → extract → load, and the reprocess flow.
 
 Flows stay thin: Prefect tasks sit at the I/O boundaries; the logic lives in
-flows.fetch, extractors and flows.load, which are plain functions.
+flows.fetch, extractors and flows.load, which are plain functions. Every warehouse
+write happens in the flow's own thread, on the run's working copy (flows/writer.py);
+fetches run in daemon threads, four at a time and never two on one host, so a stopped
+run never waits for a request on the wire.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: Prefect validates a served
+# run's parameters with a pydantic model built from the flow's annotations, and a
+# deployment loads this file outside sys.modules, where string annotations cannot be
+# resolved ("Minutes_RunModel is not fully defined; you should define Path").
 
+import contextlib
+import contextvars
 import os
+import threading
+import time
 import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from concurrent.futures import Future, as_completed
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
-from prefect.concurrency.sync import concurrency
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.exceptions import TerminationSignal
 
 import extractors
-from flows import warehouse
-from flows.fetch import fetch_source
+from flows import progress, stop, warehouse
+from flows.extraction import extract_all
+from flows.fetch import check_source, fetch_source
 from flows.load import (
     DocumentResult,
     RunCounts,
@@ -28,68 +44,86 @@ from flows.load import (
     finish_run,
     load_results,
     record_part,
+    record_source,
+    start_run,
 )
-from flows.progress import progress
+from flows.progress import progress as progress_bar
 from flows.rawstore import ManifestRow, RawStore
+from flows.results import (
+    EXIT_CODES,
+    SUCCESS,
+    RunStatus,
+    SourceError,
+    SourceFailed,
+    SourceStatus,
+    error_from,
+    run_status,
+)
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
-from models.records import Document
+from flows.writer import Writer, new_holder
+
+STOP_SIGNALS = (KeyboardInterrupt, TerminationSignal)
+LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
+BACKFILL_WINDOW = timedelta(days=365)
+FETCH_WORKERS = 4  # sources fetched at once (never two on one host)
+
+
+@dataclass
+class SourceOutcome:
+    """How one source ended in a run, with what it loaded."""
+
+    name: str
+    status: SourceStatus = SourceStatus.SUCCEEDED
+    counts: RunCounts = field(default_factory=RunCounts)
+    error: SourceError | None = None
+
+    def line(self) -> str:
+        """One line for progress and logs."""
+        c = self.counts
+        done = (
+            f"{c.documents_new + c.documents_unchanged} documents,"
+            f" {c.items_inserted} items new, {c.items_updated} updated,"
+            f" {c.items_unchanged} unchanged, {c.quarantined} quarantined"
+        )
+        if self.error is None:
+            return f"{self.name}: {self.status} — {done}"
+        return f"{self.name}: {self.status} — {self.error}"
 
 
 @dataclass
 class RunSummary:
-    """What `minutes run` prints."""
+    """What `minutes run` prints (and the Prefect UI shows as an artifact)."""
 
     run_id: str
     sources: list[str]
     counts: RunCounts
     warehouse: Path
-    status: str = "completed"
-    failures: dict[str, str] = field(default_factory=dict)  # source -> error
+    status: str = RunStatus.COMPLETED
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    abandoned: int = 0  # earlier runs found `running` and marked abandoned
 
+    @property
+    def failures(self) -> dict[str, str]:
+        """source -> why it did not succeed."""
+        return {
+            o.name: str(o.error or o.status)
+            for o in self.outcomes
+            if o.status not in SUCCESS
+        }
 
-def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
-    """Extract the items of one fetched document; failures become quarantine reasons."""
-    if result.row is None or result.reason is not None:
-        return result
-    row = result.row
-    document = Document(
-        uri=row.uri,
-        data=store.get(row.sha256),
-        sha256=row.sha256,
-        media_type=row.media_type,
-        municipality=row.municipality,
-        source=row.source,
-        language=row.language,
-        meta=row.meta or {},
-    )
-    try:
-        extraction = extractors.extract_document(document)
-    except extractors.ExtractionError as error:
-        return replace(
-            result, stage="extract", reason=error.reason, detail=error.detail
-        )
-    return with_problems(replace(result, items=extraction.items), extraction.problems)
-
-
-def with_problems(
-    result: DocumentResult, problems: list[extractors.ExtractionError]
-) -> DocumentResult:
-    """A document whose items loaded but parts of which were left out: quarantined
-    too, with every part's reason in the detail."""
-    if not problems:
-        return result
-    detail = "; ".join(str(problem) for problem in problems)
-    return replace(result, stage="extract", reason=problems[0].reason, detail=detail)
-
-
-LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
-BACKFILL_WINDOW = timedelta(days=365)
-FETCH_WORKERS = 4  # sources fetched at once (different hosts)
+    @property
+    def exit_code(self) -> int:
+        """0 completed, 3 partial, 1 failed."""
+        return EXIT_CODES.get(RunStatus(self.status), 1)
 
 
 class AllSourcesFailed(RuntimeError):
     """Every source of a run failed: the flow run ends Failed."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        self.summary = summary
+        super().__init__(f"every source failed: {summary.failures}")
 
 
 def window_start(since: date | None, watermark: date | None) -> date | None:
@@ -115,48 +149,55 @@ def host_of(source: Source) -> str:
     return urlsplit(source.base_url).netloc or f"folder:{source.name}"
 
 
+def retry_unless_source_failed(task: Any, task_run: Any, state: Any) -> bool:
+    """A fetch is retried when the crawler broke, not when the source answered
+    with nothing (the HTTP client has retried each request already)."""
+    error = state.result(raise_on_failure=False)
+    return not isinstance(error, SourceFailed | stop.Stopped)
+
+
 @task(
     name="fetch-source",
     cache_policy=NONE,
-    retries=2,
+    retries=1,
     retry_delay_seconds=5,
-    timeout_seconds=6 * 3600,
+    retry_condition_fn=retry_unless_source_failed,
 )
 def fetch_task(
     source: Source, raw_dir: Path, since: date | None, until: date | None
 ) -> list[DocumentResult]:
-    """Fetch one source into the raw zone; one crawl per host at a time (the
-    global concurrency limit `host:<host>`, created by the flow)."""
-    with concurrency(f"host:{host_of(source)}", occupy=1, strict=False):
-        return fetch_source(source, RawStore(raw_dir), since, until)
+    """Fetch one source (or one backfill window of it) into the raw zone."""
+    results = fetch_source(source, RawStore(raw_dir), since, until)
+    new = sum(r.is_new for r in results if r.row is not None)
+    failed = sum(r.row is None for r in results)
+    get_run_logger().info(
+        "%s: %d documents fetched (%d new), %d could not be fetched",
+        source.name,
+        len(results) - failed,
+        new,
+        failed,
+    )
+    return results
 
 
-@task(name="extract-documents", cache_policy=NONE, timeout_seconds=3600)
+@task(name="extract-documents", cache_policy=NONE)
 def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
     """Extract every fetched document (pure extractors over the raw bytes)."""
-    store = RawStore(raw_dir)
-    extracted = []
-    with progress(len(results), "extracting documents") as advance:
-        for result in results:
-            extracted.append(extract_result(result, store))
-            advance()
-    return extracted
+    with progress_bar(len(results), "extracting documents") as advance:
+        return extract_all(results, raw_dir, advance)
 
 
-@task(name="load-warehouse", cache_policy=NONE, retries=1, retry_delay_seconds=10)
+@task(name="load-warehouse", cache_policy=NONE)
 def load_task(
-    warehouse_path: Path,
+    con: duckdb.DuckDBPyConnection,
     run: RunInfo,
     results: list[DocumentResult],
     part: str = "all",
     window: tuple[str, date, date] | None = None,
+    source: str | None = None,
 ) -> RunCounts:
     """Upsert one part of a run in one transaction (with its backfill window)."""
-    con = warehouse.connect(warehouse_path)
-    try:
-        return load_results(con, run, results, part, window)
-    finally:
-        con.close()
+    return load_results(con, run, results, part, window, source)
 
 
 def new_run(kind: str, sources: list[str]) -> RunInfo:
@@ -170,90 +211,9 @@ def new_run(kind: str, sources: list[str]) -> RunInfo:
     )
 
 
-def ensure_host_limits(sources: list[Source]) -> None:
-    """A global concurrency limit of 1 per host, so that two sources on one host are
-    never crawled at once (best effort: without an API the fetch just proceeds)."""
-    from prefect.client.orchestration import get_client
-
-    try:
-        with get_client(sync_client=True) as client:
-            for host in {host_of(s) for s in sources}:
-                client.upsert_global_concurrency_limit_by_name(f"host:{host}", 1)
-    except Exception as error:  # noqa: BLE001 - limits are an optimisation
-        get_run_logger().warning("host concurrency limits not set: %s", error)
-
-
-def close_run(settings: Settings, run: RunInfo, status: str) -> None:
-    """Write the run's final status."""
-    con = warehouse.connect(settings.warehouse)
-    try:
-        finish_run(con, run, status)
-    finally:
-        con.close()
-
-
-def record_failure(
-    settings: Settings, run: RunInfo, source: Source, error: str
-) -> None:
-    """Note a failed source in the run's row (its own small transaction)."""
-    con = warehouse.connect(settings.warehouse)
-    try:
-        con.begin()
-        record_part(
-            con, run, source.name, RunCounts(), {"status": "failed", "error": error}
-        )
-        con.commit()
-    finally:
-        con.close()
-
-
-def run_source(
-    settings: Settings,
-    run: RunInfo,
-    source: Source,
-    fetched: list[DocumentResult],
-    window: tuple[str, date, date] | None = None,
-) -> RunCounts:
-    """Extract and load one source's fetched documents."""
-    results = extract_task(fetched, settings.raw_dir)
-    part = source.name if window is None else f"{source.name} {window[1]}..{window[2]}"
-    loader = load_task.with_options(retry_delay_seconds=retry_delay())
-    return loader(settings.warehouse, run, results, part, window)
-
-
-def nightly_source(
-    settings: Settings, run: RunInfo, source: Source, since: date | None
-) -> RunCounts:
-    """One source from its watermark (or --since) to today."""
-    start = window_start(since, warehouse.watermark(settings.warehouse, source.name))
-    fetched = fetch_task.with_options(
-        tags=source_tags(source), retry_delay_seconds=retry_delay()
-    )(source, settings.raw_dir, start, None)
-    return run_source(settings, run, source, fetched)
-
-
-def backfill_source(
-    settings: Settings, run: RunInfo, source: Source, since: date, until: date | None
-) -> RunCounts:
-    """One source, window by window; windows an interrupted backfill already loaded
-    are skipped, and the progress is cleared when every window is done."""
-    job = f"{source.name}:{since}:{until or 'today'}"
-    done = warehouse.completed_windows(settings.warehouse, job)
-    counts = RunCounts()
-    for start, end in backfill_windows(since, until or date.today()):
-        if start in done:
-            continue
-        fetched = fetch_task.with_options(
-            tags=source_tags(source), retry_delay_seconds=retry_delay()
-        )(source, settings.raw_dir, start, end)
-        counts.add(run_source(settings, run, source, fetched, (job, start, end)))
-    warehouse.clear_windows(settings.warehouse, job)
-    return counts
-
-
 def retry_delay() -> float:
     """Seconds between a failed fetch task and its retry (MINUTES_TASK_RETRY_DELAY)."""
-    return float(os.environ.get("MINUTES_TASK_RETRY_DELAY", "30"))
+    return float(os.environ.get("MINUTES_TASK_RETRY_DELAY", "5"))
 
 
 def source_tags(source: Source) -> list[str]:
@@ -265,9 +225,222 @@ def source_tags(source: Source) -> list[str]:
     ]
 
 
-@flow(
-    name="minutes-run", log_prints=True, task_runner=ThreadPoolTaskRunner(FETCH_WORKERS)
-)
+class HostQueue:
+    """One host's turn-taking: fetches run one at a time in the order submitted."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    def ticket(self) -> int:
+        """A place in the queue (taken when the fetch is submitted)."""
+        with self._turn:
+            self._issued += 1
+            return self._issued - 1
+
+    def wait(self, ticket: int) -> None:
+        """Block until it is this ticket's turn."""
+        with self._turn:
+            self._turn.wait_for(lambda: self._serving == ticket)
+
+    def done(self) -> None:
+        """The current fetch is over: the next ticket's turn."""
+        with self._turn:
+            self._serving += 1
+            self._turn.notify_all()
+
+
+class FetchPool:
+    """Runs fetches in daemon threads: at most `workers` at once, one per host in
+    the order submitted (a backfill's windows oldest first). A stopped run does not
+    wait for them (a request on the wire is abandoned)."""
+
+    def __init__(self, workers: int = FETCH_WORKERS) -> None:
+        self._slots = threading.Semaphore(workers)
+        self._hosts: dict[str, HostQueue] = {}
+
+    def submit(self, host: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Start `fn(*args)` when the host's turn and a slot come; its Future."""
+        future: Future[Any] = Future()
+        queue = self._hosts.setdefault(host, HostQueue())
+        ticket = queue.ticket()
+        context = contextvars.copy_context()  # the flow run's context, for the task
+        worker = threading.Thread(
+            target=self._work,
+            args=(future, queue, ticket, context, partial(fn, *args)),
+            name=f"fetch {host}",
+            daemon=True,
+        )
+        worker.start()
+        return future
+
+    def _work(
+        self,
+        future: Future[Any],
+        queue: HostQueue,
+        ticket: int,
+        context: contextvars.Context,
+        call: Callable[[], Any],
+    ) -> None:
+        """Wait for the host's turn and a slot, then run (unless stopping)."""
+        queue.wait(ticket)
+        try:
+            with self._slots:
+                if stop.STOP.is_set() or not future.set_running_or_notify_cancel():
+                    return
+                try:
+                    future.set_result(context.run(call))
+                except BaseException as error:  # noqa: BLE001 - handed to the flow
+                    future.set_exception(error)
+        finally:
+            queue.done()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One fetch of a run: a source from a start date, or one backfill window."""
+
+    source: Source
+    start: date | None
+    end: date | None
+    window: tuple[str, date, date] | None = None  # (job, start, end) of a backfill
+
+
+class Collector:
+    """One run's sources: checked, fetched in parallel, extracted and loaded one at a
+    time in the flow's thread, each source's outcome kept."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        run: RunInfo,
+        writer: Writer,
+        since: date | None,
+        until: date | None,
+    ) -> None:
+        self.settings, self.run, self.writer = settings, run, writer
+        self.since, self.until = since, until
+        self.outcomes: dict[str, SourceOutcome] = {}
+        self.pending: dict[str, int] = {}  # jobs not yet done, per source
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The run's connection to its working copy."""
+        return self.writer.connection
+
+    def collect(self, sources: list[Source]) -> list[SourceOutcome]:
+        """Every source's outcome, in the order of sources.toml."""
+        jobs = []
+        for source in sources:
+            self.outcomes[source.name] = SourceOutcome(source.name)
+            problem = check_source(source)
+            if problem is not None:
+                self._fail(source, SourceStatus.REFUSED, problem)
+                continue
+            planned = self.plan(source)
+            self.pending[source.name] = len(planned)
+            jobs.extend(planned)
+            if not planned:
+                self._done(source)
+        pool = FetchPool()
+        futures = {
+            pool.submit(host_of(job.source), self._fetch, job): job for job in jobs
+        }
+        for future in as_completed(futures):
+            self._finish(futures[future], future)
+            self.writer.publish_if_due()
+        return [self.outcomes[s.name] for s in sources]
+
+    def plan(self, source: Source) -> list[Job]:
+        """The fetches of a source: from its watermark (nightly), or the backfill
+        windows an interrupted backfill has not loaded yet."""
+        if self.since is None or source.platform == "folder":
+            watermark = warehouse.watermark_in(self.con, source.name)
+            return [Job(source, window_start(self.since, watermark), None)]
+        name = f"{source.name}:{self.since}:{self.until or 'today'}"
+        done = warehouse.completed_windows(self.con, name)
+        return [
+            Job(source, start, end, (name, start, end))
+            for start, end in backfill_windows(self.since, self.until or date.today())
+            if start not in done
+        ]
+
+    def _fetch(self, job: Job) -> list[DocumentResult]:
+        """The fetch task of one job (runs in a fetch thread)."""
+        fetch = fetch_task.with_options(
+            tags=source_tags(job.source), retry_delay_seconds=retry_delay()
+        )
+        return fetch(job.source, self.settings.raw_dir, job.start, job.end)
+
+    def _finish(self, job: Job, future: Future[Any]) -> None:
+        """Extract and load a finished fetch, or note why the source failed."""
+        source = job.source
+        try:
+            self._load(job, future.result())
+        except stop.Stopped:
+            return
+        except Exception as error:  # noqa: BLE001 - isolate sources from each other
+            self._fail(source, SourceStatus.FAILED, error_from(error, source.base_url))
+        self.pending[source.name] -= 1
+        if self.pending[source.name] == 0:
+            self._done(source)
+
+    def _load(self, job: Job, fetched: list[DocumentResult]) -> None:
+        """Extract a job's documents and load them in one transaction."""
+        source = job.source
+        results = extract_task(fetched, self.settings.raw_dir)
+        part = source.name
+        if job.window is not None:
+            part = f"{source.name} {job.window[1]}..{job.window[2]}"
+        counts = load_task(self.con, self.run, results, part, job.window, source.name)
+        self.outcomes[source.name].counts.add(counts)
+
+    def _fail(self, source: Source, status: SourceStatus, error: SourceError) -> None:
+        """Record a source that failed or was refused (its own transaction)."""
+        outcome = self.outcomes[source.name]
+        if outcome.error is None:
+            outcome.status, outcome.error = status, error
+        get_run_logger().warning("%s: %s — %s", source.name, status, error)
+        self.con.begin()
+        record_part(
+            self.con,
+            self.run,
+            source.name,
+            RunCounts(),
+            {"status": str(status), "error": str(error)},
+        )
+        record_source(self.con, self.run, source.name, status, error=error)
+        self.con.commit()
+
+    def _done(self, source: Source) -> None:
+        """A source has no job left: clear a finished backfill, report it."""
+        outcome = self.outcomes[source.name]
+        if self.since is not None and outcome.status in SUCCESS:
+            name = f"{source.name}:{self.since}:{self.until or 'today'}"
+            warehouse.clear_windows(self.con, name)
+        if outcome.status in SUCCESS:
+            get_run_logger().info("%s", outcome.line())
+        progress.source_done(outcome.line())
+
+    def cancel(self) -> None:
+        """The run was stopped: sources not done are recorded cancelled."""
+        rollback_quietly(self.con)
+        for name, outcome in self.outcomes.items():
+            if self.pending.get(name, 0) > 0 and outcome.status in SUCCESS:
+                outcome.status = SourceStatus.CANCELLED
+                self.con.begin()
+                record_source(self.con, self.run, name, outcome.status)
+                self.con.commit()
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back a transaction a stop left open (none open: nothing to do)."""
+    with contextlib.suppress(duckdb.Error):
+        con.rollback()
+
+
+@flow(name="minutes-run")
 def minutes_run(
     sources_file: Path,
     source_names: list[str] | None = None,
@@ -277,48 +450,82 @@ def minutes_run(
     until: date | None = None,
 ) -> RunSummary:
     """Fetch the selected sources, keep the bytes, extract the items, load them; one
-    source failing never stops the others (the run fails only if all of them fail)."""
-    settings = Settings.from_env(raw_dir, warehouse_path)
+    source failing never stops the others (the run fails only if all of them fail).
+    SIGINT/SIGTERM stop it: the run is recorded cancelled, committed parts stay."""
+    settings = Settings.resolve(warehouse_path, raw_dir)
     sources = select(load_sources(sources_file), source_names or [])
     run = new_run("run", [s.name for s in sources])
-    ensure_host_limits(sources)
     summary = RunSummary(run.run_id, run.sources, RunCounts(), settings.warehouse)
-    for source in sources:
+    stop.STOP.clear()
+    holder = new_holder(run.run_id, "minutes run")
+    with Writer(settings.warehouse, holder) as writer:
+        summary.abandoned = start_run(writer.connection, run)
+        collector = Collector(settings, run, writer, since, until)
         try:
-            summary.counts.add(one_source(settings, run, source, since, until))
-        except Exception as error:  # noqa: BLE001 - isolate sources from each other
-            summary.failures[source.name] = f"{type(error).__name__}: {error}"
-            record_failure(settings, run, source, summary.failures[source.name])
-    return finish(settings, run, summary, len(sources))
-
-
-def one_source(
-    settings: Settings,
-    run: RunInfo,
-    source: Source,
-    since: date | None,
-    until: date | None,
-) -> RunCounts:
-    """A source's nightly run, or its backfill when --since/--until are given."""
-    if since is not None and source.platform != "folder":
-        return backfill_source(settings, run, source, since, until)
-    return nightly_source(settings, run, source, since)
+            outcomes = collector.collect(sources)
+        except STOP_SIGNALS as signal:
+            stop.STOP.set()
+            collector.cancel()
+            finish(writer, run, summary, list(collector.outcomes.values()), True)
+            signal.summary = summary  # type: ignore[union-attr]
+            raise
+        finish(writer, run, summary, outcomes)
+    publish_summary(summary)
+    if summary.status == RunStatus.FAILED:
+        raise AllSourcesFailed(summary)
+    return summary
 
 
 def finish(
-    settings: Settings, run: RunInfo, summary: RunSummary, total: int
-) -> RunSummary:
-    """Close the run; raise (flow Failed) only when every source failed."""
-    failed = len(summary.failures)
-    summary.status = (
-        "failed"
-        if total and failed == total
-        else ("partial" if failed else "completed")
+    writer: Writer,
+    run: RunInfo,
+    summary: RunSummary,
+    outcomes: list[SourceOutcome],
+    cancelled: bool = False,
+) -> None:
+    """Sum the sources' counts, derive the run's status and close its row."""
+    summary.outcomes = outcomes
+    for outcome in outcomes:
+        summary.counts.add(outcome.counts)
+    status = run_status(o.status for o in outcomes)
+    summary.status = RunStatus.CANCELLED if cancelled else status
+    finish_run(writer.connection, run, summary.status)
+
+
+def publish_summary(summary: RunSummary) -> None:
+    """The run's per-source table as a Prefect artifact, and its outcome logged."""
+    rows = [
+        {
+            "source": o.name,
+            "status": str(o.status),
+            "documents": o.counts.documents_new + o.counts.documents_unchanged,
+            "new documents": o.counts.documents_new,
+            "items inserted": o.counts.items_inserted,
+            "items updated": o.counts.items_updated,
+            "items unchanged": o.counts.items_unchanged,
+            "quarantined": o.counts.quarantined,
+            "error": str(o.error) if o.error else "",
+        }
+        for o in summary.outcomes
+    ]
+    create_table_artifact(
+        table=rows,
+        key="minutes-run-summary",
+        description=f"minutes run {summary.run_id}: {summary.status},"
+        f" warehouse {summary.warehouse}",
     )
-    close_run(settings, run, summary.status)
-    if summary.status == "failed":
-        raise AllSourcesFailed(f"every source failed: {summary.failures}")
-    return summary
+    logger = get_run_logger()
+    level = 20 if summary.status == RunStatus.COMPLETED else 30  # INFO / WARNING
+    logger.log(
+        level,
+        "run %s %s: %d items inserted, %d updated, %d unchanged, %d quarantined",
+        summary.run_id,
+        summary.status,
+        summary.counts.items_inserted,
+        summary.counts.items_updated,
+        summary.counts.items_unchanged,
+        summary.counts.quarantined,
+    )
 
 
 def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:
@@ -329,13 +536,13 @@ def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:
     return sorted(latest.values(), key=lambda row: row.uri)
 
 
-@flow(name="minutes-reprocess", log_prints=True)
+@flow(name="minutes-reprocess")
 def minutes_reprocess(
     raw_dir: Path | None = None, warehouse_path: Path | None = None
 ) -> RunSummary:
     """Re-extract the raw zone with the current extractors and reload; no network.
     Changed items keep their previous version in item_versions."""
-    settings = Settings.from_env(raw_dir, warehouse_path)
+    settings = Settings.resolve(warehouse_path, raw_dir)
     store = RawStore(settings.raw_dir)
     fetched = [
         DocumentResult(
@@ -348,8 +555,14 @@ def minutes_reprocess(
         for row in latest_rows(store.manifest())
         if row.role == "document"
     ]
-    results = extract_task(fetched, settings.raw_dir)
     run = new_run("reprocess", sorted({r.source for r in fetched if r.source}))
-    counts = load_task(settings.warehouse, run, results, "reprocess")
-    close_run(settings, run, "completed")
+    started = time.monotonic()
+    with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
+        start_run(w.connection, run)
+        results = extract_task(fetched, settings.raw_dir)
+        counts = load_task(w.connection, run, results, "reprocess")
+        finish_run(w.connection, run, RunStatus.COMPLETED)
+    get_run_logger().info(
+        "reprocessed %d documents in %.1f s", len(fetched), time.monotonic() - started
+    )
     return RunSummary(run.run_id, run.sources, counts, settings.warehouse)

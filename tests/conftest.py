@@ -16,7 +16,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"
-SAMPLES = ROOT / "data" / "raw" / "samples" / "kittila"
+SAMPLES = ROOT / "data" / "raw" / "samples"
+SITE_PARTS = ("texts/kittila", "dynasty/espoo", "turku/turku")  # quick to extract
 
 
 @pytest.fixture(scope="session")
@@ -28,18 +29,24 @@ def prefect_harness():
         yield
 
 
-@pytest.fixture
-def sample_site(tmp_path: Path) -> Path:
-    """A copy of the bundled samples with its own sources.toml; returns the toml."""
-    folder = tmp_path / "site" / "kittila"
-    shutil.copytree(SAMPLES, folder)
-    toml = tmp_path / "site" / "sources.toml"
+def copy_sample_site(root: Path, parts: tuple[str, ...] = SITE_PARTS) -> Path:
+    """Real documents of the bundled sample (with their listing.toml) as one folder
+    source `site` under root; returns its sources.toml."""
+    for part in parts:
+        shutil.copytree(SAMPLES / part, root / "site" / Path(part).name)
+    toml = root / "sources.toml"
     toml.write_text(
-        '[[source]]\nname = "kittila"\nmunicipality = "Kittilä"\n'
-        'platform = "folder"\nbase_url = "kittila"\n',
+        '[[source]]\nname = "site"\nplatform = "folder"\nbase_url = "site"\n',
         encoding="utf-8",
     )
     return toml
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    """Five real items (Kittilä seeds, Espoo § 127 and an agenda, Turku § 195) as a
+    folder source; returns its sources.toml."""
+    return copy_sample_site(tmp_path / "sample")
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from werkzeug import Request
 
-from flows.fetch import FETCHERS
+from flows.fetch import FETCHERS, check_source
 from flows.platforms.ahjo import windows
 from flows.rawstore import RawStore
+from flows.results import SourceFailed
 from flows.sources import Source
 from tests.conftest import FIXTURES
 from tests.sites import ReplaySite
@@ -49,14 +50,17 @@ def site(httpserver) -> ReplaySite:
     return replay
 
 
-def crawl(site: ReplaySite, raw: Path):
-    source = Source(
+def helsinki(site: ReplaySite) -> Source:
+    return Source(
         name="helsinki",
         platform="ahjo",
         base_url=f"{site.base}/fi",
         municipality="Helsinki",
     )
-    return FETCHERS["ahjo"](source, RawStore(raw), date(2023, 1, 1))
+
+
+def crawl(site: ReplaySite, raw: Path):
+    return FETCHERS["ahjo"](helsinki(site), RawStore(raw), date(2023, 1, 1))
 
 
 def test_decisions_fetched_with_meeting_context(
@@ -77,12 +81,16 @@ def test_decisions_fetched_with_meeting_context(
     )
 
 
-def test_missing_api_key_is_a_clear_failure(
+def test_missing_api_key_is_refused_before_any_request(
     site: ReplaySite, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.delenv("MINUTES_AHJO_API_KEY", raising=False)
-    (result,) = crawl(site, tmp_path / "raw")
-    assert (result.stage, result.reason) == ("fetch", "missing_api_key")
+    problem = check_source(helsinki(site))
+    assert problem is not None and problem.kind == "ConfigError"
+    assert "MINUTES_AHJO_API_KEY is not set" in problem.message
+    with pytest.raises(SourceFailed) as failed:  # the crawler alone says so too
+        crawl(site, tmp_path / "raw")
+    assert failed.value.error.kind == "missing_api_key"
     assert site.count() == 0
 
 

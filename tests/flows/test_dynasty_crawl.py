@@ -9,6 +9,7 @@ import pytest
 
 from flows.fetch import FETCHERS
 from flows.rawstore import RawStore
+from flows.results import SourceFailed
 from flows.sources import Source
 from tests.conftest import FIXTURES
 from tests.sites import ReplaySite, site_file
@@ -232,5 +233,9 @@ def test_feed_that_does_not_reach_the_window_falls_back_to_the_walk(
 def test_first_run_and_backfill_walk_everything(
     cgi_site: ReplaySite, tmp_path: Path
 ) -> None:
-    FETCHERS["dynasty"](cgi_source(cgi_site), RawStore(tmp_path / "raw"), None, None)
+    with pytest.raises(SourceFailed):  # this replay has no body list: nothing listed
+        FETCHERS["dynasty"](
+            cgi_source(cgi_site), RawStore(tmp_path / "raw"), None, None
+        )
+    assert f"{CGI}?page=meeting_frames" in cgi_site.hits()
     assert f"{CGI}?page=rss/meetingitems&show=500" not in cgi_site.hits()

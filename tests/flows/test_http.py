@@ -67,10 +67,8 @@ def test_timeouts_are_retried_then_reported(httpserver) -> None:
     client = PoliteClient(Politeness(delay=0, timeout=0.2, attempts=2, backoff=0.01))
     with pytest.raises(FetchError) as caught:
         client.get(f"{site.base}/slow")
-    assert (caught.value.reason, caught.value.detail) == (
-        "network_error",
-        "ReadTimeout",
-    )
+    assert (caught.value.reason, caught.value.kind) == ("network_error", "ReadTimeout")
+    assert caught.value.detail == "ReadTimeout: timed out"  # class and message kept
 
 
 def test_too_many_requests_waits_for_retry_after(httpserver) -> None:

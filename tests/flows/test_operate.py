@@ -21,10 +21,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def folder_entry(folder: Path) -> str:
-    return (
-        f'[[source]]\nname = "kittila"\nmunicipality = "Kittilä"\nplatform = "folder"\n'
-        f'base_url = "{folder}"\n'
-    )
+    return f'[[source]]\nname = "site"\nplatform = "folder"\nbase_url = "{folder}"\n'
 
 
 def broken_dynasty(*args, **kwargs):
@@ -36,21 +33,19 @@ def test_one_failing_source_does_not_fail_the_others(
 ) -> None:
     monkeypatch.setitem(FETCHERS, "dynasty", broken_dynasty)
     entries = [
-        folder_entry(sample_site.parent / "kittila"),
+        folder_entry(sample_site.parent / "site"),
         '[[source]]\nname = "espoo"\nplatform = "dynasty"\nbase_url = "http://127.0.0.1:9/kokous/"\n',
     ]
     toml = sources_file(tmp_path, entries)
     summary = minutes_run(toml, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
-    assert summary.status == "partial" and summary.counts.items_inserted == 8
-    assert "crawler bug" in summary.failures["espoo"]
+    assert summary.status == "partial" and summary.counts.items_inserted == 5
+    assert "crawler bug" in summary.failures["espoo"] and summary.exit_code == 3
     ((status, per_source),) = query(
         tmp_path / "wh.duckdb", "SELECT status, per_source FROM runs"
     )
     parts = json.loads(per_source)
     assert status == "partial"
-    assert (
-        parts["espoo"]["status"] == "failed" and parts["kittila"]["items_inserted"] == 8
-    )
+    assert parts["espoo"]["status"] == "failed" and parts["site"]["items_inserted"] == 5
 
 
 def test_every_source_failing_fails_the_run(
@@ -76,24 +71,25 @@ def test_interrupted_backfill_resumes_without_duplicates(
     monkeypatch.setattr(flows.nightly, "BACKFILL_WINDOW", timedelta(days=10))
     toml = sources_file(tmp_path, [dynasty_entry(dynasty_site)])
     wh = tmp_path / "wh.duckdb"
-    real_run_source = flows.nightly.run_source
+    real_load = flows.nightly.Collector._load
     calls = []
 
     def killed_on_second_window(*args, **kwargs):
         calls.append(args)
         if len(calls) == 2:
             raise KeyboardInterrupt("killed")
-        return real_run_source(*args, **kwargs)
+        return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(flows.nightly, "run_source", killed_on_second_window)
+    monkeypatch.setattr(flows.nightly.Collector, "_load", killed_on_second_window)
     with pytest.raises(KeyboardInterrupt):
         minutes_run(toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31))
     assert query(wh, "SELECT section FROM items ORDER BY section") == [(127,), (147,)]
     assert query(wh, "SELECT window_start FROM backfill_windows") == [
         (date(2017, 5, 8),)
     ]
+    assert query(wh, "SELECT status FROM runs") == [("cancelled",)]
 
-    monkeypatch.setattr(flows.nightly, "run_source", real_run_source)
+    monkeypatch.setattr(flows.nightly.Collector, "_load", real_load)
     dynasty_site.log.clear()
     resumed = minutes_run(
         toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31)
@@ -122,15 +118,15 @@ def test_reprocess_keeps_previous_versions(
 
     monkeypatch.setattr(extractors, "build_item", shouting_titles)
     summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
-    assert summary.counts.items_updated == 8
-    assert summary.counts.field_changes == {"title": 8}
+    assert summary.counts.items_updated == 5
+    assert summary.counts.field_changes == {"title": 5}
     wh = tmp_path / "wh.duckdb"
     rows = query(
         wh,
         "SELECT version, changed_fields, json_extract_string(record, '$.title') FROM item_versions ORDER BY 3",
     )
-    assert len(rows) == 8 and rows[0][0] == 1 and json.loads(rows[0][1]) == ["title"]
+    assert len(rows) == 5 and rows[0][0] == 1 and json.loads(rows[0][1]) == ["title"]
     assert rows[0][2][0].isupper() and not rows[0][2].isupper()  # the old value is kept
     assert query(wh, "SELECT field_changes FROM runs WHERE kind = 'reprocess'") == [
-        ('{"title": 8}',)
+        ('{"title": 5}',)
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.nightly import minutes_reprocess, minutes_run
+from flows.nightly import AllSourcesFailed, minutes_reprocess, minutes_run
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -26,6 +26,8 @@ TABLES_EXCEPT_RUNS = [
     "earlier_handlings",
     "field_provenance",
 ]
+SEED = "site/kittila/khall_2023-12-05_451.txt"  # Kunnanhallitus 5.12.2023 § 451
+DECIDED = "Kunnanjohtajan esitys hyväksyttiin."
 
 
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
@@ -54,13 +56,14 @@ def run(toml: Path, tmp_path: Path):
 
 def test_run_twice_changes_nothing_but_runs(sample_site: Path, tmp_path: Path) -> None:
     first = run(sample_site, tmp_path)
-    assert first.counts.items_inserted == 8 and first.counts.documents_new == 5
+    assert first.counts.items_inserted == 5 and first.counts.documents_new == 5
     before = snapshot(tmp_path / "wh.duckdb")
-    assert len(before["items"]) == 8
+    assert len(before["items"]) == 5
+    assert {row[2] for row in before["items"]} == {"Kittilä", "Espoo", "Turku"}
 
     second = run(sample_site, tmp_path)
     assert (second.counts.items_inserted, second.counts.items_updated) == (0, 0)
-    assert (second.counts.items_unchanged, second.counts.documents_unchanged) == (8, 5)
+    assert (second.counts.items_unchanged, second.counts.documents_unchanged) == (5, 5)
     assert snapshot(tmp_path / "wh.duckdb") == before
     assert query(tmp_path / "wh.duckdb", "SELECT count(*) FROM runs") == [(2,)]
 
@@ -69,44 +72,45 @@ def test_changed_document_updates_its_items_in_place(
     sample_site: Path, tmp_path: Path
 ) -> None:
     run(sample_site, tmp_path)
-    changed = sample_site.parent / "kittila" / "khall_2024-01-16.txt"
+    changed = sample_site.parent / SEED
     text = changed.read_text(encoding="utf-8")
+    assert DECIDED in text
     changed.write_text(
-        text.replace(
-            "Asia palautettiin uudelleen valmisteltavaksi.", "Esitys hyväksyttiin."
-        ),
+        text.replace(DECIDED, "Asia palautettiin uudelleen valmisteltavaksi."),
         encoding="utf-8",
     )
     summary = run(sample_site, tmp_path)
     assert (summary.counts.items_updated, summary.counts.items_inserted) == (1, 0)
-    assert summary.counts.items_unchanged == 7 and summary.counts.documents_new == 1
+    assert summary.counts.items_unchanged == 4 and summary.counts.documents_new == 1
     wh = tmp_path / "wh.duckdb"
-    assert query(wh, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(8, 8)]
+    assert query(wh, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(5, 5)]
     rows = query(
         wh,
-        "SELECT outcome, last_changed_at > first_seen_at FROM decisions WHERE section = 7",
+        "SELECT outcome, last_changed_at > first_seen_at FROM decisions"
+        " WHERE section = 451",
     )
-    assert rows == [("approved", True)]
+    assert rows == [("returned", True)]
     unchanged = query(
         wh, "SELECT count(*) FROM items WHERE last_changed_at = first_seen_at"
     )
-    assert unchanged == [(7,)]
+    assert unchanged == [(4,)]
     # both versions of the document stay in the raw zone manifest
     assert query(
-        wh, "SELECT count(*) FROM documents WHERE uri LIKE '%khall_2024-01-16.txt'"
+        wh, "SELECT count(*) FROM documents WHERE uri LIKE '%khall_2023-12-05_451.txt'"
     ) == [(2,)]
 
 
 def test_bad_file_is_quarantined_and_the_run_goes_on(
     sample_site: Path, tmp_path: Path
 ) -> None:
-    bad = sample_site.parent / "kittila" / "broken.txt"
+    bad = sample_site.parent / "site" / "kittila" / "broken.txt"
     bad.write_text("Tässä tiedostossa ei ole yhtään pykälää.", encoding="utf-8")
     summary = run(sample_site, tmp_path)
-    assert summary.counts.quarantined == 1 and summary.counts.items_inserted == 8
+    assert summary.counts.quarantined == 1 and summary.counts.items_inserted == 5
+    assert summary.status == "completed"
     wh = tmp_path / "wh.duckdb"
     assert query(wh, "SELECT document, stage, reason FROM quarantine") == [
-        ("kittila/broken.txt", "extract", "no_items")
+        ("site/kittila/broken.txt", "extract", "no_items")
     ]
     again = run(sample_site, tmp_path)
     assert again.counts.quarantined == 1
@@ -118,9 +122,10 @@ def test_failed_load_leaves_the_warehouse_as_it_was(
 ) -> None:
     run(sample_site, tmp_path)
     before = snapshot(tmp_path / "wh.duckdb")
-    changed = sample_site.parent / "kittila" / "tekltk_2024-02-08.txt"
+    changed = sample_site.parent / SEED
     changed.write_text(
-        changed.read_text("utf-8").replace("Merkittiin", "Hyväksyttiin"), "utf-8"
+        changed.read_text("utf-8").replace(DECIDED, "Asia jätettiin pöydälle."),
+        "utf-8",
     )
 
     import flows.load
@@ -128,10 +133,15 @@ def test_failed_load_leaves_the_warehouse_as_it_was(
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(flows.load, "_insert_run", explode)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(flows.load, "_archive_version", explode)  # mid-transaction
+    with pytest.raises(AllSourcesFailed):
         run(sample_site, tmp_path)
     assert snapshot(tmp_path / "wh.duckdb") == before
+    assert query(
+        tmp_path / "wh.duckdb",
+        "SELECT r.status, s.status, s.error_class, s.error_message FROM runs r"
+        " JOIN run_sources s USING (run_id) ORDER BY r.started_at DESC LIMIT 1",
+    ) == [("failed", "failed", "RuntimeError", "disk full")]
 
 
 def test_reprocess_reloads_the_raw_zone_without_changes(
@@ -140,5 +150,5 @@ def test_reprocess_reloads_the_raw_zone_without_changes(
     run(sample_site, tmp_path)
     before = snapshot(tmp_path / "wh.duckdb")
     summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
-    assert summary.counts.items_unchanged == 8 and summary.counts.items_updated == 0
+    assert summary.counts.items_unchanged == 5 and summary.counts.items_updated == 0
     assert snapshot(tmp_path / "wh.duckdb") == before

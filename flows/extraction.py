@@ -1,0 +1,123 @@
+"""Extracting fetched documents: each document's bytes from the raw zone through the
+pure extractors, in worker processes when there are several (PDF text and OCR are
+CPU-bound; one process per core, tesseract on one thread each).
+
+Kept free of Prefect, so that a worker process starts quickly.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import extractors
+from flows.load import DocumentResult
+from flows.rawstore import RawStore
+from models.records import Document
+
+MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
+
+
+def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
+    """Extract the items of one fetched document; failures become quarantine reasons."""
+    if result.row is None or result.reason is not None:
+        return result
+    row = result.row
+    document = Document(
+        uri=row.uri,
+        data=store.get(row.sha256),
+        sha256=row.sha256,
+        media_type=row.media_type,
+        municipality=row.municipality,
+        source=row.source,
+        language=row.language,
+        meta=row.meta or {},
+    )
+    try:
+        extraction = extractors.extract_document(document)
+    except extractors.ExtractionError as error:
+        return replace(
+            result, stage="extract", reason=error.reason, detail=error.detail
+        )
+    return with_problems(replace(result, items=extraction.items), extraction.problems)
+
+
+def with_problems(
+    result: DocumentResult, problems: list[extractors.ExtractionError]
+) -> DocumentResult:
+    """A document whose items loaded but parts of which were left out: quarantined
+    too, with every part's reason in the detail."""
+    if not problems:
+        return result
+    detail = "; ".join(str(problem) for problem in problems)
+    return replace(result, stage="extract", reason=problems[0].reason, detail=detail)
+
+
+def workers_for(results: list[DocumentResult]) -> int:
+    """How many processes to extract with: one per core, when it is worth it."""
+    work = sum(r.row.size for r in results if r.row is not None and r.reason is None)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if work < MIN_BYTES_FOR_WORKERS or cores < 2:
+        return 1
+    return min(cores, len(results))
+
+
+def extract_all(
+    results: list[DocumentResult],
+    raw_dir: Path,
+    advance: Callable[[], None] = lambda: None,
+) -> list[DocumentResult]:
+    """Every document extracted, in the given order."""
+    workers = workers_for(results)
+    if workers == 1:
+        store = RawStore(raw_dir)
+        extracted = []
+        for result in results:
+            extracted.append(extract_result(result, store))
+            advance()
+        return extracted
+    return _in_workers(results, raw_dir, workers, advance)
+
+
+def _in_workers(
+    results: list[DocumentResult],
+    raw_dir: Path,
+    workers: int,
+    advance: Callable[[], None],
+) -> list[DocumentResult]:
+    """Extract in a process pool, biggest documents first; a stop terminates it."""
+    order = sorted(range(len(results)), key=lambda i: -_size(results[i]))
+    jobs = [(i, results[i], raw_dir) for i in order]
+    extracted: dict[int, DocumentResult] = {}
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(workers, initializer=_worker_setup)
+    try:
+        for index, result in pool.imap_unordered(_extract_job, jobs):
+            extracted[index] = result
+            advance()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    return [extracted[i] for i in range(len(results))]
+
+
+def _size(result: DocumentResult) -> int:
+    """Bytes to extract (0 for a document that failed to fetch)."""
+    return result.row.size if result.row is not None and result.reason is None else 0
+
+
+def _worker_setup() -> None:
+    """A worker process: tesseract on one thread (the cores are taken already)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _extract_job(
+    job: tuple[int, DocumentResult, Path],
+) -> tuple[int, DocumentResult]:
+    """One document in a worker process."""
+    index, result, raw_dir = job
+    return index, extract_result(result, RawStore(raw_dir))
