@@ -61,7 +61,7 @@ ORDER BY margin, meeting_date DESC
 LIMIT 20;
 
 -- name: search_decisions_fts
--- Full-text search (BM25, Finnish stemmer) over title, proposal and decision: 'asemakaava' also finds 'asemakaavan'.
+-- Full-text search (BM25, Finnish stemmer) over title, proposal and decision: 'hyvinvointialue' also finds 'hyvinvointialueen'.
 CREATE OR REPLACE TABLE memory.main.decision_text AS
 SELECT item_id, municipality, body, meeting_date, section, title,
        concat_ws(' ', title, proposal, decision) AS text
@@ -70,7 +70,7 @@ PRAGMA create_fts_index('memory.main.decision_text', 'item_id', 'title', 'text',
                         stemmer = 'finnish', overwrite = 1);
 SELECT municipality, body, meeting_date, section, title, score
 FROM (
-    SELECT *, memory.fts_main_decision_text.match_bm25(item_id, 'asemakaava') AS score
+    SELECT *, memory.fts_main_decision_text.match_bm25(item_id, 'hyvinvointialue') AS score
     FROM memory.main.decision_text
 )
 WHERE score IS NOT NULL
@@ -80,7 +80,7 @@ ORDER BY score DESC;
 -- The same search without the fts extension: a case-insensitive substring match.
 SELECT municipality, body, meeting_date, section, title
 FROM decisions
-WHERE concat_ws(' ', title, proposal, decision) ILIKE '%asemakaava%'
+WHERE concat_ws(' ', title, proposal, decision) ILIKE '%hyvinvointialue%'
 ORDER BY meeting_date DESC;
 
 -- name: items_per_diary_number

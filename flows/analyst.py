@@ -4,10 +4,12 @@ docs/warehouse.md), `minutes export` (Parquet / CSV per analyst view) and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -20,7 +22,8 @@ from rich.table import Table
 
 from flows import charts, warehouse
 from flows.load import COUNT_NAMES
-from flows.settings import PROJECT_ROOT, Settings
+from flows.render import text_select
+from flows.settings import PROJECT_ROOT, Settings, SettingsError
 from models import dictionary
 from models.vocab import Outcome
 
@@ -34,14 +37,21 @@ ANALYST_VIEWS = (
 )
 DOCS_PATH = PROJECT_ROOT / "docs" / "warehouse.md"
 QUERIES_PATH = PROJECT_ROOT / "docs" / "queries.sql"
-FORMATS = ("parquet", "csv")
+
+
+class ExportFormat(StrEnum):
+    """What `minutes export` writes."""
+
+    parquet = "parquet"
+    csv = "csv"
+
 
 out = Console(width=None)
 err = Console(stderr=True)
 
 WarehouseOption = Annotated[
     Path | None,
-    typer.Option("--warehouse", help="DuckDB file [env MINUTES_WAREHOUSE]"),
+    typer.Option("--warehouse", help="DuckDB file \\[env: MINUTES_WAREHOUSE]"),
 ]
 
 
@@ -49,15 +59,25 @@ WarehouseOption = Annotated[
 
 
 def open_warehouse(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection with the current analyst views; a warehouse loaded
-    before they existed is upgraded (migrations + views) once."""
-    target = Settings.from_env(warehouse=path).warehouse
+    """A read-only connection with the current schema and analyst views; a warehouse
+    loaded by an older version is upgraded once (as a writer, when no run holds it)."""
+    target = Settings.resolve(warehouse=path).warehouse
     con = warehouse.connect_read_only(target)
-    if _has_views(con):
+    if warehouse.is_current(con) and _has_views(con):
         return con
     con.close()
-    warehouse.connect(target).close()
+    upgrade(target)
     return warehouse.connect_read_only(target)
+
+
+def upgrade(target: Path) -> None:
+    """Apply migrations and views to a warehouse through the writer (lock, copy,
+    publish); when a run holds the lock, that run upgrades it."""
+    from flows.writer import WarehouseLocked, Writer, new_holder
+
+    holder = new_holder("upgrade", "minutes (schema upgrade)")
+    with contextlib.suppress(WarehouseLocked), Writer(target, holder):
+        pass
 
 
 def _has_views(con: duckdb.DuckDBPyConnection) -> bool:
@@ -78,7 +98,7 @@ def query_session(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory session with fts loaded and the warehouse attached read-only
     as `wh` and in use: the setting docs/queries.sql is written for."""
     open_warehouse(path).close()
-    target = Settings.from_env(warehouse=path).warehouse
+    target = Settings.resolve(warehouse=path).warehouse
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"LOAD {_literal(str(fts_extension()))}")
@@ -266,6 +286,12 @@ def _select(view: str, keys: list[str]) -> str:
     return f"SELECT *{extra} FROM {view}"
 
 
+def _csv_select(con: duckdb.DuckDBPyConnection, view: str) -> str:
+    """The query a view is exported to CSV with: nested values as JSON text."""
+    relation = con.sql(f"SELECT * FROM {view}")
+    return f"SELECT {text_select(relation.columns, relation.types)} FROM {view}"
+
+
 def export_view(
     con: duckdb.DuckDBPyConnection, view: str, fmt: str, folder: Path
 ) -> Path:
@@ -273,7 +299,8 @@ def export_view(
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         target = folder / f"{view}.csv"
-        con.execute(f"COPY ({_select(view, [])}) TO {_literal(str(target))} (HEADER)")
+        query = _csv_select(con, view)
+        con.execute(f"COPY ({query}) TO {_literal(str(target))} (HEADER)")
         return target
     target = folder / view
     keys = partition_keys(con, view)
@@ -290,13 +317,12 @@ def export_view(
 def export(
     out_dir: Annotated[Path, typer.Option("--out", help="folder to write into")],
     fmt: Annotated[
-        str, typer.Option("--format", help="parquet (partitioned) or csv")
-    ] = "parquet",
+        ExportFormat,
+        typer.Option("--format", help="parquet (partitioned) or csv (nested as JSON)"),
+    ] = ExportFormat.parquet,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write every analyst view as Parquet (by municipality and year) or CSV."""
-    if fmt not in FORMATS:
-        raise typer.BadParameter("use parquet or csv", param_hint="--format")
     con = _open_or_exit(warehouse, "export")
     out_dir.mkdir(parents=True, exist_ok=True)
     table = Table(title=f"minutes export ({fmt}) → {out_dir}")
@@ -319,8 +345,13 @@ def _open_or_exit(path: Path | None, command: str) -> duckdb.DuckDBPyConnection:
     """open_warehouse, or exit 2 with the reason."""
     try:
         return open_warehouse(path)
-    except (warehouse.WarehouseMissing, duckdb.Error) as error:
-        err.print(f"[red]minutes {command}:[/red] {error}")
+    except (
+        warehouse.WarehouseMissing,
+        warehouse.WarehouseUnreadable,
+        SettingsError,
+        duckdb.Error,
+    ) as error:
+        err.print(f"[red]minutes {command}:[/red] {error}", soft_wrap=True)
         raise typer.Exit(2) from error
 
 
@@ -350,7 +381,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML page with charts of the warehouse."""
     con = _open_or_exit(warehouse, "report")
-    target = Settings.from_env(warehouse=warehouse).warehouse
+    target = Settings.resolve(warehouse=warehouse).warehouse
     html = build_report(con, str(target))
     con.close()
     out_path.parent.mkdir(parents=True, exist_ok=True)

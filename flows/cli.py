@@ -1,13 +1,16 @@
-"""`minutes ...`: the command line (CONTRACT.md). Prefect is imported only by the
-commands that run flows, so `extract` and `sql` stay fast."""
+"""`minutes ...`: Finnish municipal meeting minutes into a DuckDB warehouse
+(CONTRACT.md). Prefect is imported only by the commands that run flows, so `extract`
+and `sql` stay fast."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import sys
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
@@ -15,30 +18,68 @@ from rich.console import Console
 from rich.table import Table
 
 import extractors
-from flows import analyst
-from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
+from flows import analyst, operate, render, stop
+from flows.listing import LISTING_KEYS as META_KEYS
+from flows.settings import SAMPLE_SOURCES, Settings, SettingsError, configure_prefect
 from flows.sources import SourcesError, load_sources, select
 from models.ids import sha256_hex
 from models.records import Document
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(no_args_is_help=True, help=__doc__.split("\n\n")[0])
 # Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
+EXIT_LOCKED = 75  # another run holds the warehouse: try again later (EX_TEMPFAIL)
+QUARANTINE_SHOWN = 20  # quarantined documents listed in the summary
 
 WarehouseOption = Annotated[
     Path | None,
-    typer.Option("--warehouse", help="DuckDB file [env MINUTES_WAREHOUSE]"),
+    typer.Option("--warehouse", help="DuckDB file \\[env: MINUTES_WAREHOUSE]"),
 ]
 RawDirOption = Annotated[
-    Path | None, typer.Option("--raw-dir", help="raw zone [env MINUTES_RAW_DIR]")
+    Path | None,
+    typer.Option("--raw-dir", help="raw zone folder \\[env: MINUTES_RAW_DIR]"),
 ]
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and stop."""
+    if value:
+        out.print(f"minutes {importlib.metadata.version('minutes-etl')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="show version"
+        ),
+    ] = False,
+) -> None:
+    """Finnish municipal meeting minutes into a DuckDB warehouse (CONTRACT.md)."""
+
+
+def fail(command: str, message: object, code: int = 2) -> NoReturn:
+    """One line on stderr naming the command and the reason; exit `code`."""
+    err.print(f"[red]minutes {command}:[/red] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def settings_for(
+    command: str, warehouse: Path | None = None, raw_dir: Path | None = None
+) -> Settings:
+    """The settings for these flags, or exit 2 with the reason."""
+    try:
+        return Settings.resolve(warehouse=warehouse, raw_dir=raw_dir)
+    except SettingsError as error:
+        fail(command, error)
 
 
 NEEDS_LISTING = {"missing_header", "no_meeting_date"}
-META_KEYS = ("body", "meeting_date", "section", "title", "doc_kind", "diary_number")
 
 
 def parse_meta(pairs: list[str]) -> dict[str, str]:
@@ -142,25 +183,66 @@ def run(
 ) -> None:
     """Run the flow fetch → raw zone → extract → load and print a summary.
 
-    With --since, web sources are walked in yearly windows, each loaded as it is
-    done: an interrupted backfill started again with the same dates resumes."""
+    Exit 0 when every source succeeded, 3 when some failed (partial), 1 when all
+    failed, 75 when another run holds the warehouse, 130/143 when stopped by
+    SIGINT/SIGTERM. With --since, web sources are walked in yearly windows, each
+    loaded as it is done: a backfill started again with the same dates resumes."""
     start, end = parse_since(since), parse_since(until, "--until")
     if end is not None and start is None:
         raise typer.BadParameter("--until needs --since", param_hint="--until")
     try:
-        select(load_sources(sources), source or [])
+        chosen = select(load_sources(sources), source or [])
     except SourcesError as error:
-        err.print(f"[red]minutes run:[/red] {error}")
-        raise typer.Exit(2) from error
-    configure_prefect()
-    from flows.nightly import AllSourcesFailed, minutes_run
-
-    try:
-        summary = minutes_run(sources, source or [], start, raw_dir, warehouse, end)
-    except AllSourcesFailed as error:
-        err.print(f"[red]minutes run:[/red] {error}")
-        raise typer.Exit(1) from error
+        fail("run", error)
+    settings = settings_for("run", warehouse, raw_dir)
+    stop.raise_on_sigterm()
+    configure_prefect(settings)
+    summary = run_flow(settings, sources, source or [], start, end, len(chosen))
     print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def run_flow(
+    settings: Settings,
+    sources: Path,
+    names: list[str],
+    start: date | None,
+    end: date | None,
+    total: int,
+) -> Any:
+    """The flow run with progress shown; expected endings become one-line errors."""
+    from flows import progress
+    from flows.nightly import STOP_SIGNALS, AllSourcesFailed, minutes_run
+    from flows.writer import WarehouseBusy, WarehouseLocked
+
+    paths = (settings.raw_dir, settings.warehouse)
+    try:
+        with progress.showing(progress.RunProgress(total)):
+            return minutes_run(sources, names, start, *paths, end)
+    except AllSourcesFailed as error:
+        print_summary(error.summary)
+        raise typer.Exit(error.summary.exit_code) from error
+    except WarehouseLocked as error:
+        fail("run", f"{error}; try again when it has finished", EXIT_LOCKED)
+    except (WarehouseBusy, duckdb.Error) as error:
+        fail("run", error, 1)
+    except STOP_SIGNALS as signal:
+        stopped(signal)
+
+
+def stopped(signal: BaseException) -> NoReturn:
+    """Say how a stopped run ended, exit 130 (SIGINT) or 143 (SIGTERM)."""
+    summary = getattr(signal, "summary", None)
+    name = stop.signal_name(signal)
+    if summary is None:
+        err.print(f"minutes run: stopped by {name} before the run began")
+    else:
+        err.print(
+            f"minutes run: stopped by {name}: run {summary.run_id} cancelled; work in"
+            f" flight was dropped, what was loaded before stays in {summary.warehouse}",
+            soft_wrap=True,
+        )
+    raise typer.Exit(stop.exit_code(signal))
 
 
 @app.command()
@@ -168,7 +250,7 @@ def serve() -> None:
     """Serve the nightly deployment `minutes-nightly` (03:00 Europe/Helsinki).
 
     Runs show in the UI of the Prefect server that PREFECT_API_URL names."""
-    configure_prefect()
+    configure_prefect(settings_for("serve"))
     from flows.deploy import serve_nightly
 
     serve_nightly()
@@ -177,10 +259,17 @@ def serve() -> None:
 @app.command()
 def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -> None:
     """Re-extract every document in the raw zone with the current extractors; reload."""
-    configure_prefect()
+    settings = settings_for("reprocess", warehouse, raw_dir)
+    stop.raise_on_sigterm()
+    configure_prefect(settings)
     from flows.nightly import minutes_reprocess
+    from flows.writer import WarehouseLocked
 
-    print_summary(minutes_reprocess(raw_dir, warehouse))
+    try:
+        summary = minutes_reprocess(settings.raw_dir, settings.warehouse)
+    except WarehouseLocked as error:
+        fail("reprocess", f"{error}; try again when it has finished", EXIT_LOCKED)
+    print_summary(summary)
 
 
 @app.command()
@@ -194,12 +283,11 @@ def sources(
     try:
         entries = load_sources(sources)
     except SourcesError as error:
-        err.print(f"[red]minutes sources:[/red] {error}")
-        raise typer.Exit(2) from error
-    from flows.warehouse import watermark
+        fail("sources", error)
+    from flows.warehouse import WarehouseUnreadable, watermark
 
-    path = Settings.from_env(warehouse=warehouse).warehouse
-    table = Table(title=f"{len(entries)} sources in {sources}")
+    path = settings_for("sources", warehouse).warehouse
+    table = Table(title=f"{len(entries)} sources in {sources.resolve()}")
     for column in (
         "name",
         "municipality",
@@ -211,7 +299,10 @@ def sources(
     ):
         table.add_column(column, overflow="fold")
     for s in entries:
-        last = watermark(path, s.name)
+        try:
+            last = watermark(path, s.name)
+        except WarehouseUnreadable as error:
+            fail("sources", error)
         table.add_row(
             s.name,
             s.municipality or "",
@@ -225,30 +316,73 @@ def sources(
 
 
 def print_summary(summary: Any) -> None:
-    """The run summary as a small table, with quarantined documents listed."""
-    c = summary.counts
-    table = Table(
-        title=f"minutes run {summary.run_id[:8]}: {', '.join(summary.sources)}"
-    )
-    table.add_column("")
-    table.add_column("new / inserted", justify="right")
-    table.add_column("updated", justify="right")
-    table.add_column("unchanged", justify="right")
-    table.add_row("documents", str(c.documents_new), "", str(c.documents_unchanged))
-    table.add_row(
-        "items", str(c.items_inserted), str(c.items_updated), str(c.items_unchanged)
-    )
+    """The run summary: one row per source, totals, quarantined documents, each
+    failed source with URL, error class and message, the status and the warehouse."""
+    title = f"minutes run {summary.run_id[:8]}"
+    table = Table(title=title)
+    for column, justify in SUMMARY_COLUMNS:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    outcomes = getattr(summary, "outcomes", [])
+    for outcome in outcomes:
+        table.add_row(outcome.name, str(outcome.status), *_count_cells(outcome.counts))
+    if len(outcomes) != 1:
+        table.add_row("total", "", *_count_cells(summary.counts), style="bold")
     out.print(table)
-    out.print(f"quarantined: {c.quarantined}")
-    for uri, stage, reason in c.quarantine:
-        out.print(f"  {uri} ({stage}): {reason}")
-    for name, error in getattr(summary, "failures", {}).items():
-        out.print(f"[red]source {name} failed[/red]: {error}")
+    _print_quarantine(summary.counts)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            out.print(
+                f"[red]source {outcome.name} {outcome.status}[/red]: {outcome.error}",
+                soft_wrap=True,
+                highlight=False,
+            )
+    c = summary.counts
     if c.field_changes:
         changed = ", ".join(f"{k} {v}" for k, v in c.field_changes.most_common())
         out.print(f"values changed per field: {changed}")
-    out.print(f"status: {getattr(summary, 'status', 'completed')}")
-    out.print(f"warehouse: {summary.warehouse}")
+    if getattr(summary, "abandoned", 0):
+        out.print(
+            f"earlier runs left running and marked abandoned: {summary.abandoned}"
+        )
+    out.print(f"status: {summary.status}")
+    out.print(f"warehouse: {summary.warehouse}", soft_wrap=True, highlight=False)
+
+
+SUMMARY_COLUMNS = (
+    ("source", "left"),
+    ("status", "left"),
+    ("documents new", "right"),
+    ("unchanged", "right"),
+    ("items inserted", "right"),
+    ("updated", "right"),
+    ("unchanged", "right"),
+    ("quarantined", "right"),
+)
+
+
+def _count_cells(c: Any) -> list[str]:
+    """The count columns of a summary row."""
+    return [
+        str(c.documents_new),
+        str(c.documents_unchanged),
+        str(c.items_inserted),
+        str(c.items_updated),
+        str(c.items_unchanged),
+        str(c.quarantined),
+    ]
+
+
+def _print_quarantine(counts: Any) -> None:
+    """Quarantined documents, the first QUARANTINE_SHOWN of them."""
+    out.print(f"quarantined: {counts.quarantined}")
+    for uri, stage, reason in counts.quarantine[:QUARANTINE_SHOWN]:
+        out.print(f"  {uri} ({stage}): {reason}", soft_wrap=True, highlight=False)
+    hidden = len(counts.quarantine) - QUARANTINE_SHOWN
+    if hidden > 0:
+        out.print(
+            f"  … and {hidden} more: minutes sql"
+            ' "SELECT document, stage, reason, detail FROM quarantine"'
+        )
 
 
 def refuse_writes(con: duckdb.DuckDBPyConnection, query: str) -> None:
@@ -256,69 +390,65 @@ def refuse_writes(con: duckdb.DuckDBPyConnection, query: str) -> None:
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as error:
-        err.print(f"[red]minutes sql:[/red] {error}")
-        raise typer.Exit(2) from error
+        fail("sql", str(error).strip().splitlines()[0])
     for statement in statements:
         if statement.type.name not in READ_ONLY_STATEMENTS:
-            err.print(
-                f"[red]minutes sql:[/red] refused: {statement.type.name} statements"
-                " are not allowed; the warehouse is read-only here (use SELECT)"
+            fail(
+                "sql",
+                f"refused: {statement.type.name} statements are not allowed; the"
+                " warehouse is read-only here (use SELECT)",
             )
-            raise typer.Exit(2)
+
+
+class Format(StrEnum):
+    """How `minutes sql` prints a result."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="a read-only SQL query")],
     format: Annotated[
-        str, typer.Option("--format", help="table, csv or json")
-    ] = "table",
+        Format,
+        typer.Option(
+            "--format", help="table, csv or json (JSON Lines; nested values as JSON)"
+        ),
+    ] = Format.table,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Answer a read-only query on the warehouse."""
-    from flows.warehouse import WarehouseMissing, connect_read_only
+    """Answer a read-only query on the warehouse.
 
-    if format not in ("table", "csv", "json"):
-        raise typer.BadParameter("use table, csv or json", param_hint="--format")
+    While a run loads, the query reads the state the run last published."""
+    from flows.warehouse import WarehouseMissing, WarehouseUnreadable
+
+    path = settings_for("sql", warehouse).warehouse
     try:
-        con = connect_read_only(Settings.from_env(warehouse=warehouse).warehouse)
-    except WarehouseMissing as error:
-        err.print(f"[red]minutes sql:[/red] {error}")
-        raise typer.Exit(2) from error
+        con = analyst.open_warehouse(path)
+    except (WarehouseMissing, WarehouseUnreadable) as error:
+        fail("sql", error)
     refuse_writes(con, query)
     try:
-        frame = con.execute(query).df()
+        relation = con.sql(query)
+        if relation is None:
+            fail("sql", "the query returned no result")
+        print_result(relation, format)
     except duckdb.Error as error:
-        err.print(f"[red]minutes sql:[/red] {error}")
-        raise typer.Exit(2) from error
-    render(frame, format)
+        fail("sql", str(error).strip().splitlines()[0])
 
 
-def render(frame: Any, format: str) -> None:
-    """Print a result frame as a rich table, CSV or JSON Lines."""
-    if format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
-    elif format == "json":
-        text = frame.to_json(
-            orient="records", lines=True, force_ascii=False, date_format="iso"
-        )
-        sys.stdout.write(text.rstrip("\n") + "\n" if text.strip() else "")
+def print_result(relation: duckdb.DuckDBPyRelation, format: Format) -> None:
+    """A result as a table, CSV or JSON Lines (render.py)."""
+    if format == Format.csv:
+        render.write_csv(relation, sys.stdout)
+    elif format == Format.json:
+        render.write_json_lines(relation, sys.stdout)
     else:
-        table = Table(show_lines=False)
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if _is_null(v) else str(v) for v in row))
-        out.print(table)
-        out.print(f"{len(frame)} rows")
-
-
-def _is_null(value: Any) -> bool:
-    """True for None/NaN/NaT cells."""
-    try:
-        return value is None or bool(value != value)
-    except (TypeError, ValueError):
-        return False
+        grid, rows = render.table(relation)
+        out.print(grid)
+        out.print(f"{rows} rows")
 
 
 @app.command()
@@ -340,8 +470,7 @@ def evaluate(
         report = ev.evaluate(gold)
         failing = report.below(floors)
     except (OSError, ev.GoldError, ValueError, KeyError) as error:
-        err.print(f"[red]minutes evaluate:[/red] {_reason(error)}")
-        raise typer.Exit(2) from error
+        fail("evaluate", _reason(error))
     print_evaluation(report, gold)
     for name, accuracy, floor in failing:
         err.print(f"[red]below the floor:[/red] {name} {accuracy:.3f} < {floor}")
@@ -368,10 +497,12 @@ def print_evaluation(report: Any, gold: Path) -> None:
             out.print(f"  ({m.reason})", **PLAIN)
 
 
-# The analyst commands live in flows/analyst.py.
+# The analyst commands live in flows/analyst.py, the operator's in flows/operate.py.
 app.command()(analyst.docs)
 app.command()(analyst.export)
 app.command()(analyst.report)
+app.command()(operate.status)
+app.command()(operate.doctor)
 
 
 if __name__ == "__main__":

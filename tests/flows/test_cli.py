@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,44 +55,82 @@ def test_extract_names_the_bad_file_and_goes_on(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`minutes run` with no arguments, in a scratch working directory."""
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """`minutes run` with no arguments (the bundled real sample), as `make run` does,
+    from a subfolder of a project whose minutes.toml puts the data beside it."""
     work = tmp_path_factory.mktemp("cli")
-    result = minutes("run", cwd=work)
-    assert result.returncode == 0, result.stderr + result.stdout
-    assert "items" in result.stdout and "quarantined: 0" in result.stdout
-    return work / "data" / "warehouse" / "minutes.duckdb"
-
-
-def test_run_without_arguments_loads_the_samples(loaded_warehouse: Path) -> None:
-    result = minutes(
-        "sql",
-        "SELECT count(*) AS n FROM decisions",
-        "--format",
-        "csv",
-        "--warehouse",
-        str(loaded_warehouse),
+    (work / "minutes.toml").write_text(
+        'warehouse = "wh/minutes.duckdb"\nraw_dir = "raw"\nprefect_home = "pf"\n'
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["n", "8"]
+    (work / "notes").mkdir()
+    env = {k: "" for k in ("MINUTES_WAREHOUSE", "MINUTES_RAW_DIR", "PREFECT_HOME")}
+    result = minutes("run", cwd=work / "notes", env=env)
+    return work, result
+
+
+@pytest.fixture(scope="module")
+def loaded_warehouse(sample_run) -> Path:
+    work, result = sample_run
+    assert result.returncode == 0, result.stderr + result.stdout
+    return work / "wh" / "minutes.duckdb"
+
+
+@pytest.mark.flow
+def test_run_without_arguments_loads_the_real_sample(sample_run) -> None:
+    work, result = sample_run
+    assert result.returncode == 0, result.stderr + result.stdout
+    for source in ("dynasty", "casem", "tweb", "turku", "texts"):
+        assert re.search(rf"{source}\s+.\s+succeeded", result.stdout), source
+    assert "status: completed" in result.stdout
+    assert f"warehouse: {work / 'wh' / 'minutes.duckdb'}" in result.stdout
+    assert (work / "pf").is_dir() and (work / "raw" / "manifest.jsonl").is_file()
+    assert "[5/5]" in result.stderr  # progress, one line per finished source
+    assert "INFO" not in result.stderr and "telemetry" not in result.stderr.lower()
+    summary = minutes(
+        "sql",
+        "SELECT count(*) AS items, count(DISTINCT municipality) AS municipalities,"
+        " string_agg(DISTINCT language, ',' ORDER BY language) AS languages,"
+        " count(DISTINCT outcome) AS outcomes FROM decisions",
+        "--format",
+        "json",
+        cwd=work,
+    )
+    (counts,) = [json.loads(line) for line in summary.stdout.splitlines()]
+    assert counts["items"] >= 40 and counts["municipalities"] >= 6
+    assert counts["languages"] == "fi,sv" and counts["outcomes"] >= 6
 
 
 def test_sql_json_and_table_formats(loaded_warehouse: Path) -> None:
     env = {"MINUTES_WAREHOUSE": str(loaded_warehouse)}
     as_json = minutes(
         "sql",
-        "SELECT section, outcome FROM decisions WHERE section = 451",
+        "SELECT section, outcome, meeting_date FROM decisions WHERE section = 451",
         "--format",
         "json",
         env=env,
     )
     assert [json.loads(line) for line in as_json.stdout.splitlines()] == [
-        {"section": 451, "outcome": "approved"}
+        {"section": 451, "outcome": "approved", "meeting_date": "2023-12-05"}
     ]
     table = minutes(
         "sql", "SELECT body, count(*) AS items FROM decisions GROUP BY body", env=env
     )
-    assert "Kunnanhallitus" in table.stdout and "rows" in table.stdout
+    assert "Kunnanhallitus" in table.stdout and "Välfärdsnämnden" in table.stdout
+    assert "rows" in table.stdout
+
+
+def test_sql_from_another_folder_finds_the_project_warehouse(
+    sample_run, tmp_path: Path
+) -> None:
+    work, _ = sample_run
+    deeper = work / "notes" / "2024"
+    deeper.mkdir(exist_ok=True)
+    env = {"MINUTES_WAREHOUSE": ""}
+    result = minutes(
+        "sql", "SELECT count(*) AS n FROM items", "--format", "csv", cwd=deeper, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.splitlines()[1]) >= 40
 
 
 def test_sql_refuses_writes(loaded_warehouse: Path) -> None:
@@ -106,12 +145,34 @@ def test_sql_refuses_writes(loaded_warehouse: Path) -> None:
         "--warehouse",
         str(loaded_warehouse),
     )
-    assert count.stdout.splitlines() == ["n", "8"]
+    assert int(count.stdout.splitlines()[1]) >= 40
 
 
 def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
     result = minutes("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2 and "minutes run" in result.stderr
+    assert str(tmp_path / "none.duckdb") in result.stderr  # the absolute path
+
+
+@pytest.mark.parametrize("command", ["sql", "run", "status", "export"])
+def test_a_folder_as_warehouse_is_one_line(tmp_path: Path, command: str) -> None:
+    args = {"sql": ["SELECT 1"], "export": ["--out", str(tmp_path / "x")]}
+    result = minutes(command, *args.get(command, []), "--warehouse", str(tmp_path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is a folder" in lines[0] and str(tmp_path) in lines[0]
+
+
+def test_version_completion_env_hints_and_choices() -> None:
+    version = minutes("--version")
+    assert version.returncode == 0 and version.stdout.startswith("minutes 0.")
+    top = minutes("--help")
+    assert "--install-completion" in top.stdout and "doctor" in top.stdout
+    help_sql = minutes("sql", "--help", env={"COLUMNS": "200"})
+    assert "env: MINUTES_WAREHOUSE" in help_sql.stdout
+    assert "table|csv|json" in help_sql.stdout.replace(" ", "")
+    help_export = minutes("export", "--help", env={"COLUMNS": "200"})
+    assert "parquet|csv" in help_export.stdout.replace(" ", "")
 
 
 def test_run_rejects_unknown_sources_keys(tmp_path: Path) -> None:
