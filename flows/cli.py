@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -195,11 +197,32 @@ def run(
     except SourcesError as error:
         fail("run", error)
     settings = settings_for("run", warehouse, raw_dir)
+    refuse_if_locked("run", settings)
     stop.raise_on_sigterm()
     configure_prefect(settings)
-    summary = run_flow(settings, sources, source or [], start, end, len(chosen))
+    with prefect_api() as server:
+        summary = run_flow(
+            settings, sources, source or [], start, end, len(chosen), server
+        )
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
+
+
+def prefect_api() -> AbstractContextManager[Any]:
+    """A temporary Prefect server started now, unless PREFECT_API_URL names one."""
+    from flows.prefect_server import TemporaryServer
+
+    return nullcontext() if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+
+
+def refuse_if_locked(command: str, settings: Settings) -> None:
+    """Exit at once (75) when a run holds the warehouse: before Prefect starts."""
+    from flows.writer import RunLock
+
+    holder = RunLock(settings.warehouse).holder()
+    if holder is not None:
+        message = f"warehouse {settings.warehouse} is locked by {holder}"
+        fail(command, f"{message}; try again when it has finished", EXIT_LOCKED)
 
 
 def run_flow(
@@ -209,14 +232,18 @@ def run_flow(
     start: date | None,
     end: date | None,
     total: int,
+    server: Any = None,
 ) -> Any:
     """The flow run with progress shown; expected endings become one-line errors."""
     from flows import progress
     from flows.nightly import STOP_SIGNALS, AllSourcesFailed, minutes_run
+    from flows.prefect_server import ServerError
     from flows.writer import WarehouseBusy, WarehouseLocked
 
     paths = (settings.raw_dir, settings.warehouse)
     try:
+        if server is not None:
+            server.wait_ready()
         with progress.showing(progress.RunProgress(total)):
             return minutes_run(sources, names, start, *paths, end)
     except AllSourcesFailed as error:
@@ -224,7 +251,7 @@ def run_flow(
         raise typer.Exit(error.summary.exit_code) from error
     except WarehouseLocked as error:
         fail("run", f"{error}; try again when it has finished", EXIT_LOCKED)
-    except (WarehouseBusy, duckdb.Error) as error:
+    except (WarehouseBusy, ServerError, duckdb.Error) as error:
         fail("run", error, 1)
     except STOP_SIGNALS as signal:
         stopped(signal)
@@ -232,7 +259,7 @@ def run_flow(
 
 def stopped(signal: BaseException) -> NoReturn:
     """Say how a stopped run ended, exit 130 (SIGINT) or 143 (SIGTERM)."""
-    summary = getattr(signal, "summary", None)
+    summary = stop.STOPPED[-1] if stop.STOPPED else None
     name = stop.signal_name(signal)
     if summary is None:
         err.print(f"minutes run: stopped by {name} before the run began")
@@ -260,13 +287,18 @@ def serve() -> None:
 def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -> None:
     """Re-extract every document in the raw zone with the current extractors; reload."""
     settings = settings_for("reprocess", warehouse, raw_dir)
+    refuse_if_locked("reprocess", settings)
     stop.raise_on_sigterm()
     configure_prefect(settings)
-    from flows.nightly import minutes_reprocess
     from flows.writer import WarehouseLocked
 
     try:
-        summary = minutes_reprocess(settings.raw_dir, settings.warehouse)
+        with prefect_api() as server:
+            from flows.nightly import minutes_reprocess
+
+            if server is not None:
+                server.wait_ready()
+            summary = minutes_reprocess(settings.raw_dir, settings.warehouse)
     except WarehouseLocked as error:
         fail("reprocess", f"{error}; try again when it has finished", EXIT_LOCKED)
     print_summary(summary)

@@ -179,7 +179,9 @@ def nothing_listed(source: Source, errors: list[FetchError]) -> SourceError:
     if not errors:
         return SourceError(source.base_url, "NoListing", "no listing page was found")
     first = errors[0]
-    return SourceError(first.url, first.kind, first.detail or first.reason)
+    cause = first.__cause__
+    message = str(cause) if cause is not None and str(cause) else None
+    return SourceError(first.url, first.kind, message or first.detail or first.reason)
 
 
 FETCHERS: dict[str, Fetcher] = {

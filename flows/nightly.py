@@ -463,11 +463,11 @@ def minutes_run(
         collector = Collector(settings, run, writer, since, until)
         try:
             outcomes = collector.collect(sources)
-        except STOP_SIGNALS as signal:
+        except STOP_SIGNALS:
             stop.STOP.set()
             collector.cancel()
             finish(writer, run, summary, list(collector.outcomes.values()), True)
-            signal.summary = summary  # type: ignore[union-attr]
+            stop.STOPPED.append(summary)
             raise
         finish(writer, run, summary, outcomes)
     publish_summary(summary)

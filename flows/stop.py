@@ -12,8 +12,10 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 STOP = threading.Event()
+STOPPED: list[Any] = []  # summaries of the runs a signal stopped in this process
 
 
 class Stopped(BaseException):

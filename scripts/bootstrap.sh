@@ -41,4 +41,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# Prefect's local database, migrated once here so that a first run does not wait for it
+prefect_home="${PREFECT_HOME:-$PWD/.prefect}"
+if [ ! -f "$prefect_home/prefect.db" ]; then
+  PREFECT_HOME="$prefect_home" PREFECT_SERVER_ANALYTICS_ENABLED=false \
+    .venv/bin/prefect server database upgrade -y >/dev/null
+fi
 echo "environment ready: .venv"

@@ -35,7 +35,6 @@ class Route:
     delay: float = 0.0
     retry_after: str | None = None
     dynamic: Callable[[Request], bytes] | None = None  # computes the body per request
-    dynamic: Callable[[Request], bytes] | None = None  # computes the body per request
 
 
 class ReplaySite:
@@ -48,6 +47,7 @@ class ReplaySite:
         self.original_hosts = original_hosts
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, str, int]] = []
+        self.arrived: list[str] = []  # paths as requests arrive (before any delay)
         self.forms: list[dict[str, str]] = []
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
@@ -70,6 +70,7 @@ class ReplaySite:
         key = request.path + (
             f"?{request.query_string.decode()}" if request.query_string else ""
         )
+        self.arrived.append(key)
         if request.method == "POST":
             self.forms.append({k: v for k, v in request.form.items()})
         route = self.routes.get(key)
