@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -46,7 +47,8 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-out = Console(width=None)
+# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 WarehouseOption = Annotated[

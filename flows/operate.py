@@ -8,6 +8,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,8 @@ from flows.results import RunStatus, SourceStatus
 from flows.settings import Settings, SettingsError
 from flows.writer import RunLock
 
-out = Console(width=None)
+# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 WarehouseOption = Annotated[
