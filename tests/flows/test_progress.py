@@ -52,3 +52,32 @@ class RecordingProgress:
 
     def advance(self, task: int) -> None:
         self.out.write("advance\n")
+
+
+def test_run_progress_lines_when_piped() -> None:
+    piped = io.StringIO()
+    reporter = module.RunProgress(2, piped)
+    with module.showing(reporter):
+        module.document_fetched()
+        module.source_done("espoo: succeeded — 3 documents")
+        module.source_done("oulu: failed — http://x/: ConnectError: refused")
+    assert piped.getvalue().splitlines() == [
+        "[1/2] espoo: succeeded — 3 documents",
+        "[2/2] oulu: failed — http://x/: ConnectError: refused",
+    ]
+    assert reporter.documents == 1
+    module.source_done("outside a run: not shown")
+    assert len(piped.getvalue().splitlines()) == 2
+
+
+def test_run_progress_live_on_a_terminal() -> None:
+    terminal = FakeTerminal()
+    reporter = module.RunProgress(2, terminal)
+    with module.showing(reporter):
+        for _ in range(5):
+            module.document_fetched()
+        module.source_done("espoo: succeeded")
+        assert reporter._bar is not None  # a live bar while the run goes on
+    assert "espoo: succeeded" in terminal.getvalue()
+    assert "[1/2]" not in terminal.getvalue()  # lines are for logs, not terminals
+    assert reporter.documents == 5 and reporter.done == 1
