@@ -337,6 +337,7 @@ class Collector:
             problem = check_source(source)
             if problem is not None:
                 self._fail(source, SourceStatus.REFUSED, problem)
+                self._done(source)
                 continue
             planned = self.plan(source)
             self.pending[source.name] = len(planned)
