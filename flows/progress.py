@@ -20,7 +20,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
-    """Yield `advance()`; draws a bar on stderr when it is a terminal."""
+    """Yield `advance()`; draws a bar on stderr when it is a terminal (a line of
+    the run's live display when one is shown: rich allows one at a time)."""
+    reporter = CURRENT.get()
+    if reporter is not None and reporter.showing_live:
+        with reporter.step(label, total) as advance:
+            yield advance
+        return
     if not sys.stderr.isatty() or total < 2:
         yield lambda: None
         return
@@ -58,6 +64,22 @@ class RunProgress:
                 self._stream.write(f"[{self.done}/{self.total}] {line}\n")
                 self._stream.flush()
             self._refresh()
+
+    @property
+    def showing_live(self) -> bool:
+        """True while the live display is on the terminal."""
+        return self._bar is not None
+
+    @contextmanager
+    def step(self, label: str, total: int) -> Iterator[Callable[[], None]]:
+        """A second line of the live display for one step (e.g. extracting)."""
+        bar = self._bar
+        assert bar is not None, "no live display"
+        task = bar.add_task(label, total=total)
+        try:
+            yield lambda: bar.advance(task)
+        finally:
+            bar.remove_task(task)
 
     def _refresh(self) -> None:
         """Redraw the live line (on a terminal)."""

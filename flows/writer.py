@@ -28,6 +28,7 @@ from flows import warehouse
 
 PUBLISH_EVERY = float(os.environ.get("MINUTES_PUBLISH_EVERY", "60"))  # seconds
 BUSY_WAIT = 10.0  # seconds to wait for an outside process writing the file
+PEEK_RETRIES = 5  # holder() takes the lock shared for a moment: try again
 
 
 class WarehouseLocked(RuntimeError):
@@ -68,15 +69,20 @@ class RunLock:
         """Take the lock and write who holds it; WarehouseLocked when taken."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            current = self.holder()
-            who = str(current) if current else "another process"
-            raise WarehouseLocked(
-                f"warehouse {self.warehouse} is locked by {who}"
-            ) from None
+        for attempt in range(PEEK_RETRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                current = self.holder()
+                if current is None and attempt < PEEK_RETRIES - 1:
+                    time.sleep(0.05)  # someone only peeked (holder() of status)
+                    continue
+                os.close(fd)
+                who = str(current) if current else "another process"
+                raise WarehouseLocked(
+                    f"warehouse {self.warehouse} is locked by {who}"
+                ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(asdict(holder)).encode(), 0)
         self._fd = fd
@@ -163,8 +169,11 @@ class Writer:
         """Make the committed state the warehouse readers see (copy, then rename)."""
         self.connection.execute("CHECKPOINT")
         staged = sidecar(self.path, f".publish-{os.getpid()}")
-        shutil.copyfile(self.work, staged)
-        self._replace(staged)
+        try:
+            shutil.copyfile(self.work, staged)
+            self._replace(staged)
+        finally:
+            _remove(staged)  # left only when the copy was interrupted
 
     def _close_and_publish(self) -> None:
         """Close the connection (an open transaction rolls back) and publish the

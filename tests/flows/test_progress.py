@@ -81,3 +81,15 @@ def test_run_progress_live_on_a_terminal() -> None:
     assert "espoo: succeeded" in terminal.getvalue()
     assert "[1/2]" not in terminal.getvalue()  # lines are for logs, not terminals
     assert reporter.documents == 5 and reporter.done == 1
+
+
+def test_extraction_bar_is_a_line_of_the_run_display(monkeypatch) -> None:
+    terminal = FakeTerminal()
+    monkeypatch.setattr(module.sys, "stderr", terminal)
+    reporter = module.RunProgress(1, terminal)
+    with module.showing(reporter):
+        with module.progress(3, "extracting documents") as advance:
+            for _ in range(3):
+                advance()  # rich allows one live display: no LiveError
+            assert len(reporter._bar.tasks) == 2
+        assert len(reporter._bar.tasks) == 1

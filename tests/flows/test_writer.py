@@ -170,3 +170,23 @@ def test_an_outside_writer_is_named_not_a_traceback(
     finally:
         outsider.kill()
         outsider.wait()
+
+
+def test_a_peek_at_the_lock_does_not_refuse_a_writer(tmp_path: Path) -> None:
+    import fcntl
+    import threading
+
+    path = tmp_path / "wh.duckdb"
+    lock_file = tmp_path / "wh.duckdb.lock"
+    lock_file.touch()
+    peek = os.open(lock_file, os.O_RDONLY)
+    fcntl.flock(peek, fcntl.LOCK_SH)  # as RunLock.holder() does for a moment
+
+    def let_go() -> None:
+        time.sleep(0.1)
+        fcntl.flock(peek, fcntl.LOCK_UN)
+        os.close(peek)
+
+    threading.Thread(target=let_go).start()
+    with Writer(path, new_holder("run", "test")):
+        assert RunLock(path).holder().run_id == "run"
