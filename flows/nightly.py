@@ -424,6 +424,10 @@ class Collector:
             get_run_logger().info("%s", outcome.line())
         progress.source_done(outcome.line())
 
+    def so_far(self) -> list[SourceOutcome]:
+        """The outcomes collected until now."""
+        return list(self.outcomes.values())
+
     def cancel(self) -> None:
         """The run was stopped: sources not done are recorded cancelled."""
         rollback_quietly(self.con)
@@ -467,8 +471,13 @@ def minutes_run(
         except STOP_SIGNALS:
             stop.STOP.set()
             collector.cancel()
-            finish(writer, run, summary, list(collector.outcomes.values()), True)
+            finish(writer, run, summary, collector.so_far(), RunStatus.CANCELLED)
             stop.STOPPED.append(summary)
+            raise
+        except Exception:  # a bug or a lost Prefect API: say so in the run's row
+            stop.STOP.set()
+            rollback_quietly(writer.connection)
+            finish(writer, run, summary, collector.so_far(), RunStatus.FAILED)
             raise
         finish(writer, run, summary, outcomes)
     publish_summary(summary)
@@ -482,14 +491,14 @@ def finish(
     run: RunInfo,
     summary: RunSummary,
     outcomes: list[SourceOutcome],
-    cancelled: bool = False,
+    status: RunStatus | None = None,
 ) -> None:
-    """Sum the sources' counts, derive the run's status and close its row."""
+    """Sum the sources' counts, derive the run's status (unless the run ended
+    otherwise) and close its row."""
     summary.outcomes = outcomes
     for outcome in outcomes:
         summary.counts.add(outcome.counts)
-    status = run_status(o.status for o in outcomes)
-    summary.status = RunStatus.CANCELLED if cancelled else status
+    summary.status = status or run_status(o.status for o in outcomes)
     finish_run(writer.connection, run, summary.status)
 
 

@@ -130,3 +130,16 @@ def test_reprocess_keeps_previous_versions(
     assert query(wh, "SELECT field_changes FROM runs WHERE kind = 'reprocess'") == [
         ('{"title": 5}',)
     ]
+
+
+def test_a_broken_run_is_recorded_failed_not_left_running(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost_api(self, job):
+        raise ConnectionError("the Prefect API went away")
+
+    monkeypatch.setattr(flows.nightly.Collector, "_fetch", lost_api)
+    monkeypatch.setattr(flows.nightly.Collector, "_done", lost_api)
+    with pytest.raises(ConnectionError):
+        minutes_run(sample_site, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert query(tmp_path / "wh.duckdb", "SELECT status FROM runs") == [("failed",)]
