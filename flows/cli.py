@@ -200,10 +200,13 @@ def run(
     refuse_if_locked("run", settings)
     stop.raise_on_sigterm()
     configure_prefect(settings)
-    with prefect_api() as server:
-        summary = run_flow(
-            settings, sources, source or [], start, end, len(chosen), server
-        )
+    try:
+        with prefect_api() as server:
+            summary = run_flow(
+                settings, sources, source or [], start, end, len(chosen), server
+            )
+    except KeyboardInterrupt as signal:  # before the flow began (SIGINT or SIGTERM)
+        stopped(signal)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
 
