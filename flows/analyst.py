@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -18,10 +17,10 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from flows import charts, warehouse
+from flows.console import err, fail, out
 from flows.load import COUNT_NAMES
 from flows.render import text_select
 from flows.settings import PROJECT_ROOT, Settings, SettingsError
@@ -46,10 +45,6 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
     csv = "csv"
 
-
-# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -325,7 +320,7 @@ def export(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write every analyst view as Parquet (by municipality and year) or CSV."""
-    con = _open_or_exit(warehouse, "export")
+    con = open_or_exit(warehouse, "export")
     out_dir.mkdir(parents=True, exist_ok=True)
     table = Table(title=f"minutes export ({fmt}) → {out_dir}")
     for column in ("view", "rows", "written to"):
@@ -343,8 +338,8 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _open_or_exit(path: Path | None, command: str) -> duckdb.DuckDBPyConnection:
-    """open_warehouse, or exit 2 with the reason."""
+def open_or_exit(path: Path | None, command: str) -> duckdb.DuckDBPyConnection:
+    """open_warehouse, or exit 2 with the reason in one line."""
     try:
         return open_warehouse(path)
     except (
@@ -353,8 +348,7 @@ def _open_or_exit(path: Path | None, command: str) -> duckdb.DuckDBPyConnection:
         SettingsError,
         duckdb.Error,
     ) as error:
-        err.print(f"[red]minutes {command}:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(2) from error
+        fail(command, error)
 
 
 # --- report -----------------------------------------------------------------------
@@ -382,7 +376,7 @@ def report(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write one self-contained HTML page with charts of the warehouse."""
-    con = _open_or_exit(warehouse, "report")
+    con = open_or_exit(warehouse, "report")
     target = Settings.resolve(warehouse=warehouse).warehouse
     html = build_report(con, str(target))
     con.close()

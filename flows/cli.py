@@ -16,21 +16,18 @@ from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import extractors
 from flows import analyst, operate, render, stop
+from flows.console import err, fail, out, settings_for
 from flows.listing import LISTING_KEYS as META_KEYS
-from flows.settings import SAMPLE_SOURCES, Settings, SettingsError, configure_prefect
+from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
 from flows.sources import SourcesError, load_sources, select
 from models.ids import sha256_hex
 from models.records import Document
 
 app = typer.Typer(no_args_is_help=True, help=__doc__.split("\n\n")[0])
-# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
 
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
 EXIT_LOCKED = 75  # another run holds the warehouse: try again later (EX_TEMPFAIL)
@@ -63,22 +60,6 @@ def main(
     ] = False,
 ) -> None:
     """Finnish municipal meeting minutes into a DuckDB warehouse (CONTRACT.md)."""
-
-
-def fail(command: str, message: object, code: int = 2) -> NoReturn:
-    """One line on stderr naming the command and the reason; exit `code`."""
-    err.print(f"[red]minutes {command}:[/red] {message}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def settings_for(
-    command: str, warehouse: Path | None = None, raw_dir: Path | None = None
-) -> Settings:
-    """The settings for these flags, or exit 2 with the reason."""
-    try:
-        return Settings.resolve(warehouse=warehouse, raw_dir=raw_dir)
-    except SettingsError as error:
-        fail(command, error)
 
 
 NEEDS_LISTING = {"missing_header", "no_meeting_date"}

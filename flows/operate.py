@@ -8,7 +8,6 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,17 +17,14 @@ from typing import Annotated
 import duckdb
 import httpx
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from flows import warehouse
+from flows.analyst import open_or_exit
+from flows.console import out, settings_for
 from flows.results import RunStatus, SourceStatus
-from flows.settings import Settings, SettingsError
+from flows.settings import Settings
 from flows.writer import RunLock
-
-# Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -125,8 +121,8 @@ def status(
 
     Exit 0 when every source is fine, 3 when some are failing or stale, 1 when none
     is, 2 without a warehouse."""
-    settings = _settings_or_exit(warehouse_path, "status")
-    con = _read_or_exit(settings.warehouse, "status")
+    settings = settings_for("status", warehouse_path)
+    con = open_or_exit(settings.warehouse, "status")
     now = datetime.now(UTC)
     after = timedelta(hours=stale_after)
     states = source_states(con)
@@ -200,26 +196,6 @@ def _runs_table(con: duckdb.DuckDBPyConnection) -> Table:
             *(str(c) for c in counts),
         )
     return table
-
-
-def _settings_or_exit(path: Path | None, command: str) -> Settings:
-    """The settings, or exit 2 with the reason in one line."""
-    try:
-        return Settings.resolve(warehouse=path)
-    except SettingsError as error:
-        err.print(f"[red]minutes {command}:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(2) from error
-
-
-def _read_or_exit(path: Path, command: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection with the current schema, or exit 2 saying why."""
-    from flows.analyst import open_warehouse
-
-    try:
-        return open_warehouse(path)
-    except (warehouse.WarehouseMissing, warehouse.WarehouseUnreadable) as error:
-        err.print(f"[red]minutes {command}:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(2) from error
 
 
 # --- doctor -----------------------------------------------------------------------
@@ -340,7 +316,7 @@ def doctor(warehouse_path: WarehouseOption = None) -> None:
     Voikko, the tesseract languages, the spaCy model, Prefect (pins, and the server
     PREFECT_API_URL names), the warehouse lock and free disk. Exit 1 when something
     needed is missing."""
-    settings = _settings_or_exit(warehouse_path, "doctor")
+    settings = settings_for("doctor", warehouse_path)
     checks: list[Callable[[], Check]] = [
         check_voikko,
         check_tesseract,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import duckdb
 import httpx
 import pytest
 
+from flows.prefect_server import free_port
 from flows.settings import PROJECT_ROOT
 from tests.conftest import copy_sample_site
 
@@ -47,12 +47,6 @@ class Server:
         response = httpx.get(f"{self.api}{path}", timeout=30)
         response.raise_for_status()
         return response.json()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def clean_environment() -> dict[str, str]:
