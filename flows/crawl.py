@@ -67,7 +67,8 @@ class Crawl:
             etag=previous.etag if previous else None,
             last_modified=previous.last_modified if previous else None,
         )
-        self.listings += role == "listing"
+        if role == "listing":
+            self.listings += 1
         if response.status_code == 304 and previous is not None:
             self._record(previous, is_new=False, role=role)
             data = self.store.get(previous.sha256)

@@ -88,10 +88,10 @@ def fetch_folder(
     The uri is the folder as written in sources.toml plus the file's relative path, so
     it does not depend on where the checkout lives. `since` does not apply to folders.
     """
+    problem = check_source(source)
+    if problem is not None:
+        raise SourceFailed(problem)
     folder = source.folder()
-    if not folder.is_dir():
-        error = SourceError(str(folder), "NotADirectoryError", "no such folder")
-        raise SourceFailed(error)
     known = store.known()
     listings, results = folder_listings(source, folder)
     for path in folder_files(folder):
