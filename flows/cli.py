@@ -200,13 +200,22 @@ def prefect_api() -> AbstractContextManager[Any]:
 
 
 def refuse_if_locked(command: str, settings: Settings) -> None:
-    """Exit at once (75) when a run holds the warehouse: before Prefect starts."""
+    """Exit at once, before Prefect starts, when a run holds the warehouse (75) or
+    the file is no warehouse at all (2)."""
+    from flows.warehouse import WarehouseUnreadable, connect_read_only
     from flows.writer import RunLock
 
     holder = RunLock(settings.warehouse).holder()
     if holder is not None:
         message = f"warehouse {settings.warehouse} is locked by {holder}"
         fail(command, f"{message}; try again when it has finished", EXIT_LOCKED)
+    if not settings.warehouse.exists():
+        return
+    try:
+        connect_read_only(settings.warehouse).close()
+    except WarehouseUnreadable as error:
+        if error.holder is None:  # an outside writer: the run waits for it a little
+            fail(command, error)
 
 
 def run_flow(
@@ -229,7 +238,11 @@ def run_flow(
         if server is not None:
             server.wait_ready()
         with progress.showing(progress.RunProgress(total)):
-            return minutes_run(sources, names, start, *paths, end)
+            state = minutes_run(sources, names, start, *paths, end, return_state=True)
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
     except AllSourcesFailed as error:
         print_summary(error.summary)
         raise typer.Exit(error.summary.exit_code) from error

@@ -32,6 +32,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.exceptions import TerminationSignal
+from prefect.states import Failed, State
 
 import extractors
 from flows import progress, stop, warehouse
@@ -453,9 +454,10 @@ def minutes_run(
     raw_dir: Path | None = None,
     warehouse_path: Path | None = None,
     until: date | None = None,
-) -> RunSummary:
+) -> RunSummary | State:
     """Fetch the selected sources, keep the bytes, extract the items, load them; one
-    source failing never stops the others (the run fails only if all of them fail).
+    source failing never stops the others (the run fails only if all of them fail:
+    then the flow returns a Failed state whose data is AllSourcesFailed).
     SIGINT/SIGTERM stop it: the run is recorded cancelled, committed parts stay."""
     settings = Settings.resolve(warehouse_path, raw_dir)
     sources = select(load_sources(sources_file), source_names or [])
@@ -481,8 +483,9 @@ def minutes_run(
             raise
         finish(writer, run, summary, outcomes)
     publish_summary(summary)
-    if summary.status == RunStatus.FAILED:
-        raise AllSourcesFailed(summary)
+    if summary.status == RunStatus.FAILED:  # a Failed run, without a traceback
+        error = AllSourcesFailed(summary)
+        return Failed(message=str(error), data=error)
     return summary
 
 

@@ -18,7 +18,12 @@ class WarehouseMissing(Exception):
 
 
 class WarehouseUnreadable(Exception):
-    """The warehouse file exists but cannot be opened (locked, not DuckDB …)."""
+    """The warehouse file exists but cannot be opened (locked, not DuckDB …);
+    `holder` names the process that has it open for writing, if that is why."""
+
+    def __init__(self, message: str, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -126,7 +131,8 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
-        raise WarehouseUnreadable(unreadable_reason(path, error)) from error
+        reason = unreadable_reason(path, error)
+        raise WarehouseUnreadable(reason, lock_holder(error)) from error
     con.execute("SET TimeZone = 'UTC'")
     return con
 

@@ -135,6 +135,7 @@ class Writer:
             self._prepare_copy()
             self.con = warehouse.connect(self.work)
         except BaseException:
+            _remove(self.work, sidecar(self.work, ".wal"))
             self.lock.release()
             raise
         return self

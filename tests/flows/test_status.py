@@ -165,3 +165,15 @@ def test_doctor_checks_the_machine(tmp_path: Path, monkeypatch) -> None:
     text = " ".join(broken.stdout.split())
     assert "unreachable" in text and "FAIL" in text
     assert "locked by run run-in-progress" in text
+
+
+def test_a_file_that_is_no_warehouse_is_one_line(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("not a database")
+    toml = copy_sample_site(tmp_path / "site", ("texts/kittila",))
+    result = runner.invoke(
+        app, ["run", "--sources", str(toml), "--warehouse", str(bogus)]
+    )
+    assert result.exit_code == 2
+    assert "not a valid DuckDB database file" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "raw").exists()
