@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -111,8 +112,10 @@ def _size(result: DocumentResult) -> int:
 
 
 def _worker_setup() -> None:
-    """A worker process: tesseract on one thread (the cores are taken already)."""
+    """A worker process: tesseract on one thread (the cores are taken already);
+    Ctrl-C is for the run, which ends the pool."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _extract_job(

@@ -83,6 +83,7 @@ class TemporaryServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C is for the run, which stops the server
             preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
         )
         os.environ["PREFECT_API_URL"] = self.api

@@ -59,6 +59,7 @@ def start_run(
         stdout=output.open("w") if output else subprocess.PIPE,
         stderr=subprocess.STDOUT if output else subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, as a job in a terminal
     )
 
 
@@ -117,7 +118,7 @@ def test_a_signal_stops_the_run_within_seconds_and_keeps_the_warehouse(
     run = start_run(toml, tmp_path)
     wait_until(lambda: SLOW_PAGE in slow_site.arrived, 90, "the slow page")
     sent = time.monotonic()
-    run.send_signal(signum)
+    os.killpg(run.pid, signum)  # the whole group, as a terminal's Ctrl-C or kill does
     out, err = run.communicate(timeout=30)
     assert time.monotonic() - sent < 8, "the run did not stop within seconds"
     assert run.returncode == code, out + err
@@ -136,6 +137,8 @@ def test_a_signal_stops_the_run_within_seconds_and_keeps_the_warehouse(
     ) == [("cancelled",)]
     assert RunLock(wh).holder() is None
     assert not (tmp_path / "wh.duckdb.next").exists()
+    with pytest.raises(ProcessLookupError):  # nothing of the run is left running
+        os.killpg(run.pid, 0)
 
 
 def test_a_killed_run_is_marked_abandoned_by_the_next(
