@@ -59,6 +59,7 @@ from flows.results import (
     SourceStatus,
     error_from,
     run_status,
+    status_from,
 )
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
@@ -383,7 +384,7 @@ class Collector:
         except stop.Stopped:
             return
         except Exception as error:  # noqa: BLE001 - isolate sources from each other
-            self._fail(source, SourceStatus.FAILED, error_from(error, source.base_url))
+            self._fail(source, status_from(error), error_from(error, source.base_url))
         self.pending[source.name] -= 1
         if self.pending[source.name] == 0:
             self._done(source)

@@ -55,10 +55,13 @@ class SourceError:
 
 
 class SourceFailed(Exception):
-    """A source could not be collected at all (raised by a fetcher)."""
+    """A source could not be collected at all (raised by a fetcher); `status` is how
+    the run records it (FAILED, or e.g. a `blocked` state a fetcher knows)."""
 
-    def __init__(self, error: SourceError) -> None:
-        self.error = error
+    def __init__(
+        self, error: SourceError, status: SourceStatus = SourceStatus.FAILED
+    ) -> None:
+        self.error, self.status = error, status
         super().__init__(str(error))
 
 
@@ -69,6 +72,14 @@ def run_status(statuses: Iterable[SourceStatus]) -> RunStatus:
     if good == len(found):
         return RunStatus.COMPLETED
     return RunStatus.FAILED if good == 0 else RunStatus.PARTIAL
+
+
+def status_from(exception: BaseException) -> SourceStatus:
+    """How a source that raised `exception` ended: a fetcher's SourceFailed says,
+    anything else failed it."""
+    if isinstance(exception, SourceFailed):
+        return exception.status
+    return SourceStatus.FAILED
 
 
 def error_from(exception: BaseException, url: str) -> SourceError:

@@ -143,3 +143,31 @@ def test_a_broken_run_is_recorded_failed_not_left_running(
     with pytest.raises(ConnectionError):
         minutes_run(sample_site, [], None, tmp_path / "raw", tmp_path / "wh.duckdb")
     assert query(tmp_path / "wh.duckdb", "SELECT status FROM runs") == [("failed",)]
+
+
+def test_a_fetcher_can_end_a_source_in_its_own_state(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.results import SourceError, SourceFailed, SourceStatus
+
+    def refused_by_the_site(*args, **kwargs):
+        error = SourceError("http://127.0.0.1:9/", "ConfigError", "no such host")
+        raise SourceFailed(error, SourceStatus.REFUSED)
+
+    monkeypatch.setitem(FETCHERS, "dynasty", refused_by_the_site)
+    entries = [
+        folder_entry(sample_site.parent / "site"),
+        '[[source]]\nname = "espoo"\nplatform = "dynasty"\nbase_url = "http://127.0.0.1:9/kokous/"\n',
+    ]
+    summary = minutes_run(
+        sources_file(tmp_path, entries),
+        [],
+        None,
+        tmp_path / "raw",
+        tmp_path / "wh.duckdb",
+    )
+    assert summary.status == "partial"
+    assert query(
+        tmp_path / "wh.duckdb",
+        "SELECT source, status, error_message FROM run_sources ORDER BY source",
+    ) == [("espoo", "refused", "no such host"), ("site", "succeeded", None)]
