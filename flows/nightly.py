@@ -13,16 +13,12 @@ run never waits for a request on the wire.
 # resolved ("Minutes_RunModel is not fully defined; you should define Path").
 
 import contextlib
-import contextvars
 import os
-import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +34,7 @@ import extractors
 from flows import progress, stop, warehouse
 from flows.extraction import extract_all
 from flows.fetch import check_source, fetch_source
+from flows.fetchpool import FetchPool
 from flows.load import (
     DocumentResult,
     RunCounts,
@@ -68,7 +65,6 @@ from flows.writer import Writer, new_holder
 STOP_SIGNALS = (KeyboardInterrupt, TerminationSignal)
 LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
 BACKFILL_WINDOW = timedelta(days=365)
-FETCH_WORKERS = 4  # sources fetched at once (never two on one host)
 
 
 @dataclass
@@ -225,78 +221,6 @@ def source_tags(source: Source) -> list[str]:
         f"platform:{source.platform}",
         f"host:{host_of(source)}",
     ]
-
-
-class HostQueue:
-    """One host's turn-taking: fetches run one at a time in the order submitted."""
-
-    def __init__(self) -> None:
-        self._turn = threading.Condition()
-        self._issued = 0
-        self._serving = 0
-
-    def ticket(self) -> int:
-        """A place in the queue (taken when the fetch is submitted)."""
-        with self._turn:
-            self._issued += 1
-            return self._issued - 1
-
-    def wait(self, ticket: int) -> None:
-        """Block until it is this ticket's turn."""
-        with self._turn:
-            self._turn.wait_for(lambda: self._serving == ticket)
-
-    def done(self) -> None:
-        """The current fetch is over: the next ticket's turn."""
-        with self._turn:
-            self._serving += 1
-            self._turn.notify_all()
-
-
-class FetchPool:
-    """Runs fetches in daemon threads: at most `workers` at once, one per host in
-    the order submitted (a backfill's windows oldest first). A stopped run does not
-    wait for them (a request on the wire is abandoned)."""
-
-    def __init__(self, workers: int = FETCH_WORKERS) -> None:
-        self._slots = threading.Semaphore(workers)
-        self._hosts: dict[str, HostQueue] = {}
-
-    def submit(self, host: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        """Start `fn(*args)` when the host's turn and a slot come; its Future."""
-        future: Future[Any] = Future()
-        queue = self._hosts.setdefault(host, HostQueue())
-        ticket = queue.ticket()
-        context = contextvars.copy_context()  # the flow run's context, for the task
-        worker = threading.Thread(
-            target=self._work,
-            args=(future, queue, ticket, context, partial(fn, *args)),
-            name=f"fetch {host}",
-            daemon=True,
-        )
-        worker.start()
-        return future
-
-    def _work(
-        self,
-        future: Future[Any],
-        queue: HostQueue,
-        ticket: int,
-        context: contextvars.Context,
-        call: Callable[[], Any],
-    ) -> None:
-        """Wait for the host's turn and a slot, then run (unless stopping)."""
-        queue.wait(ticket)
-        try:
-            with self._slots:
-                if stop.STOP.is_set() or not future.set_running_or_notify_cancel():
-                    return
-                try:
-                    future.set_result(context.run(call))
-                except BaseException as error:  # noqa: BLE001 - handed to the flow
-                    future.set_exception(error)
-        finally:
-            queue.done()
 
 
 @dataclass(frozen=True)
