@@ -177,19 +177,28 @@ def run(
         chosen = select(load_sources(sources), source or [])
     except SourcesError as error:
         fail("run", error)
-    settings = settings_for("run", warehouse, raw_dir)
-    refuse_if_locked("run", settings)
-    stop.raise_on_sigterm()
-    configure_prefect(settings)
+    settings = flow_command("run", warehouse, raw_dir)
     try:
         with prefect_api() as server:
             summary = run_flow(
                 settings, sources, source or [], start, end, len(chosen), server
             )
     except KeyboardInterrupt as signal:  # before the flow began (SIGINT or SIGTERM)
-        stopped(signal)
+        stopped("run", signal)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
+
+
+def flow_command(
+    command: str, warehouse: Path | None, raw_dir: Path | None
+) -> Settings:
+    """What a command that runs a flow does first: its settings, the lock checked,
+    SIGTERM turned into an exception, Prefect configured."""
+    settings = settings_for(command, warehouse, raw_dir)
+    refuse_if_locked(command, settings)
+    stop.raise_on_sigterm()
+    configure_prefect(settings)
+    return settings
 
 
 def prefect_api() -> AbstractContextManager[Any]:
@@ -251,19 +260,20 @@ def run_flow(
     except (WarehouseBusy, ServerError, duckdb.Error) as error:
         fail("run", error, 1)
     except STOP_SIGNALS as signal:
-        stopped(signal)
+        stopped("run", signal)
 
 
-def stopped(signal: BaseException) -> NoReturn:
+def stopped(command: str, signal: BaseException) -> NoReturn:
     """Say how a stopped run ended, exit 130 (SIGINT) or 143 (SIGTERM)."""
     summary = stop.STOPPED[-1] if stop.STOPPED else None
     name = stop.signal_name(signal)
     if summary is None:
-        err.print(f"minutes run: stopped by {name} before the run began")
+        err.print(f"minutes {command}: stopped by {name} before the run began")
     else:
         err.print(
-            f"minutes run: stopped by {name}: run {summary.run_id} cancelled; work in"
-            f" flight was dropped, what was loaded before stays in {summary.warehouse}",
+            f"minutes {command}: stopped by {name}: run {summary.run_id} cancelled;"
+            " work in flight was dropped, what was loaded before stays in"
+            f" {summary.warehouse}",
             soft_wrap=True,
         )
     raise typer.Exit(stop.exit_code(signal))
@@ -283,22 +293,28 @@ def serve() -> None:
 @app.command()
 def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -> None:
     """Re-extract every document in the raw zone with the current extractors; reload."""
-    settings = settings_for("reprocess", warehouse, raw_dir)
-    refuse_if_locked("reprocess", settings)
-    stop.raise_on_sigterm()
-    configure_prefect(settings)
+    settings = flow_command("reprocess", warehouse, raw_dir)
+    try:
+        with prefect_api() as server:
+            summary = reprocess_flow(settings, server)
+    except KeyboardInterrupt as signal:  # before the flow began
+        stopped("reprocess", signal)
+    print_summary(summary)
+
+
+def reprocess_flow(settings: Settings, server: Any) -> Any:
+    """The reprocess flow; expected endings become one-line errors."""
+    from flows.nightly import STOP_SIGNALS, minutes_reprocess
     from flows.writer import WarehouseLocked
 
     try:
-        with prefect_api() as server:
-            from flows.nightly import minutes_reprocess
-
-            if server is not None:
-                server.wait_ready()
-            summary = minutes_reprocess(settings.raw_dir, settings.warehouse)
+        if server is not None:
+            server.wait_ready()
+        return minutes_reprocess(settings.raw_dir, settings.warehouse)
     except WarehouseLocked as error:
         fail("reprocess", f"{error}; try again when it has finished", EXIT_LOCKED)
-    print_summary(summary)
+    except STOP_SIGNALS as signal:
+        stopped("reprocess", signal)
 
 
 @app.command()

@@ -495,12 +495,19 @@ def minutes_reprocess(
     ]
     run = new_run("reprocess", sorted({r.source for r in fetched if r.source}))
     started = time.monotonic()
+    summary = RunSummary(run.run_id, run.sources, RunCounts(), settings.warehouse)
     with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
         start_run(w.connection, run)
-        results = extract_task(fetched, settings.raw_dir)
-        counts = load_task(w.connection, run, results, "reprocess")
+        try:
+            results = extract_task(fetched, settings.raw_dir)
+            summary.counts = load_task(w.connection, run, results, "reprocess")
+        except STOP_SIGNALS:  # the load rolled back: nothing of it stays
+            finish_run(w.connection, run, RunStatus.CANCELLED)
+            summary.status = RunStatus.CANCELLED
+            stop.STOPPED.append(summary)
+            raise
         finish_run(w.connection, run, RunStatus.COMPLETED)
     get_run_logger().info(
         "reprocessed %d documents in %.1f s", len(fetched), time.monotonic() - started
     )
-    return RunSummary(run.run_id, run.sources, counts, settings.warehouse)
+    return summary
