@@ -202,8 +202,10 @@ def note_place(rec: Recorder, block: ItemBlock, document: Document, item: Item) 
     rec.note("language", item.language, method)
 
 
-def date_forms(iso: str) -> list[str]:
+def date_forms(iso: str | None) -> list[str]:
     """How an ISO date may be printed: "05.12.2023" and "5.12.2023"."""
+    if not iso:
+        return []
     year, month, day = iso.split("-")
     return [f"{day}.{month}.{year}", f"{int(day)}.{int(month)}.{year}"]
 

@@ -323,7 +323,13 @@ def _is_null(value: Any) -> bool:
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="gold JSON Lines (CONTRACT.md)")],
+    gold: Annotated[
+        list[Path], typer.Argument(help="gold JSON Lines files (CONTRACT.md)")
+    ],
+    split: Annotated[
+        str | None,
+        typer.Option(help="score only this split of a corpus: dev or test"),
+    ] = None,
     min_accuracy: Annotated[
         list[str] | None,
         typer.Option(
@@ -336,22 +342,27 @@ def evaluate(
     from extractors import evaluate as ev
 
     try:
+        if split not in (None, "dev", "test"):
+            raise ValueError(f"--split {split}: use dev or test")
         floors = dict(ev.parse_floor(text) for text in min_accuracy or [])
-        report = ev.evaluate(gold)
+        report = ev.evaluate(gold, split=split)
         failing = report.below(floors)
     except (OSError, ev.GoldError, ValueError, KeyError) as error:
         err.print(f"[red]minutes evaluate:[/red] {_reason(error)}")
         raise typer.Exit(2) from error
-    print_evaluation(report, gold)
-    for name, accuracy, floor in failing:
-        err.print(f"[red]below the floor:[/red] {name} {accuracy:.3f} < {floor}")
+    name = ", ".join(str(path) for path in gold) + (f" ({split})" if split else "")
+    print_evaluation(report, name)
+    for field_name, accuracy, floor in failing:
+        err.print(
+            f"[red]below the floor:[/red] {field_name} {accuracy:.3f} < {floor}"
+        )
     raise typer.Exit(1 if failing else 0)
 
 
 PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
 
 
-def print_evaluation(report: Any, gold: Path) -> None:
+def print_evaluation(report: Any, gold: str) -> None:
     """The per-field table, then every mismatch with both values."""
     table = Table(title=f"{gold}: {report.items} items")
     for column in ("field", "matched", "total", "accuracy"):

@@ -87,9 +87,89 @@ HEADINGS: dict[str, Section] = {
     "muutoksenhakuohje": Section.APPEAL,
     "päätöshistoria": Section.HISTORY,
     "aikaisempi käsittely": Section.HISTORY,
+    "aiempi käsittely": Section.HISTORY,
     "tidigare behandling": Section.HISTORY,
     "beslutshistoria": Section.HISTORY,
+    "besluthistoria": Section.HISTORY,
+    # More forms met on real pages (the corpus, DOMAIN.md 2.2).
+    "valmistelijat/ lisätietojen antaja": Section.PREPARERS,
+    "valmistelijat / lisätietojen antaja": Section.PREPARERS,
+    "valmistelija / lisätiedot": Section.PREPARERS,
+    "valmistelija ja lisätiedot": Section.PREPARERS,
+    "valmistelija ja lisätietojen antaja": Section.PREPARERS,
+    "valmistelijat ja lisätietojen antajat": Section.PREPARERS,
+    "lisätietoja": Section.PREPARERS,
+    "lisätietojen antaja": Section.PREPARERS,
+    "lisätietojen antajat": Section.PREPARERS,
+    "yhteyshenkilö": Section.PREPARERS,
+    "beredare och tilläggsuppgifter": Section.PREPARERS,
+    "upplysningar": Section.PREPARERS,
+    "ytterligare upplysningar": Section.PREPARERS,
+    "mer information": Section.PREPARERS,
+    "tilläggsuppgifter": Section.PREPARERS,
+    "kontaktperson": Section.PREPARERS,
+    "asia": Section.EXPLANATION,
+    "tausta": Section.EXPLANATION,
+    "asian tausta": Section.EXPLANATION,
+    "asian kuvaus": Section.EXPLANATION,
+    "esittelijän perustelut": Section.EXPLANATION,
+    "motivering": Section.EXPLANATION,
+    "bakgrund": Section.EXPLANATION,
+    "ärendebeskrivning": Section.EXPLANATION,
+    "sammandrag": Section.EXPLANATION,
+    "beskrivning": Section.EXPLANATION,
+    "föredragning": Section.EXPLANATION,
+    "esittelijät": Section.PRESENTER,
+    "föredragare": Section.PRESENTER,
+    "muutettu päätösehdotus": Section.PROPOSAL,
+    "muutettu ehdotus": Section.PROPOSAL,
+    "päätösehdotus ja päätös": Section.PROPOSAL,
+    "ehdotus ja päätös": Section.PROPOSAL,
+    "förslag till beslut": Section.PROPOSAL,
+    "ändrat förslag": Section.PROPOSAL,
+    "käsittely kokouksessa": Section.HANDLING,
+    "asian käsittely": Section.HANDLING,
+    "kokouksen käsittely": Section.HANDLING,
+    "behandling i sammanträdet": Section.HANDLING,
+    "bilagor och material": Section.ATTACHMENTS,
+    "liitteet ja oheismateriaali": Section.ATTACHMENTS,
+    "oheismateriaalit": Section.BACKGROUND,
+    "oheisaineisto": Section.BACKGROUND,
+    "för kännedom": Section.DISTRIBUTION,
+    "delges": Section.DISTRIBUTION,
+    "ote": Section.DISTRIBUTION,
+    "otteet": Section.DISTRIBUTION,
+    "täytäntöönpano-tiedot": Section.DISTRIBUTION,
+    "verkställighet": Section.DISTRIBUTION,
+    "muutoksenhakuohjeet": Section.APPEAL,
+    "oikaisuvaatimusohje": Section.APPEAL,
+    "valitusosoitus": Section.APPEAL,
+    "valitusoikeus": Section.APPEAL,
+    "muutoksenhakukielto": Section.APPEAL,
+    "ändringssökande": Section.APPEAL,
+    "besvärsanvisning": Section.APPEAL,
+    "anvisning för begäran om omprövning": Section.APPEAL,
 }
+
+# Genitive labels: "<Kaupunginjohtajan> ehdotus" opens the proposal (and names its
+# presenter), "<Välfärdsnämndens> beslut" the decision.
+GENITIVE_PROPOSAL_WORDS: tuple[str, ...] = (
+    "ehdotus",
+    "esitys",
+    "päätösehdotus",
+    "päätösesitys",
+    "muutosehdotus",
+    "muutosesitys",
+    "muutettu päätösehdotus",
+    "muutettu ehdotus",
+    "korjattu päätösehdotus",
+    "korjattu ehdotus",
+    "förslag",
+    "beslutsförslag",
+    "ändrade förslag",
+    "ändringsförslag",
+)
+GENITIVE_DECISION_WORDS: tuple[str, ...] = ("päätös", "beslut")
 
 # Printed abbreviation -> full body name. "Kh" depends on city vs kunta: see
 # CITY_ONLY_ABBREVIATIONS. Extend per municipality as sites are added.
@@ -376,3 +456,38 @@ ROLL_CALL_FILLER = re.compile(
     r"\bdessutom\b",
     re.I,
 )
+
+
+# Lines of page furniture around an item (navigation, publishing system, transcript
+# sites), never a title: matched at the start of a line, case ignored.
+PAGE_CHROME = re.compile(
+    r"^(?:edellinen asia|seuraava asia|föregående ärende|nästa ärende|"
+    r"dynasty tietopalvelu|rss-linkki|kokousasiat:|kokoukset:|mötesärenden:|möten:|"
+    r"https?://|www\.|pöytäkirja on tarkastettu|protokollet är justerat|"
+    r"siirry sisältöön|hoppa till innehåll|muutoksenhakuohje kokousasia|"
+    r"kokousasia pdf|tulosta|skriv ut|julkaistu:|päivitetty:|publicerad:|"
+    r"uppdaterad:|storlek: px|koko: px|aloita esitys sivulta|starta visningen|"
+    r"download|transkriptio|transkript|samankaltaiset tiedostot|"
+    r"relevanta dokument|sivu \d|sida \d|more recent handlings|"
+    r"uudemmat käsittelyt|nyare behandlingar|käsitellyt asiat|behandlade ärenden|"
+    r"pdf-muodossa)",
+    re.I,
+)
+
+# A sentence that reports a decision without a label (decision bulletins on web
+# pages: "Stadsfullmäktige beslutade enhälligt …", "Hallitus päätti …",
+# "Hyväksyttiin esityslistan mukaisesti.").
+DECISION_SENTENCE = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w:\-]*(?:\s+[\w:\-]+){0,4}?\s+(?:päätti|päättivät|beslutade|"
+    r"beslöt|hyväksyi|godkände|antecknade|merkitsi|valitsi|valde|totesi|"
+    r"konstaterade|palautti|återremitterade|jätti|bordlade)\b|"
+    r"(?:Hyväksyttiin|Merkittiin|Valittiin|Todettiin|Päätettiin|Godkändes|"
+    r"Antecknades|Valdes|Beslöts|Konstaterades|Esityksen mukaan|Ehdotuksen mukaan|"
+    r"Enligt förslag(?:et)?|Asia palautettiin|Asia jätettiin|Asia pantiin|"
+    r"Ärendet återremitterades|Ärendet bordlades)\b)"
+)
+
+# A list number before an item's title in a bulletin ("1. ", "2) ").
+LIST_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
+# Link words a bulletin prints after an item's title ("… pdf html").
+TITLE_LINK_SUFFIX = re.compile(r"(?:\s+(?:pdf|html|docx?))+\s*$", re.I)

@@ -1,0 +1,300 @@
+"""Group an item's lines under the sections their labels open, in FI and SV.
+
+One grouper for every layout. A line opens a section when
+
+- its format-marked lead (a bold run, a caption cell) is a heading: `<b>Päätös</b>`;
+- the whole line is a heading: `Päätösehdotus`, `Valmistelijat ja lisätiedot (…):`;
+- it starts with a heading and a colon: `Päätös: Hyväksyttiin.`, `Esittelijä: …`;
+- it starts a paragraph with a heading and a capitalised value: `Päätösehdotus
+  Esityslista hyväksytään …`, `Valmistelija Talousjohtaja Pekka Hänninen`;
+- it is a genitive label: `Kaupunginjohtajan ehdotus`, `Esittelijän muutosesitys:`,
+  `Tötermann-Engströms förslag:`, `Välfärdsnämndens beslut:`.
+
+A label followed by a person (`Päätösehdotus Hyvinvointialuejohtaja Svahn Sanna`)
+names the presenter. Under Valmistelija the people run while paragraphs read as
+people or contacts; under Esittelijä until a name is found; then the text goes back
+to the section that was open. A history heading after the proposal or decision
+keeps the rest of the item in the history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors import names
+from extractors.lines import Line, joined
+from models.vocab import (
+    GENITIVE_DECISION_WORDS,
+    GENITIVE_PROPOSAL_WORDS,
+    HEADINGS,
+    PRESENTER_TITLE_ENDINGS,
+    Section,
+)
+
+RULE_RE = re.compile(r"^[_=\-–—*]{4,}$")
+CONTACT_RE = re.compile(
+    r"^(?:(?:puh|p|tel|puhelin|telefon|gsm)\.?:?\s*)?\+?[\d ()\-/]{6,}$"
+    r"|^[\w.+\-]+(?:@|\(a\)|\(at\))[\w\-]+(?:\.[\w\-]+)+$",
+    re.I,
+)
+COLON_LABEL_MAX = 70
+SPACE_LABEL_WORDS = 4
+PRESENTER_WORDS = 7
+PRESENTER_LINES = 3
+GENITIVE_RE = re.compile(
+    r"^(?P<who>[A-ZÅÄÖ][\w.\- ]{0,60}?(?:n|s|ns))\s+(?P<what>"
+    + "|".join(sorted(GENITIVE_PROPOSAL_WORDS + GENITIVE_DECISION_WORDS, key=len)[::-1])
+    + r")$",
+    re.I,
+)
+GENERIC_PROPOSERS = ("esittelijän", "föredragandens", "puheenjohtajan", "ordförandens")
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a label line says: the section it opens, its inline value, a presenter."""
+
+    section: Section
+    value: str = ""
+    presenter: str | None = None
+
+
+def heading_key(text: str) -> str:
+    """Lower case, no trailing colon, no parenthesis: the HEADINGS lookup key."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return " ".join(text.strip().rstrip(":").strip().lower().split())
+
+
+def heading(text: str) -> Section | None:
+    """The section a heading text opens, or None."""
+    return HEADINGS.get(heading_key(text))
+
+
+def genitive_label(text: str) -> Label | None:
+    """`Kaupunginjohtajan ehdotus`, `Esittelijän muutosesitys`, `Välfärdsnämndens
+    beslut`: a proposal (its presenter from the genitive) or a decision."""
+    match = GENITIVE_RE.match(heading_key_case(text))
+    if not match:
+        return None
+    what = match["what"].lower()
+    if what in GENITIVE_DECISION_WORDS:
+        return Label(Section.DECISION)
+    who = match["who"]
+    if who.lower() in GENERIC_PROPOSERS or is_body_genitive(who):
+        return Label(Section.PROPOSAL)
+    return Label(Section.PROPOSAL, presenter=genitive_person(who))
+
+
+def heading_key_case(text: str) -> str:
+    """A label text without its colon and parenthesis, case kept."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return " ".join(text.strip().rstrip(":").split())
+
+
+def is_body_genitive(who: str) -> bool:
+    """True for a body's genitive ("Kunnanhallituksen", "Nämndens")."""
+    from extractors.fields import is_body_name
+
+    word = who.split()[-1]
+    base = names.genitive_base(word)
+    return is_body_name(base) or is_body_name(word.rstrip("s"))
+
+
+def genitive_person(who: str) -> str:
+    """ "Stadsdirektör Martin Norrgårds" → "Stadsdirektör Martin Norrgård"."""
+    words = who.split()
+    return " ".join([*words[:-1], names.genitive_base(words[-1])])
+
+
+def colon_label(text: str) -> Label | None:
+    """`Päätös: Hyväksyttiin.`: a heading or genitive label, a colon, a value."""
+    head, sep, value = text.partition(":")
+    if not sep or len(head) > COLON_LABEL_MAX:
+        return None
+    section = heading(head)
+    if section is not None:
+        return Label(section, value.strip())
+    found = genitive_label(head)
+    if found:
+        return Label(found.section, value.strip(), found.presenter)
+    return None
+
+
+def space_label(text: str) -> Label | None:
+    """`Päätösehdotus Esityslista hyväksytään …`: a heading of 1-4 words, then a
+    value that starts with a capital letter, a digit or a quote."""
+    words = text.split()
+    for count in range(min(SPACE_LABEL_WORDS, len(words) - 1), 0, -1):
+        section = heading(" ".join(words[:count]))
+        if section is None:
+            continue
+        value = " ".join(words[count:])
+        if value[:1].isupper() or value[:1].isdigit() or value[:1] in "\"”“'•-":
+            return Label(section, value)
+        return None
+    return None
+
+
+def label_of(line: Line, paragraph_start: bool) -> Label | None:
+    """The label a line opens with, or None for a line of text."""
+    if line.lead:
+        section = heading(line.lead)
+        if section is not None:
+            return Label(section, line.rest)
+        found = genitive_label(line.lead)
+        if found:
+            return Label(found.section, line.rest, found.presenter)
+    section = heading(line.text)
+    if section is not None:
+        return Label(section)
+    found = genitive_label(line.text) or colon_label(line.text)
+    if found:
+        return found
+    if paragraph_start and not line.bullet:
+        return space_label(line.text)
+    return None
+
+
+def is_contact(text: str) -> bool:
+    """True for a line that is only a phone number or an e-mail address."""
+    return bool(CONTACT_RE.match(text.strip()))
+
+
+def is_person_line(text: str) -> bool:
+    """True when a line reads as a person (title + name) or a contact."""
+    if is_contact(text):
+        return True
+    if text.rstrip().endswith(".") and len(text.split()) > PRESENTER_WORDS:
+        return False
+    return names.parse_person(text).name is not None
+
+
+def names_person(value: str) -> bool:
+    """True when a label's value is a person rather than text (`Hyvinvointialue-
+    johtaja Svahn Sanna`, `Kaupunginjohtaja`)."""
+    words = value.split()
+    if not words or len(words) > PRESENTER_WORDS or value.rstrip().endswith((".", ":")):
+        return False
+    if names.parse_person(value).name is not None:
+        return True
+    return len(words) == 1 and words[0].lower().endswith(PRESENTER_TITLE_ENDINGS)
+
+
+def is_short_label(value: str) -> bool:
+    """True for a value that only repeats who decides ("Kaupunginhallitus:")."""
+    return value.endswith(":") and len(value.split()) <= 3
+
+
+@dataclass
+class Grouper:
+    """Collects an item's lines under the section labels above them."""
+
+    grouped: dict[Section, list[Line]] = field(default_factory=dict)
+    presenter: str | None = None
+    current: Section | None = Section.EXPLANATION
+    previous: Section | None = Section.EXPLANATION
+    decided: bool = False
+    sticky_history: bool = False
+    presenter_lines: int = 0
+
+    def add(self, section: Section | None, line: Line) -> None:
+        """Append a line to a section (None: the line is dropped)."""
+        if section is not None and line.text:
+            self.grouped.setdefault(section, []).append(line)
+
+    def open(self, label: Label, line: Line) -> None:
+        """Switch to the section a label opens, placing its inline value."""
+        section = label.section
+        if section is Section.HISTORY and self.decided:
+            self.sticky_history = True
+        if section in (Section.PROPOSAL, Section.DECISION):
+            self.decided = True
+        if label.presenter and not self.presenter:
+            self.presenter = label.presenter
+        if section is not Section.PRESENTER:
+            self.previous = section
+        self.current, self.presenter_lines = section, 0
+        value = label.value.strip()
+        if not value or is_short_label(value):
+            return
+        if section is Section.PROPOSAL and names_person(value):
+            self.presenter = self.presenter or value
+            return
+        self.feed_text(Line(value, gap_before=True))
+
+    def feed(self, line: Line, paragraph_start: bool) -> None:
+        """One line of the item."""
+        if self.sticky_history:
+            self.add(Section.HISTORY, line)
+            return
+        if RULE_RE.match(line.text):
+            self.current = None
+            return
+        label = label_of(line, paragraph_start)
+        if label is not None:
+            self.open(label, line)
+        else:
+            self.feed_text(line)
+
+    def feed_text(self, line: Line) -> None:
+        """A line of text in the open section (people sections end by themselves)."""
+        if self.current is Section.PRESENTER:
+            self.feed_presenter(line)
+        elif self.current is Section.PREPARERS and not is_person_line(line.text):
+            if line.gap_before or len(line.text.split()) > PRESENTER_WORDS:
+                self.current = Section.EXPLANATION
+            self.add(self.current, line)
+        else:
+            self.add(self.current, line)
+
+    def feed_presenter(self, line: Line) -> None:
+        """Presenter lines until a name is found, then back to the open section."""
+        done = self.presenter_lines >= PRESENTER_LINES or self.has_presenter_name()
+        if done or not (is_person_line(line.text) or names_person(line.text)):
+            self.current = self.previous
+            self.add(self.current, line)
+            return
+        self.presenter_lines += 1
+        self.add(Section.PRESENTER, line)
+
+    def has_presenter_name(self) -> bool:
+        """True when the presenter lines so far hold a name."""
+        text = " ".join(line.text for line in self.grouped.get(Section.PRESENTER, []))
+        return names.parse_person(text).name is not None
+
+
+def group(lines: list[Line]) -> Grouper:
+    """The item's lines grouped under their sections."""
+    grouper = Grouper()
+    for index, line in enumerate(lines):
+        grouper.feed(line, index == 0 or line.gap_before)
+    return grouper
+
+
+def people_text(lines: list[Line]) -> str:
+    """Preparer lines as one person per line; contact lines join the person above."""
+    people: list[str] = []
+    for line in lines:
+        if is_contact(line.text) and people:
+            people[-1] = f"{people[-1]} {line.text}"
+        elif line.text.strip():
+            people.append(line.text)
+    return "\n".join(people)
+
+
+def section_texts(grouper: Grouper) -> dict[Section, str]:
+    """Each section's text (paragraphs kept); people one per line."""
+    texts: dict[Section, str] = {}
+    for section, lines in grouper.grouped.items():
+        if section is Section.PREPARERS:
+            text: str | None = people_text(lines)
+        elif section is Section.PRESENTER:
+            text = " ".join(line.text for line in lines)
+        else:
+            text = joined(lines)
+        if text:
+            texts[section] = text
+    if grouper.presenter and Section.PRESENTER not in texts:
+        texts[Section.PRESENTER] = grouper.presenter
+    return texts

@@ -1,0 +1,406 @@
+"""Find where agenda items start in a line stream, and the meeting they belong to.
+
+Generic over layouts: the cues of `extractors.cues` are read on every line; the
+meeting's context (body, date, kind, and the § of a one-item page) comes from page
+labels, breadcrumbs, page headings and cover pages; then the item starts are the
+cues that are not
+
+- a table of contents (a run of § lines with nothing between them),
+- an earlier handling (a header dated another day, or another § on a one-item page),
+- a repeat of the item already open (its § again, e.g. `Aluehallitus 04.12.2023
+  § 198` right after the page label `Pöytäkirja 04.12.2023/Pykälä 198`).
+
+A heading line just above an item's first cue (a markdown `## Title`) belongs to
+that item.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractors import cues
+from extractors.cues import Cue
+from extractors.lines import Line, with_text
+from models.vocab import (
+    DECISION_SENTENCE,
+    HEADINGS,
+    LIST_NUMBER,
+    PAGE_CHROME,
+    TITLE_LINK_SUFFIX,
+)
+
+# A run of at least this many § lines, each at most CONTENTS_GAP lines from the
+# next, is a table of contents.
+CONTENTS_RUN = 3
+CONTENTS_GAP = 2
+# A cue at most this many lines after an item's first cue, with no section heading
+# between, tells more of the same item's header.
+HEADER_WINDOW = 12
+# Lines longer than this are running text, never a header region's line.
+HEADER_LINE_MAX = 200
+# How many lines from the top a page's context is looked for.
+CONTEXT_LINES = 60
+
+
+@dataclass
+class Meeting:
+    """What the document says of its meeting (None where it does not say)."""
+
+    body: str | None = None
+    date: str | None = None
+    doc_kind: str | None = None
+    section: int | None = None  # a one-item page's § (Dynasty page label)
+    bad_date: str | None = None
+
+
+@dataclass
+class Start:
+    """Where one item starts: its first line and what its cues say."""
+
+    index: int
+    cue_index: int
+    section: int | None
+    body: str | None
+    date: str | None
+    title: str | None
+    doc_kind: str | None
+    cue_kinds: list[str] = field(default_factory=list)
+    bad_date: str | None = None
+    # A bulletin item: its text after the title is the decision even unlabelled.
+    implicit_decision: bool = False
+
+
+@dataclass
+class Segment:
+    """One item's lines (from its start to the next item) and its header facts."""
+
+    start: Start
+    lines: list[Line]
+    offset: int  # index of lines[0] in the document's lines
+
+
+@dataclass
+class Segmentation:
+    """The items of a document, its meeting, and titles from a table of contents."""
+
+    meeting: Meeting
+    segments: list[Segment]
+    contents: dict[int, str] = field(default_factory=dict)
+
+
+def read_cues(lines: list[Line]) -> list[Cue | None]:
+    """The cue of each line (None for a line that is not one)."""
+    return [
+        cues.read(line.text) if len(line.text) <= HEADER_LINE_MAX else None
+        for line in lines
+    ]
+
+
+def is_heading_line(line: Line) -> bool:
+    """True when the line is only a section heading ("Päätös", "Esittelijä:")."""
+    key = heading_key(line.lead or line.text)
+    return key in HEADINGS
+
+
+def heading_key(text: str) -> str:
+    """A heading's lookup key: lower case, no trailing colon, no parenthesis."""
+    text = text.split("(")[0] if "(" in text else text
+    return " ".join(text.strip().rstrip(":").strip().lower().split())
+
+
+def page_label_body(lines: list[Line], index: int) -> str | None:
+    """The body printed on the line above a page label (Dynasty: `Aluehallitus`)."""
+    if index == 0:
+        return None
+    above = lines[index - 1].text.strip()
+    if cues.is_body_like(above) or (0 < len(above.split()) <= 6 and above[:1].isupper()
+                                    and "://" not in above and ":" not in above):
+        return above if len(above) <= 80 else None
+    return None
+
+
+def meeting_of(lines: list[Line], found: list[Cue | None]) -> Meeting:
+    """The meeting's context from page labels and context lines near the top."""
+    meeting = Meeting()
+    for index, cue in enumerate(found[:CONTEXT_LINES]):
+        if cue is None:
+            continue
+        if cue.kind == "page_label":
+            body = cue.body or page_label_body(lines, index)
+            _fill(meeting, body, cue)
+            meeting.section = meeting.section or cue.section
+        elif cue.kind == "context":
+            _fill(meeting, cue.body, cue)
+    return meeting
+
+
+def _fill(meeting: Meeting, body: str | None, cue: Cue) -> None:
+    """Fill what the meeting does not know yet from one cue."""
+    meeting.body = meeting.body or body
+    meeting.date = meeting.date or cue.date
+    meeting.bad_date = meeting.bad_date or cue.bad_date
+    meeting.doc_kind = meeting.doc_kind or cue.doc_kind
+
+
+def contents_lines(found: list[Cue | None]) -> set[int]:
+    """Indices of § lines that form a table of contents."""
+    numbered = [
+        i
+        for i, cue in enumerate(found)
+        if cue is not None and cue.kind in ("section_title", "abbrev_section")
+    ]
+    runs: list[list[int]] = []
+    for index in numbered:
+        if runs and index - runs[-1][-1] <= CONTENTS_GAP:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return {i for run in runs if len(run) >= CONTENTS_RUN for i in run}
+
+
+def dominant_date(found: list[Cue | None]) -> str | None:
+    """The most frequent date among header cues (ties: the latest)."""
+    dates = Counter(
+        cue.date for cue in found if cue and cue.kind == "header" and cue.date
+    )
+    if not dates:
+        return None
+    best = max(dates.values())
+    return max(d for d, n in dates.items() if n == best)
+
+
+def is_earlier_handling(cue: Cue, meeting: Meeting) -> bool:
+    """True for a header of another meeting (another date, or another § of a
+    one-item page)."""
+    if cue.kind not in ("header", "section", "section_title", "abbrev_section"):
+        return False
+    if cue.date and meeting.date and cue.date != meeting.date:
+        return True
+    return bool(meeting.section and cue.section and cue.section != meeting.section)
+
+
+def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> list[int]:
+    """Indices of lines whose cue may start an item."""
+    toc = contents_lines(found)
+    result = []
+    for index, cue in enumerate(found):
+        if cue is None or not cue.starts_item or index in toc:
+            continue
+        if cue.kind == "page_label" and cue.section is None and cue.date is None:
+            continue
+        if is_earlier_handling(cue, meeting):
+            continue
+        result.append(index)
+    return result
+
+
+def opens_content(lines: list[Line], start: int, end: int) -> bool:
+    """True when the lines between two cues hold a section heading or running text
+    (so the later cue is not part of the earlier one's header)."""
+    for line in lines[start + 1 : end]:
+        if is_heading_line(line) or len(line.text) > HEADER_LINE_MAX:
+            return True
+    return end - start > HEADER_WINDOW
+
+
+def same_item(start: Start, cue: Cue, lines: list[Line], index: int) -> bool:
+    """True when a later cue repeats the item already open."""
+    if start.section is not None and cue.section is not None:
+        if cue.section != start.section:
+            return False
+        return cue.date in (None, start.date) or start.date is None
+    if cue.section is None and cue.kind == "header":
+        return not opens_content(lines, start.cue_index, index)
+    return not opens_content(lines, start.cue_index, index)
+
+
+def new_start(index: int, cue: Cue, meeting: Meeting) -> Start:
+    """A Start from an item's first cue."""
+    return Start(
+        index=index,
+        cue_index=index,
+        section=cue.section,
+        body=cue.body if cue.kind in ("header", "abbrev_section") else None,
+        date=cue.date,
+        title=cue.title,
+        doc_kind=cue.doc_kind,
+        cue_kinds=[cue.kind],
+        bad_date=cue.bad_date,
+    )
+
+
+def absorb(start: Start, cue: Cue, index: int) -> None:
+    """Add what a repeated cue tells to an open item (first value wins)."""
+    start.section = start.section if start.section is not None else cue.section
+    if cue.kind in ("header", "abbrev_section") and cue.body:
+        start.body = start.body or cue.body
+    start.date = start.date or cue.date
+    start.title = start.title or cue.title
+    start.doc_kind = start.doc_kind or cue.doc_kind
+    start.bad_date = start.bad_date or cue.bad_date
+    start.cue_kinds.append(cue.kind)
+
+
+def starts_of(
+    lines: list[Line], found: list[Cue | None], meeting: Meeting
+) -> list[Start]:
+    """The item starts, repeats of an open item absorbed into it."""
+    starts: list[Start] = []
+    for index in candidates(lines, found, meeting):
+        cue = found[index]
+        assert cue is not None
+        if starts and same_item(starts[-1], cue, lines, index):
+            absorb(starts[-1], cue, index)
+            continue
+        if meeting.section and starts:
+            continue  # a one-item page: later cues belong to its handlings
+        starts.append(new_start(index, cue, meeting))
+    return starts
+
+
+def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
+    """Move an item's first line up to a heading line right above its cue."""
+    floor = 0
+    for start in starts:
+        above = start.index - 1
+        if above >= floor and lines[above].level > 0 and not lines[start.index].level:
+            start.index = above
+        floor = start.cue_index + 1
+
+
+# --- bulletins: items without a § (decision lists on web pages) -----------------
+
+# A bulletin title is at most this long.
+BULLETIN_TITLE_MAX = 220
+
+
+def bulletin_title(line: Line) -> str | None:
+    """The title a bulletin line gives ("1. Kokouksen laillisuus", "… pdf html"), or
+    None when the line cannot be an item's title."""
+    text = TITLE_LINK_SUFFIX.sub("", LIST_NUMBER.sub("", line.text)).strip()
+    if not text or len(text) > BULLETIN_TITLE_MAX or not text[0].isupper():
+        return None
+    if text.endswith((".", ":", ";", ",")) or PAGE_CHROME.match(text):
+        return None
+    if cues.read(text) is not None or heading_key(text) in HEADINGS:
+        return None
+    if DECISION_SENTENCE.match(text) or not any(c.isalpha() for c in text):
+        return None
+    return text
+
+
+def is_decision_anchor(line: Line, first_in_paragraph: bool) -> bool:
+    """True for a line that opens a decision: a `Päätös`/`Beslut` label, or a
+    decision sentence at a paragraph's start."""
+    head = (line.lead or line.text).split(":")[0]
+    if heading_key(head) in DECISION_HEADINGS:
+        return True
+    return first_in_paragraph and bool(DECISION_SENTENCE.match(line.text))
+
+
+DECISION_HEADINGS = frozenset(
+    key for key, section in HEADINGS.items() if section.value == "decision"
+)
+
+
+def bullet_item(line: Line) -> tuple[str, str] | None:
+    """(title, decision) of a bullet "Title: Hyväksyttiin …" line."""
+    if not line.bullet or ":" not in line.text:
+        return None
+    title, _, decision = line.text.partition(":")
+    decision = decision.strip()
+    if bulletin_title(Line(title)) and DECISION_SENTENCE.match(decision):
+        return title.strip(), decision
+    return None
+
+
+def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
+    """Items of a decision bulletin: a title line, then a decision (labelled or a
+    decision sentence); a decision with no title of its own joins the item above."""
+    segments: list[Segment] = []
+    floor = 0
+    for index, line in enumerate(lines):
+        bullet = bullet_item(line)
+        if bullet:
+            title, decision = bullet
+            start = bulletin_start(index, title, meeting)
+            segments.append(Segment(start, [with_text(line, decision)], index))
+            floor = index + 1
+            continue
+        first = index == 0 or line.gap_before or lines[index - 1].level > 0
+        if not is_decision_anchor(line, first):
+            continue
+        title_index = title_above(lines, index, floor)
+        if title_index is not None:
+            title = bulletin_title(lines[title_index]) or ""
+            segments.append(
+                Segment(bulletin_start(title_index, title, meeting), [], title_index)
+            )
+        floor = index + 1
+    return with_lines(segments, lines)
+
+
+def title_above(lines: list[Line], index: int, floor: int) -> int | None:
+    """The nearest bulletin title line above a decision, not above `floor`."""
+    for k in range(index - 1, floor - 1, -1):
+        if bulletin_title(lines[k]) and (
+            lines[k].gap_before or lines[k].level or k == 0 or is_number(lines[k - 1])
+        ):
+            return k
+    return None
+
+
+def is_number(line: Line) -> bool:
+    """True for a line that is only a list number ("1", "2.")."""
+    return line.text.rstrip(".").isdigit()
+
+
+def bulletin_start(index: int, title: str, meeting: Meeting) -> Start:
+    """The Start of a bulletin item."""
+    return Start(
+        index=index,
+        cue_index=index,
+        section=None,
+        body=None,
+        date=None,
+        title=title,
+        doc_kind=None,
+        cue_kinds=["bulletin"],
+        implicit_decision=True,
+    )
+
+
+def with_lines(segments: list[Segment], lines: list[Line]) -> list[Segment]:
+    """Each titled segment's lines run to the next segment (title line left out)."""
+    result = []
+    for k, seg in enumerate(segments):
+        if seg.lines:  # a bullet item: its one line is all
+            result.append(seg)
+            continue
+        end = segments[k + 1].offset if k + 1 < len(segments) else len(lines)
+        body = lines[seg.offset + 1 : end]
+        result.append(Segment(seg.start, body, seg.offset + 1))
+    return result
+
+
+def segment(lines: list[Line]) -> Segmentation:
+    """The document's items (possibly none) and its meeting."""
+    found = read_cues(lines)
+    meeting = meeting_of(lines, found)
+    if meeting.date is None and meeting.section is None:
+        meeting.date = dominant_date(found)
+    starts = starts_of(lines, found, meeting)
+    if not starts:
+        return Segmentation(meeting, bulletin_segments(lines, meeting))
+    with_heading_above(lines, starts)
+    contents = {
+        cue.section: cue.title
+        for i, cue in enumerate(found)
+        if cue and i in contents_lines(found) and cue.section and cue.title
+    }
+    segments = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1].index if k + 1 < len(starts) else len(lines)
+        segments.append(Segment(start, lines[start.index : end], start.index))
+    return Segmentation(meeting, segments, contents)
