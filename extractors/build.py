@@ -69,7 +69,10 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         else votes.votes(decided_text)
     )
     left = departures.departures(departure_text(block))
-    return Item(
+    classified = outcome.explain(
+        votes.without_rejected_side_motions(decision), proposal, handling
+    )
+    item = Item(
         municipality=document.municipality
         or fields.municipality(proposal, decision, block.text),
         body=body,
@@ -85,9 +88,7 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         or names.parse_presenter(block.get(Section.PRESENTER)),
         proposal=proposal,
         decision=decision,
-        outcome=outcome.classify(
-            votes.without_rejected_side_motions(decision), proposal, handling
-        ),
+        outcome=classified.outcome,
         voted=bool(found_votes) or outcome.voted(decided_text),
         votes=tuple(found_votes),
         disqualified=tuple(d.name for d in left if d.conflict),
@@ -97,3 +98,6 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         language=document.language or block.language or fields.language(block.text),
         source=SourceRef(document.uri, document.sha256, version),
     )
+    item.extra["outcome_rule"] = classified.rule
+    item.extra["outcome_phrase"] = classified.phrase
+    return item

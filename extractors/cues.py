@@ -31,7 +31,10 @@ from models.vocab import (
     MINUTES_CUES,
 )
 
-DATE = r"(?P<date>\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?(?:\d{4}|\d{2}(?!\d)))"
+DATE = (
+    r"(?P<date>\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?(?:\d{4}|\d{2}(?!\d))"
+    r"|\d{1,2}-\d{1,2}-\d{4})"
+)
 SEC = r"(?:§\s*(?P<sa>\d{1,4})|(?P<sb>\d{1,4})\s*§)"
 BODY = r"(?P<body>[A-ZÅÄÖ][^\d§|:;()]{0,90}?)"
 KIND_WORD = r"(?P<kind>Pöytäkirja|Esityslista|Lisäesityslista|Protokoll|Föredragningslista)"
@@ -79,6 +82,13 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
         rf"(?:päätök\w*|päätökset|beslut|protokoll|pöytäkirja)\s+{DATE}",
         re.I,
     ),
+    # "Kaupunginhallituksen kokouksen 9.2.2026 päätösluettelo"
+    re.compile(
+        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[\wåäö:\-]+(?:n|s))\s+"
+        rf"(?:kokouksen\s+|sammanträdes\s+)?{DATE}\s+"
+        r"(?:päätös\w*|pöytäkirja|esityslista|beslut\w*|protokoll)",
+        re.I,
+    ),
 )
 DATE_LINE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
@@ -120,7 +130,9 @@ ITEM_KINDS = frozenset(
 
 def iso(printed: str) -> str:
     """A day-first date ("5.12.2023", "7.3.23") as ISO; ValueError if impossible."""
-    day, month, year = (int(p) for p in re.sub(r"\s", "", printed).split("."))
+    day, month, year = (
+        int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed))
+    )
     if year < 100:
         year += 2000
     return date(year, month, day).isoformat()
@@ -251,7 +263,7 @@ def context_cue(text: str) -> Cue | None:
         if match:
             found, bad = _date_of(match)
             groups = match.groupdict()
-            body = groups.get("body") or groups.get("genitive")
+            body = groups.get("body") or genitive_body(groups.get("genitive"))
             kind = doc_kind_of(groups.get("kind") or text)
             return Cue("context", body=body.strip() if body else None, date=found,
                        doc_kind=kind, bad_date=bad)
@@ -263,6 +275,18 @@ def context_cue(text: str) -> Cue | None:
             return Cue("context", body=body.strip() if body else None, date=found,
                        bad_date=bad)
     return None
+
+
+MEETING_GENITIVES = frozenset({"kokouksen", "sammanträdes", "mötets"})
+
+
+def genitive_body(words: str | None) -> str | None:
+    """The body of a genitive heading ("Kaupunginhallituksen kokouksen",
+    "HSL:n hallituksen" → its last genitive word, "hallituksen")."""
+    if not words:
+        return None
+    kept = [w for w in words.split() if w.lower() not in MEETING_GENITIVES]
+    return kept[-1] if kept else None
 
 
 def dated_body_cue(text: str) -> Cue | None:

@@ -43,7 +43,16 @@ BRACKETED_DIARY_RE = re.compile(r"^(?P<number>\d{1,6}-\d{4}) \((?P<code>[^)]+)\)
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
 DECIDES_RE = re.compile(
-    r"^(?P<subject>[A-ZÅÄÖ][\w\-]+)\s+(?:päättää|päätti|beslutar)\b"
+    r"^(?P<subject>[A-ZÅÄÖ][\w\-]*(?:\s+(?:ja\s+|och\s+)?[\w\-]+){0,4}?)\s+"
+    r"(?:päättää|päätti|esittää|beslutar|beslöt|föreslår)\b"
+)
+# A body named in running text: a word ending like a body name, with up to four
+# words before it ("Sivistys- ja tulevaisuuslautakunta", "Lapin liiton hallitus").
+BODY_PHRASE_RE = re.compile(
+    r"(?<![\w\-])(?P<phrase>(?:[\w\-:]+\s+){0,4}[\w\-]*(?:"
+    + "|".join(BODY_SUFFIXES)
+    + r"))(?![\w\-])",
+    re.I,
 )
 
 
@@ -127,9 +136,40 @@ def body_from_proposal(proposal: str | None) -> str | None:
     if not proposal:
         return None
     match = DECIDES_RE.match(proposal.strip())
-    if match and is_body_name(match.group("subject")):
+    if match and is_body_name(match.group("subject").split()[-1]):
         return match.group("subject")
     return None
+
+
+def abbreviates(abbreviation: str, name: str) -> bool:
+    """True when an abbreviation's letters occur in order in a name, starting with
+    its first letter ("Opkaltk" ~ "Opetus- ja kasvatuslautakunta", "LLHall" ~
+    "Lapin liiton hallitus")."""
+    short = re.sub(r"[^\w]", "", abbreviation.lower())
+    long = name.lower()
+    if not short or not long or short[0] != long[0]:
+        return False
+    position = 0
+    for letter in long:
+        if position < len(short) and letter == short[position]:
+            position += 1
+    return position == len(short)
+
+
+def body_in_text(abbreviation: str, text: str) -> str | None:
+    """The full body name in the text that the abbreviation stands for: the
+    shortest nominative phrase it abbreviates, most frequent first."""
+    counts: dict[str, int] = {}
+    for match in BODY_PHRASE_RE.finditer(text):
+        words = match["phrase"].split()
+        for start in range(len(words)):
+            phrase = " ".join(words[start:])
+            if phrase[0].isupper() and abbreviates(abbreviation, phrase):
+                counts[phrase] = counts.get(phrase, 0) + 1
+                break
+    if not counts:
+        return None
+    return min(counts, key=lambda p: (-counts[p], len(p)))
 
 
 def is_city(text: str) -> bool:
@@ -146,7 +186,11 @@ def expand_body(
     key = printed.lower().rstrip(".")
     table = {**BODY_ABBREVIATIONS, **CITY_ABBREVIATIONS} if is_city(text) else {}
     expanded = table.get(key) or BODY_ABBREVIATIONS.get(key)
-    return expanded or body_from_proposal(proposal) or printed, printed
+    subject = body_from_proposal(proposal)
+    if not expanded and subject and abbreviates(printed, subject):
+        expanded = subject
+    expanded = expanded or body_in_text(printed, text)
+    return expanded or subject or printed, printed
 
 
 def language(text: str) -> str:

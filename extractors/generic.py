@@ -70,9 +70,9 @@ def title_like(line: Line) -> bool:
     if fields.diary_number(text) and len(text.split()) <= 4:
         return False
     cue = cues.read(text)
-    if cue is not None and cue.kind != "context":
+    if cue is not None and (cue.kind != "context" or not line.level):
         return False
-    return not (cue is not None or is_body_only(text))
+    return not is_body_only(text)
 
 
 def is_body_only(text: str) -> bool:
@@ -240,7 +240,8 @@ def block_for(
         meeting_date=date,
         section=section,
         title=title or document.meta.get("title"),
-        diary_line=diary_line_of(lines[: max(end, 1) + 3]),
+        diary_line=diary_line_of(lines[: max(end, 1) + 3])
+        or (diary_line_of(seg.preamble) if len(seg.segments) == 1 else None),
         doc_kind=start.doc_kind or meeting.doc_kind or document.meta.get("doc_kind"),
         sections=texts,
         text="\n".join(line.text for line in lines),

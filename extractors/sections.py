@@ -130,10 +130,26 @@ def space_label(text: str) -> Label | None:
         if section is None:
             continue
         value = " ".join(words[count:])
+        if names_body(value):
+            return Label(section)
         if value[:1].isupper() or value[:1].isdigit() or value[:1] in "\"”“'•-":
             return Label(section, value)
         return None
     return None
+
+
+def names_body(value: str) -> bool:
+    """True for a label's value that only names who decides ("tarkastuslautakunta",
+    "MYR", "Kaupunginhallitus:")."""
+    word = value.strip().rstrip(":")
+    if " " in word or not word or value.rstrip().endswith("."):
+        return False
+    from extractors.cues import is_abbreviation
+    from extractors.fields import is_body_name
+
+    return is_body_name(word) or is_abbreviation(word) or (
+        word.isupper() and 2 <= len(word) <= 6
+    )
 
 
 def label_of(line: Line, paragraph_start: bool) -> Label | None:
@@ -212,9 +228,8 @@ class Grouper:
             self.decided = True
         if label.presenter and not self.presenter:
             self.presenter = label.presenter
-        if section is not Section.PRESENTER:
-            self.previous = section
-        self.current, self.presenter_lines = section, 0
+        self.switch(section)
+        self.presenter_lines = 0
         value = label.value.strip()
         if not value or is_short_label(value):
             return
@@ -223,13 +238,19 @@ class Grouper:
             return
         self.feed_text(Line(value, gap_before=True))
 
+    def switch(self, section: Section | None) -> None:
+        """Make a section the open one (the presenter's is only ever visited)."""
+        if section is not Section.PRESENTER:
+            self.previous = section
+        self.current = section
+
     def feed(self, line: Line, paragraph_start: bool) -> None:
         """One line of the item."""
         if self.sticky_history:
             self.add(Section.HISTORY, line)
             return
         if RULE_RE.match(line.text):
-            self.current = None
+            self.switch(None)
             return
         label = label_of(line, paragraph_start)
         if label is not None:
@@ -243,7 +264,7 @@ class Grouper:
             self.feed_presenter(line)
         elif self.current is Section.PREPARERS and not is_person_line(line.text):
             if line.gap_before or len(line.text.split()) > PRESENTER_WORDS:
-                self.current = Section.EXPLANATION
+                self.switch(Section.EXPLANATION)
             self.add(self.current, line)
         else:
             self.add(self.current, line)
@@ -252,7 +273,7 @@ class Grouper:
         """Presenter lines until a name is found, then back to the open section."""
         done = self.presenter_lines >= PRESENTER_LINES or self.has_presenter_name()
         if done or not (is_person_line(line.text) or names_person(line.text)):
-            self.current = self.previous
+            self.switch(self.previous)
             self.add(self.current, line)
             return
         self.presenter_lines += 1

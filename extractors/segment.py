@@ -16,6 +16,7 @@ that item.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from extractors import cues
 from extractors.cues import Cue
 from extractors.lines import Line, with_text
 from models.vocab import (
+    BODY_SUFFIXES,
     DECISION_SENTENCE,
     HEADINGS,
     LIST_NUMBER,
@@ -41,6 +43,7 @@ HEADER_WINDOW = 12
 HEADER_LINE_MAX = 200
 # How many lines from the top a page's context is looked for.
 CONTEXT_LINES = 60
+LONE_DATE_RE = re.compile(rf"^{cues.DATE}(?:\s+(?:klo|kl\.?)\s*[\d.:]+)?$")
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Segmentation:
     meeting: Meeting
     segments: list[Segment]
     contents: dict[int, str] = field(default_factory=dict)
+    preamble: list[Line] = field(default_factory=list)  # lines above the items
 
 
 def read_cues(lines: list[Line]) -> list[Cue | None]:
@@ -123,6 +127,7 @@ def page_label_body(lines: list[Line], index: int) -> str | None:
 def meeting_of(lines: list[Line], found: list[Cue | None]) -> Meeting:
     """The meeting's context from page labels and context lines near the top."""
     meeting = Meeting()
+    top = first_item_line(found)
     for index, cue in enumerate(found[:CONTEXT_LINES]):
         if cue is None:
             continue
@@ -130,9 +135,41 @@ def meeting_of(lines: list[Line], found: list[Cue | None]) -> Meeting:
             body = cue.body or page_label_body(lines, index)
             _fill(meeting, body, cue)
             meeting.section = meeting.section or cue.section
-        elif cue.kind == "context":
+        elif cue.kind == "context" and index < top:
             _fill(meeting, cue.body, cue)
+    meeting.body = meeting.body or lone_body(lines[:top])
+    meeting.date = meeting.date or lone_date(lines[:top])
     return meeting
+
+
+def first_item_line(found: list[Cue | None]) -> int:
+    """Index of the first line whose cue can start an item (CONTEXT_LINES if none)."""
+    return next(
+        (i for i, cue in enumerate(found) if cue and cue.starts_item), CONTEXT_LINES
+    )
+
+
+def lone_body(lines: list[Line]) -> str | None:
+    """A line above the items that is only a body's name (a cover or page head)."""
+    for line in lines:
+        words = line.text.split()
+        if 0 < len(words) <= 6 and line.text.lower().endswith(BODY_SUFFIXES):
+            if line.text[0].isupper() and not any(w.endswith(",") for w in words):
+                return line.text
+    return None
+
+
+def lone_date(lines: list[Line]) -> str | None:
+    """The one date printed alone on a line above the items."""
+    dates = set()
+    for line in lines:
+        match = LONE_DATE_RE.match(line.text)
+        if match:
+            try:
+                dates.add(cues.iso(match["date"]))
+            except ValueError:
+                continue
+    return dates.pop() if len(dates) == 1 else None
 
 
 def _fill(meeting: Meeting, body: str | None, cue: Cue) -> None:
@@ -285,6 +322,10 @@ def bulletin_title(line: Line) -> str | None:
         return None
     if cues.read(text) is not None or heading_key(text) in HEADINGS:
         return None
+    from extractors.sections import label_of
+
+    if label_of(Line(text), True) is not None:
+        return None
     if DECISION_SENTENCE.match(text) or not any(c.isalpha() for c in text):
         return None
     return text
@@ -345,7 +386,11 @@ def title_above(lines: list[Line], index: int, floor: int) -> int | None:
     """The nearest bulletin title line above a decision, not above `floor`."""
     for k in range(index - 1, floor - 1, -1):
         if bulletin_title(lines[k]) and (
-            lines[k].gap_before or lines[k].level or k == 0 or is_number(lines[k - 1])
+            lines[k].gap_before
+            or lines[k].level
+            or k == floor
+            or is_number(lines[k - 1])
+            or cues.read(lines[k - 1].text) is not None
         ):
             return k
     return None
@@ -391,8 +436,13 @@ def segment(lines: list[Line]) -> Segmentation:
     if meeting.date is None and meeting.section is None:
         meeting.date = dominant_date(found)
     starts = starts_of(lines, found, meeting)
+    if not starts and meeting.section is None and dominant_date(found):
+        meeting.date = dominant_date(found)  # the page's own date did not fit
+        starts = starts_of(lines, found, meeting)
     if not starts:
-        return Segmentation(meeting, bulletin_segments(lines, meeting))
+        found_items = bulletin_segments(lines, meeting)
+        top = found_items[0].offset if found_items else 0
+        return Segmentation(meeting, found_items, {}, lines[:top])
     with_heading_above(lines, starts)
     contents = {
         cue.section: cue.title
@@ -403,4 +453,4 @@ def segment(lines: list[Line]) -> Segmentation:
     for k, start in enumerate(starts):
         end = starts[k + 1].index if k + 1 < len(starts) else len(lines)
         segments.append(Segment(start, lines[start.index : end], start.index))
-    return Segmentation(meeting, segments, contents)
+    return Segmentation(meeting, segments, contents, lines[: starts[0].index])

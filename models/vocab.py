@@ -491,3 +491,117 @@ DECISION_SENTENCE = re.compile(
 LIST_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
 # Link words a bulletin prints after an item's title ("… pdf html").
 TITLE_LINK_SUFFIX = re.compile(r"(?:\s+(?:pdf|html|docx?))+\s*$", re.I)
+
+
+# --- Outcome by sentence (extractors.outcome) -------------------------------------
+# The decision is read sentence by sentence. A sentence that reports a member's
+# motion ("X ehdotti, että asia palautetaan", "Y föreslog att ärendet återremitteras")
+# or a motion turned down (REJECTION_CUES) never gives the outcome.
+MOTION_CUES = re.compile(
+    r"\behdotti\b|\behdottivat\b|\besitti,?\s+että\b|\bteki\s+(?:\w+\s+)?\w*ehdotuksen\b|"
+    r"\bkannatti\b|\bkannattamana\b|\bkannattamasta\b|\bföreslog\b|\bunderstödd\b|"
+    r"\bunderstödde\b|\bframställde\b|\bmotförslag\b",
+    re.I,
+)
+
+# What one sentence says the body did, checked in this order inside a sentence.
+# "Hylätä oikaisuvaatimus" is not a rejected item: only the proposal's rejection is.
+OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
+    (
+        Outcome.REMOVED,
+        re.compile(r"poist\w*\s+(?:\w+\s+){0,3}esityslista\w*|avför\w*|"
+                   r"\bstryk\w*\s+från\s+föredragningslistan", re.I),
+    ),
+    (
+        Outcome.RETURNED,
+        re.compile(r"palaut\w*\s+(?:\w+\s+){0,3}valmistel\w*|"
+                   r"(?:asia|ärendet)\s+(?:\w+\s+){0,2}palaut\w*|päätettiin palauttaa|"
+                   r"päätti\s+(?:\w+\s+){0,2}palauttaa|återremitt\w*", re.I),
+    ),
+    (Outcome.TABLED, re.compile(r"pöydälle|bordl\w*", re.I)),
+    (
+        Outcome.REJECTED,
+        re.compile(r"(?:esitys|ehdotus|päätösehdotus|esityksen|ehdotuksen|"
+                   r"päätösehdotuksen)\s+(?:\w+\s+){0,2}hyl(?:ättiin|käsi)|"
+                   r"hylkäsi\s+(?:\w+\s+){0,2}(?:esityksen|ehdotuksen|päätösehdotuksen)|"
+                   r"förslaget\s+(?:\w+\s+){0,2}förkastades|förkastade\s+förslaget",
+                   re.I),
+    ),
+    (
+        Outcome.AMENDED,
+        re.compile(r"muutettuna|muutetun|muutetussa|muutoksella|muutoksin|"
+                   r"muutosesitys\w*\s+hyväksyttiin|muutosehdotu\w*\s+hyväksyttiin|"
+                   r"muokatun|lisäyksellä|lisäyksin|seuraava lisäys|"
+                   r"muuttamasta ehdotuksesta|muutosehdotuksesta|"
+                   r"med\s+(?:den\s+)?(?:följande\s+)?ändring\w*|ändrat\s+förslag|"
+                   r"med\s+ändringar|med\s+tillägg\w*", re.I),
+    ),
+    (
+        Outcome.NOTED,
+        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,6}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
+                   r"tietoonsa)|tiedoksi\s+saatetuiksi|"
+                   r"antecknade?s?\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+                   r"anteckna\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+                   r"\bantecknades\b|\btiedoksi\.?$", re.I),
+    ),
+    (
+        Outcome.ELECTED,
+        re.compile(r"\bvalittiin\b|\bvalitsi\b|päätti\s+(?:\w+\s+){0,2}valita|"
+                   r"\bnimettiin\b|\bnimesi\b|päätti\s+(?:\w+\s+){0,2}nimetä|"
+                   r"\bvaldes\b|\butsågs\b|\bvalde\b|\butsåg\b|"
+                   r"beslutade\s+(?:\w+\s+){0,3}(?:välja|utse)\b", re.I),
+    ),
+    (
+        Outcome.APPROVED,
+        re.compile(r"hyväksyttiin|hyväksyi|hyväksytään|päätti|päättivät|"
+                   r"godkändes|godkände|godkänna|beslutade|beslöt|"
+                   r"todettiin|totesi|konstaterades|konstaterade|"
+                   r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
+                   r"kävi\s+keskustelu|antoi\s+lausunnon", re.I),
+    ),
+]
+
+# A sentence that only confirms the proposal ("Päätösehdotus hyväksyttiin.",
+# "Ehdotuksen mukaan.", "Todettiin.", "Beslutsförslaget godkändes"): the proposal's
+# own first decisive verb then says approved, noted or elected.
+CONFIRMATION = re.compile(
+    r"^(?:[\w\-]+\s+){0,3}?(?:(?:päätös|esittelijän\s+)?(?:esitys|ehdotus|"
+    r"päätösehdotus|päätösesitys|esityslistan?\s+ehdotus)\w*\s+(?:\w+\s+){0,1}"
+    r"hyväksyttiin|hyväksyi\s+(?:\w+\s+){0,1}(?:päätösehdotuksen|ehdotuksen|"
+    r"esityksen|päätösesityksen)|hyväksyttiin|todettiin|(?:esityksen|ehdotuksen|"
+    r"päätösehdotuksen|esityslistan)\s+mukaa?n\w*|päätös\s+on\s+ehdotuksen\s+mukainen|"
+    r"(?:beslutsförslaget|förslaget)\s+godkändes|godkändes|enligt\s+förslag(?:et)?|"
+    r"godkände\s+(?:beslutsförslaget|förslaget))\b",
+    re.I,
+)
+
+# The verbs of a proposal, in the order they may occur; the first one found decides
+# what a confirmed proposal was (a compound procedural proposal "toteaa kokouksen
+# lailliseksi, valitsee pöytäkirjantarkastajat …" is approved, not an election).
+PROPOSAL_VERBS: list[tuple[Outcome, re.Pattern[str]]] = [
+    (
+        Outcome.NOTED,
+        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,6}?(?:tiedoksi|tietoon|tietoonsa)|"
+                   r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
+                   r"anteckna\w*\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+                   r"för\s+kännedom", re.I),
+    ),
+    (
+        Outcome.ELECTED,
+        re.compile(r"\bvalita\b|\bvalitsee\b|\bvalitaan\b|\bnimeää\b|\bnimetä\b|"
+                   r"\bnimetään\b|\bväljer\b|\bvälja\b|\butser\b|\butse\b|\bväljs\b",
+                   re.I),
+    ),
+    (
+        Outcome.APPROVED,
+        re.compile(r"\bhyväksy\w*|\btoteaa\b|\btodetaan\b|\bantaa\b|"
+                   r"\bmyöntää\b|\bgodkänn\w*|\bkonstaterar\b", re.I),
+    ),
+]
+
+# An election whose object is a company or a supplier is a procurement: approved.
+PROCUREMENT_CUES = re.compile(
+    r"\b(?:oy|oyj|ab|ltd|inc|gmbh|sas|ky|ry|rf)\b|toimittaja\w*|urakoitsija\w*|"
+    r"palveluntuottaja\w*|leverantör\w*|entreprenör\w*",
+    re.I,
+)
