@@ -47,6 +47,11 @@ HEADER_RES: tuple[re.Pattern[str], ...] = (
 SECTION_TITLE_RE = re.compile(
     rf"^{SEC}(?:\s*[.:–-])?\s+(?P<title>[A-ZÅÄÖ0-9\"”“'(].{{1,300}})$"
 )
+# "60 KOKOUKSEN LAILLISUUS JA PÄÄTÖSVALTAISUUS" (a transcript that lost its §).
+NUMBERED_UPPER_TITLE_RE = re.compile(
+    r"^(?P<sc>\d{1,4})\s+(?P<title>[A-ZÅÄÖ][A-ZÅÄÖ0-9\-/,.():]*"
+    r"(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)*)$"
+)
 SECTION_RE = re.compile(rf"^(?:{SEC}|(?:Pykälä|Paragraf)\s+(?P<sc>\d{{1,4}}))\.?$")
 ABBREV_SECTION_RE = re.compile(
     r"^(?P<body>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,11})\.?\s+(?:§\s*)?(?P<sc>\d{1,4})$"
@@ -244,6 +249,9 @@ def section_cue(text: str) -> Cue | None:
     match = SECTION_TITLE_RE.match(text)
     if match and not match["title"].rstrip().endswith((",", ";")):
         return Cue("section_title", _section_of(match), title=match["title"].strip())
+    match = NUMBERED_UPPER_TITLE_RE.match(text)
+    if match and sum(c.isalpha() for c in match["title"]) >= 6:
+        return Cue("section_title", _section_of(match), title=match["title"])
     match = SECTION_RE.match(text)
     if match:
         return Cue("section", _section_of(match))

@@ -44,7 +44,8 @@ def clean(text: str) -> str:
 
 def text_lines(text: str) -> list[Line]:
     """Plain text (or a stored web page's text) as lines: blank lines become
-    `gap_before`, markdown `#` titles become headings, bullets are marked."""
+    `gap_before`, markdown `#` titles become headings, bullets are marked; a whole
+    page collapsed onto one line (a PDF transcript) is split at its item cues."""
     lines: list[Line] = []
     gap = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -52,9 +53,72 @@ def text_lines(text: str) -> list[Line]:
         if not stripped:
             gap = True
             continue
-        lines.append(text_line(stripped, gap))
+        if len(stripped) > COLLAPSED_LINE:
+            lines.extend(collapsed_lines(stripped))
+        else:
+            lines.append(text_line(stripped, gap))
         gap = False
     return lines
+
+
+# Where a collapsed page breaks: before a body abbreviation with § ("KH § 117"),
+# a § cue, an upper-case title (with or without its number), or a label word that
+# follows a sentence's end.
+UPPER_WORD = r"[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9\-/,.():]*"
+COLLAPSED_BREAK_RE = re.compile(
+    r"(?<=\s)(?="
+    r"[A-ZÅÄÖ]{1,8}\s*§\s*\d{1,4}\b"
+    r"|§\s*\d{1,4}\s"
+    r"|\d{1,4}\s+[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)+\s"
+    rf"|(?<![A-ZÅÄÖ0-9,] ){UPPER_WORD}[A-ZÅÄÖ]{{3,}}{UPPER_WORD}(?:\s+{UPPER_WORD})+\s"
+    r"|(?:PÄÄTÖS|Päätös|PÄÄTÖSEHDOTUS|Päätösehdotus|EHDOTUS|Ehdotus|ESITYS|"
+    r"Esitys|Päätösesitys|ESITTELIJÄ|Esittelijä|KÄSITTELY|Käsittely|Beslut|BESLUT|"
+    r"Förslag|FÖRSLAG|Beslutsförslag|Behandling|Föredragande)\b:?\s"
+    r")"
+)
+UPPER_TITLE_RE = re.compile(rf"^(?:\d{{1,4}}\s+)?{UPPER_WORD}(?:\s+{UPPER_WORD})+$")
+UPPER_RUN_END_RE = re.compile(
+    rf"^(?P<run>(?:\d{{1,4}}\s+)?(?:{UPPER_WORD}\s+)+?{UPPER_WORD})"
+    r"(?=\s+(?:[A-ZÅÄÖ]{1,8}\s*§|[A-ZÅÄÖ]?[a-zåäö]))"
+)
+
+
+SECTION_HEAD_RE = re.compile(r"^(?P<cue>(?:[A-ZÅÄÖ]{1,8}\s*)?§\s*\d{1,4})\s+(?P<rest>\S.*)$")
+LONE_ABBREVIATION_RE = re.compile(r"^[A-ZÅÄÖ]{1,8}$")
+
+
+def collapsed_pieces(text: str) -> list[str]:
+    """The pieces of a collapsed page: a lone abbreviation joins the § after it,
+    and a § cue is parted from the text that follows it."""
+    pieces: list[str] = []
+    for piece in (p.strip() for p in COLLAPSED_BREAK_RE.split(text)):
+        if not piece:
+            continue
+        if pieces and LONE_ABBREVIATION_RE.match(pieces[-1]) and piece[0] == "§":
+            piece = f"{pieces.pop()} {piece}"
+        head = SECTION_HEAD_RE.match(piece)
+        pieces.extend([head["cue"], head["rest"]] if head else [piece])
+    return pieces
+
+
+def collapsed_lines(text: str) -> list[Line]:
+    """A page that lost its line breaks, split at its cues: upper-case titles become
+    heading lines, the rest paragraphs."""
+    result: list[Line] = []
+    for piece in collapsed_pieces(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        run = UPPER_RUN_END_RE.match(piece)
+        if run and sum(c.isupper() for c in run["run"]) >= 6:
+            result.append(Line(run["run"], level=3, gap_before=True))
+            piece = piece[run.end() :].strip()
+        elif UPPER_TITLE_RE.match(piece) and sum(c.isupper() for c in piece) >= 6:
+            result.append(Line(piece, level=3, gap_before=True))
+            continue
+        if piece:
+            result.append(Line(piece, gap_before=True))
+    return result
 
 
 def text_line(stripped: str, gap: bool) -> Line:

@@ -189,11 +189,19 @@ def contents_lines(found: list[Cue | None]) -> set[int]:
     ]
     runs: list[list[int]] = []
     for index in numbered:
-        if runs and index - runs[-1][-1] <= CONTENTS_GAP:
+        if runs and index - runs[-1][-1] <= CONTENTS_GAP and only_trivial(
+            found, runs[-1][-1], index
+        ):
             runs[-1].append(index)
         else:
             runs.append([index])
     return {i for run in runs if len(run) >= CONTENTS_RUN for i in run}
+
+
+def only_trivial(found: list[Cue | None], start: int, end: int) -> bool:
+    """True when nothing but cues stands between two lines of a contents list
+    (the lines between are not read here: a line between must itself be a cue)."""
+    return all(found[i] is not None for i in range(start + 1, end))
 
 
 def dominant_date(found: list[Cue | None]) -> str | None:
@@ -303,6 +311,7 @@ def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
         above = start.index - 1
         if above >= floor and lines[above].level > 0 and not lines[start.index].level:
             start.index = above
+            start.title = start.title or heading_title(lines[above].text)
         floor = start.cue_index + 1
 
 
@@ -334,9 +343,11 @@ def bulletin_title(line: Line) -> str | None:
 def is_decision_anchor(line: Line, first_in_paragraph: bool) -> bool:
     """True for a line that opens a decision: a `Päätös`/`Beslut` label, or a
     decision sentence at a paragraph's start."""
-    head = (line.lead or line.text).split(":")[0]
-    if heading_key(head) in DECISION_HEADINGS:
-        return True
+    from extractors.sections import label_of
+
+    label = label_of(line, first_in_paragraph)
+    if label is not None:
+        return label.section.value == "decision"
     return first_in_paragraph and bool(DECISION_SENTENCE.match(line.text))
 
 
@@ -427,6 +438,11 @@ def with_lines(segments: list[Segment], lines: list[Line]) -> list[Segment]:
         body = lines[seg.offset + 1 : end]
         result.append(Segment(seg.start, body, seg.offset + 1))
     return result
+
+
+def heading_title(text: str) -> str:
+    """A heading line as a title, without a list or page number before it."""
+    return re.sub(r"^\d{1,4}\s+", "", text).strip()
 
 
 def segment(lines: list[Line]) -> Segmentation:
