@@ -84,14 +84,14 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[\wåäö:\-]+(?:n|s))\s+"
         r"(?:kokouksen\s+|sammanträdes\s+)?"
-        rf"(?:päätök\w*|päätökset|beslut|protokoll|pöytäkirja)\s+{DATE}",
+        rf"(?:päätök\w*|päätökset|beslut|protokoll|pöytäkirja)\s+{DATE}\s*$",
         re.I,
     ),
     # "Kaupunginhallituksen kokouksen 9.2.2026 päätösluettelo"
     re.compile(
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[\wåäö:\-]+(?:n|s))\s+"
         rf"(?:kokouksen\s+|sammanträdes\s+)?{DATE}\s+"
-        r"(?:päätös\w*|pöytäkirja|esityslista|beslut\w*|protokoll)",
+        r"(?:päätös\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
         re.I,
     ),
 )

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 MARKDOWN_HEADING_RE = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>.+)$")
-BULLET_RE = re.compile(r"^(?:[•·▪◦●]|-(?=\s))\s*")
+BULLET_RE = re.compile(r"^(?:[•·▪◦●]|[-*](?=\s)|\*(?=[A-ZÅÄÖ]))\s*")
 # A line this long holds a whole page (a PDF transcript's text, collapsed).
 COLLAPSED_LINE = 400
 

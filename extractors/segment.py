@@ -225,9 +225,39 @@ def is_earlier_handling(cue: Cue, meeting: Meeting) -> bool:
     return bool(meeting.section and cue.section and cue.section != meeting.section)
 
 
+# Lines between two § lines of a quoted list (another body's decisions listed in
+# an item: "… teki kokouksessaan seuraavat päätökset:" then "1 § …", "2 § …").
+QUOTED_GAP = 2
+
+
+def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
+    """Indices of § lines in a list that a line ending with ':' introduces."""
+    quoted: set[int] = set()
+    index = 0
+    while index < len(lines):
+        if not lines[index].text.rstrip().endswith(":") or (
+            found[index] and found[index].starts_item  # type: ignore[union-attr]
+        ):
+            index += 1
+            continue
+        run, k, gap = [], index + 1, 0
+        while k < len(lines) and gap <= QUOTED_GAP:
+            cue = found[k]
+            if cue is not None and cue.kind == "section_title":
+                run.append(k)
+                gap = 0
+            else:
+                gap += 1
+            k += 1
+        if len(run) >= CONTENTS_RUN:
+            quoted.update(run)
+        index += 1
+    return quoted
+
+
 def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> list[int]:
     """Indices of lines whose cue may start an item."""
-    toc = contents_lines(found)
+    toc = contents_lines(found) | quoted_lines(lines, found)
     result = []
     for index, cue in enumerate(found):
         if cue is None or not cue.starts_item or index in toc:
@@ -356,15 +386,38 @@ DECISION_HEADINGS = frozenset(
 )
 
 
+BULLET_PARENTHESIS_RE = re.compile(r"^(?P<title>[^()]{3,220}?)\s*\((?P<decision>.+)\)\s*$")
+
+
 def bullet_item(line: Line) -> tuple[str, str] | None:
-    """(title, decision) of a bullet "Title: Hyväksyttiin …" line."""
-    if not line.bullet or ":" not in line.text:
+    """(title, decision) of a bullet "Title: Hyväksyttiin …" or "Title (merkittiin
+    tiedoksi)" line."""
+    if not line.bullet:
         return None
-    title, _, decision = line.text.partition(":")
+    found = BULLET_PARENTHESIS_RE.match(line.text)
+    if found:
+        title, decision = found["title"], found["decision"]
+    elif ":" in line.text:
+        title, _, decision = line.text.partition(":")
+    else:
+        return None
     decision = decision.strip()
-    if bulletin_title(Line(title)) and DECISION_SENTENCE.match(decision):
+    if bulletin_title(Line(title.strip())) and reads_as_decision(decision):
         return title.strip(), decision
     return None
+
+
+def reads_as_decision(text: str) -> bool:
+    """True when a text reports a decision ("Käydyn keskustelun jälkeen merkittiin
+    tiedoksi.", "Hyväksyttiin esityslistan mukaisesti.")."""
+    from models.vocab import OUTCOME_SENTENCES
+
+    first = text.split(". ")[0]
+    if DECISION_SENTENCE.match(first[:1].upper() + first[1:]):
+        return True
+    return any(p.search(first) for _, p in OUTCOME_SENTENCES[:-1]) or bool(
+        re.search(r"\b(?:hyväksyttiin|godkändes|todettiin)\b", first, re.I)
+    )
 
 
 def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
@@ -399,7 +452,7 @@ def title_above(lines: list[Line], index: int, floor: int) -> int | None:
         if bulletin_title(lines[k]) and (
             lines[k].gap_before
             or lines[k].level
-            or k == floor
+            or k <= floor + 1
             or is_number(lines[k - 1])
             or cues.read(lines[k - 1].text) is not None
         ):

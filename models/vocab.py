@@ -470,7 +470,7 @@ PAGE_CHROME = re.compile(
     r"download|transkriptio|transkript|samankaltaiset tiedostot|"
     r"relevanta dokument|sivu \d|sida \d|more recent handlings|"
     r"uudemmat käsittelyt|nyare behandlingar|käsitellyt asiat|behandlade ärenden|"
-    r"pdf-muodossa)",
+    r"pdf-muodossa|kokousasian teksti|ärendets text)",
     re.I,
 )
 
@@ -480,7 +480,9 @@ PAGE_CHROME = re.compile(
 DECISION_SENTENCE = re.compile(
     r"^(?:[A-ZÅÄÖ][\w:\-]*(?:\s+[\w:\-]+){0,4}?\s+(?:päätti|päättivät|beslutade|"
     r"beslöt|hyväksyi|godkände|antecknade|merkitsi|valitsi|valde|totesi|"
-    r"konstaterade|palautti|återremitterade|jätti|bordlade)\b|"
+    r"konstaterade|palautti|återremitterade|jätti|bordlade|antoi|myönsi|"
+    r"bemyndigade|beviljade|gav|nimesi|utsåg)\b|"
+    r"(?:[^.]{0,200}?\b(?:päätti|päättivät|beslutade|beslöt)\b)|"
     r"(?:Hyväksyttiin|Merkittiin|Valittiin|Todettiin|Päätettiin|Godkändes|"
     r"Antecknades|Valdes|Beslöts|Konstaterades|Esityksen mukaan|Ehdotuksen mukaan|"
     r"Enligt förslag(?:et)?|Asia palautettiin|Asia jätettiin|Asia pantiin|"
