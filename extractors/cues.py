@@ -37,7 +37,10 @@ DATE = (
 )
 SEC = r"(?:§\s*(?P<sa>\d{1,4})|(?P<sb>\d{1,4})\s*§)"
 BODY = r"(?P<body>[A-ZÅÄÖ][^\d§|:;()]{0,90}?)"
-KIND_WORD = r"(?P<kind>Pöytäkirja|Esityslista|Lisäesityslista|Protokoll|Föredragningslista)"
+KIND_WORD = (
+    r"(?P<kind>Pöytäkirja|Esityslista|Lisäesityslista|Protokoll|Föredragningslista|"
+    r"Päätöslista|Päätösluettelo|Beslutslista)"
+)
 
 HEADER_RES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{BODY}\s*\|?\s*{DATE}\s*[,|]?\s*{SEC}\s*\.?$"),
@@ -98,7 +101,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
 DATE_LINE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         rf"^(?:Kokousaika|Kokouspäivä|Kokouspäivämäärä|Aika|Tid|Sammanträdestid|"
-        rf"Sammanträdesdatum|Datum|Päivämäärä)\s*:?\s*(?:\w+(?:na|en|dag)\s+)?{DATE}",
+        rf"Sammanträdesdatum|Datum|Päivämäärä)\s*:?\s*(?:\w+\s+)?{DATE}",
         re.I,
     ),
     re.compile(rf"^Kokous\s+{DATE}$", re.I),
@@ -241,6 +244,8 @@ def page_label_cue(text: str) -> Cue | None:
     found, bad = _date_of(match)
     body = (match["body"] or "").strip() or None
     kind = doc_kind_of(match["kind"])
+    if match["sc"] is None and match["n"] is None:
+        return Cue("context", body=body, date=found, doc_kind=kind, bad_date=bad)
     return Cue("page_label", _section_of(match), body, found, None, kind, bad)
 
 

@@ -16,7 +16,14 @@ from extractors.blocks import ItemBlock, Layout
 from extractors.cues import Cue
 from extractors.errors import ExtractionError
 from extractors.lines import Line, joined
-from extractors.segment import Meeting, Segment, Segmentation, segment
+from extractors.segment import (
+    Meeting,
+    Segment,
+    Segmentation,
+    Start,
+    reads_as_decision,
+    segment,
+)
 from models.records import Document
 from models.vocab import BODY_SUFFIXES, PAGE_CHROME, Section
 
@@ -192,6 +199,17 @@ def body_printed(segment_: Segment, meeting: Meeting, document: Document) -> str
     return base_body(body) if body else None
 
 
+def body_full(printed: str | None, meeting: Meeting) -> str | None:
+    """The page's full body name when the item's header prints its abbreviation
+    ("Rymla" under the page label "Rakennus- ja ympäristölautakunta")."""
+    page = base_body(meeting.body) if meeting.body else None
+    if not printed or not page or printed == page or " " in printed:
+        return None
+    if fields.is_body_name(printed) or not fields.abbreviates(printed, page):
+        return None
+    return page
+
+
 def base_body(body: str) -> str:
     """A body name in the nominative ("Kunnanhallituksen" → "Kunnanhallitus",
     "Stadsfullmäktiges" → "Stadsfullmäktige")."""
@@ -229,14 +247,13 @@ def block_for(
     blocks = blocks_of(lines, end, date, section)
     current = current_index(blocks, date, section)
     texts = grouped_sections(blocks, current)
-    if start.implicit_decision and Section.DECISION not in texts:
-        decided = texts.pop(Section.EXPLANATION, None)
-        if decided:
-            texts[Section.DECISION] = decided
+    if Section.DECISION not in texts and unlabelled_decision(start, texts, seg):
+        texts[Section.DECISION] = texts.pop(Section.EXPLANATION)
     body = body_printed(segment_, meeting, document)
     block = ItemBlock(
         header=" ".join(str(p) for p in (body, date, section) if p),
         body_printed=body or "",
+        body_full=body_full(body, meeting),
         meeting_date=date,
         section=section,
         title=title or document.meta.get("title"),
@@ -247,6 +264,20 @@ def block_for(
         text="\n".join(line.text for line in lines),
     )
     return block, problems
+
+
+def unlabelled_decision(
+    start: Start, texts: dict[Section, str], seg: Segmentation
+) -> bool:
+    """True when an item's unlabelled text is its decision: a bulletin item, or an
+    item of a decision list ("päätöslista") whose text reports a decision."""
+    text = texts.get(Section.EXPLANATION)
+    if not text or Section.PROPOSAL in texts:
+        return False
+    if start.implicit_decision:
+        return True
+    kind = start.doc_kind or seg.meeting.doc_kind
+    return kind == "minutes" and reads_as_decision(text)
 
 
 def missing(block: ItemBlock) -> list[ExtractionError]:

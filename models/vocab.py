@@ -281,7 +281,11 @@ NUMBER_WORDS: dict[str, int] = {
 
 AGENDA_CUES = re.compile(r"esityslista|föredragningslista", re.I)
 
-MINUTES_CUES = re.compile(r"pöytäkirja|protokoll", re.I)
+MINUTES_CUES = re.compile(
+    r"pöytäkirja|protokoll|päätöslista|päätösluettelo|päätöstiedote|päätökset|"
+    r"päätöksiä|beslutslista|\bbeslut\b",
+    re.I,
+)
 
 # An accepted amendment reported in the handling (Käsittely) makes the item amended;
 # a rejected or lapsed amendment does not ("hylänneen Elon muutosehdotuksen").
