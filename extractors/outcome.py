@@ -70,11 +70,45 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_SPLIT_RE.split(text) if s and s.strip()]
 
 
+REJECTED_PATTERN = next(p for o, p in OUTCOME_SENTENCES if o is Outcome.REJECTED)
+# A sentence with a verb in the passive present ("Pöytäkirja tarkastetaan 16.2.")
+# states a further decision beside an election.
+PASSIVE_RE = re.compile(r"\b\w{3,}(?:taan|tään)\b")
+
+
 def is_motion(sentence: str) -> bool:
-    """True for a sentence about a member's motion, not the body's decision."""
-    if REJECTION_CUES.search(sentence):
+    """True for a sentence about a member's motion, not the body's decision (a
+    motion turned down included; the proposal's own rejection is a decision)."""
+    if REJECTION_CUES.search(sentence) and not REJECTED_PATTERN.search(sentence):
         return True
     return bool(MOTION_CUES.search(sentence)) and not BODY_DECIDES_RE.search(sentence)
+
+
+def solely_elections(decision: str) -> bool:
+    """True when every decision sentence elects (a compound procedural item that
+    also fixes other things is approved)."""
+    for sentence in sentences(decision):
+        if is_motion(sentence):
+            continue
+        read = sentence_outcome(sentence)
+        if read and read[0] not in (Outcome.ELECTED,):
+            return False
+        if read is None and PASSIVE_RE.search(sentence):
+            return False
+    return True
+
+
+def restated_with_changes(decision: str, proposal: str | None) -> bool:
+    """True when the decision writes out the proposal's lines again, some changed
+    ("Hyväksyi seuraavasti:" + the proposal's dates with one moved)."""
+    if not proposal:
+        return False
+    mine = [line.strip() for line in decision.splitlines() if line.strip()]
+    theirs = {line.strip() for line in proposal.splitlines() if line.strip()}
+    if len(mine) < 3:
+        return False
+    same = sum(line in theirs for line in mine[1:])
+    return 0.5 <= same / (len(mine) - 1) < 1.0
 
 
 def sentence_outcome(sentence: str) -> tuple[Outcome | str, str] | None:
@@ -114,13 +148,18 @@ def explain(
     if is_mixed(decision):
         return Classified(Outcome.OTHER, "mixed_parts")
     found = decisive(decision)
-    for outcome, phrase in found:
-        if outcome in FATES:
-            return Classified(Outcome(outcome), f"outcome_phrase:{outcome}", phrase)
+    first = found[0] if found else None
+    if first is not None and first[0] in FATES:
+        return Classified(Outcome(first[0]), f"outcome_phrase:{first[0]}", first[1])
     for outcome, phrase in found:
         if outcome is Outcome.AMENDED:
             return Classified(Outcome.AMENDED, "outcome_phrase:amended", phrase)
-    first = found[0] if found else None
+    if restated_with_changes(decision, proposal):
+        return Classified(Outcome.AMENDED, "restates_proposal_changed")
+    if first is not None and first[0] is Outcome.ELECTED and not solely_elections(
+        decision
+    ):
+        return Classified(Outcome.APPROVED, "compound_procedural", first[1])
     if first is None or first[0] in ("confirm", Outcome.APPROVED):
         if amendment_accepted(handling):
             return Classified(Outcome.AMENDED, "amendment_in_handling")
@@ -198,12 +237,16 @@ def _proposal_verb_outcome(proposal: str | None) -> Outcome | None:
         return None
     flat = " ".join(proposal.split())
     head = " ".join(sentences(flat)[0].split()[:PROPOSAL_HEAD_WORDS])
-    first: tuple[int, Outcome] | None = None
-    for outcome, pattern in PROPOSAL_VERBS:
-        match = pattern.search(head)
-        if match and (first is None or match.start() < first[0]):
-            first = (match.start(), outcome)
-    return first[1] if first else None
+    found = {
+        outcome: match.start()
+        for outcome, pattern in PROPOSAL_VERBS
+        if (match := pattern.search(head))
+    }
+    if not found:
+        return None
+    if Outcome.ELECTED in found and len(found) > 1:
+        return Outcome.APPROVED  # an election among other procedural decisions
+    return min(found, key=lambda outcome: found[outcome])
 
 
 def voted(text: str | None) -> bool:

@@ -134,6 +134,8 @@ def space_label(text: str) -> Label | None:
             return Label(section)
         if value[:1].isupper() or value[:1].isdigit() or value[:1] in "\"”“'•-":
             return Label(section, value)
+        if section in (Section.PRESENTER, Section.PREPARERS) and is_person_line(value):
+            return Label(section, value)
         return None
     return None
 
@@ -167,7 +169,7 @@ def label_of(line: Line, paragraph_start: bool) -> Label | None:
     found = genitive_label(line.text) or colon_label(line.text)
     if found:
         return found
-    if paragraph_start and not line.bullet:
+    if not line.bullet:
         return space_label(line.text)
     return None
 

@@ -416,7 +416,8 @@ MAIN_MOTION_CUES = re.compile(
 # item's outcome ("hylkäsi palautusehdotuksen" does not make the item returned).
 REJECTION_CUES = re.compile(
     r"\bhylkäsi|\bhylättiin|\bhylänneen|\braukesi|\braukeavan|\bförkastade|"
-    r"\bavslog|\bföll\b",
+    r"\bavslog|\bföll\b|\bförföll\b|\bei\s+palaut|\binte\s+återremitt|"
+    r"\bej\s+återremitt|\binte\s+bordl|\bei\s+jätetä\s+pöydälle",
     re.I,
 )
 
@@ -540,7 +541,12 @@ OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
                    r"muokatun|lisäyksellä|lisäyksin|seuraava lisäys|"
                    r"muuttamasta ehdotuksesta|muutosehdotuksesta|"
                    r"med\s+(?:den\s+)?(?:följande\s+)?ändring\w*|ändrat\s+förslag|"
-                   r"med\s+ändringar|med\s+tillägg\w*", re.I),
+                   r"med\s+ändringar|med\s+tillägg\w*|"
+                   r"ändring\w*\s+till\s+\w+\s+förslag|godkände\s+\w+\s+ändring\w*|"
+                   r"\bja\s+lisäksi\b|päätettiin\s+lisätä|päätti\s+lisätä|"
+                   r"ehdotuksesta\s+poikkeav\w*|esityksestä\s+poikkeav\w*|"
+                   r"poiketen\s+(?:esittelijän\s+)?(?:ehdotuksesta|esityksestä)",
+                   re.I),
     ),
     (
         Outcome.NOTED,
@@ -560,7 +566,8 @@ OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
     (
         Outcome.APPROVED,
         re.compile(r"hyväksyttiin|hyväksyi|hyväksytään|päätti|päättivät|"
-                   r"godkändes|godkände|godkänna|beslutade|beslöt|"
+                   r"godkändes|godkände|godkänna|beslutade|beslöt|bemyndigade|"
+                   r"beviljade|valtuutti|myönsi|myönnettiin|"
                    r"todettiin|totesi|konstaterades|konstaterade|"
                    r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
                    r"kävi\s+keskustelu|antoi\s+lausunnon", re.I),
@@ -589,8 +596,9 @@ PROPOSAL_VERBS: list[tuple[Outcome, re.Pattern[str]]] = [
         Outcome.NOTED,
         re.compile(r"merki?t\w*\s+(?:\S+\s+){0,6}?(?:tiedoksi|tietoon|tietoonsa)|"
                    r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
-                   r"anteckna\w*\s+(?:\S+\s+){0,6}?för\s+kännedom|"
-                   r"för\s+kännedom", re.I),
+                   r"anteckna\w*\s+(?:\S+\s+){0,6}?(?:för|till)\s+kännedom|"
+                   r"(?:för|till)\s+kännedom|anteckna\w*\s+(?:\S+\s+){0,6}?som\s+delgiv\w*|"
+                   r"\bta\w*\s+del\s+av\b", re.I),
     ),
     (
         Outcome.ELECTED,
