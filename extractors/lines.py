@@ -53,8 +53,8 @@ def text_lines(text: str) -> list[Line]:
         if not stripped:
             gap = True
             continue
-        if len(stripped) > COLLAPSED_LINE:
-            lines.extend(collapsed_lines(stripped))
+        if is_collapsed(stripped):
+            lines.extend(collapsed_lines(PAGE_NUMBER_RE.sub("", stripped)))
         else:
             lines.append(text_line(stripped, gap))
         gap = False
@@ -68,6 +68,7 @@ UPPER_WORD = r"[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9\-/,.():]*"
 COLLAPSED_BREAK_RE = re.compile(
     r"(?<=\s)(?="
     r"[A-ZÅÄÖ]{1,8}\s*§\s*\d{1,4}\b"
+    r"|[A-ZÅÄÖ]{2,8}\s+\d{1,4}\s"
     r"|§\s*\d{1,4}\s"
     r"|\d{1,4}\s+[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)+\s"
     rf"|(?<![A-ZÅÄÖ0-9,] ){UPPER_WORD}[A-ZÅÄÖ]{{3,}}{UPPER_WORD}(?:\s+{UPPER_WORD})+\s"
@@ -76,6 +77,22 @@ COLLAPSED_BREAK_RE = re.compile(
     r"Förslag|FÖRSLAG|Beslutsförslag|Behandling|Föredragande)\b:?\s"
     r")"
 )
+# A shorter line is split too when an item cue stands inside it.
+COLLAPSED_WITH_CUE = 150
+INNER_CUE_RE = re.compile(
+    r"\s(?:\d{1,4}\s+[A-ZÅÄÖ]{3,}\s+[A-ZÅÄÖ]{2,}|[A-ZÅÄÖ]{2,8}\s*§?\s*\d{1,4}\s)"
+)
+# The page number a transcript's page line starts with.
+PAGE_NUMBER_RE = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")
+
+
+def is_collapsed(text: str) -> bool:
+    """True for a line that holds a whole page (or its cues) run together."""
+    if len(text) > COLLAPSED_LINE:
+        return True
+    return len(text) > COLLAPSED_WITH_CUE and bool(INNER_CUE_RE.search(text))
+
+
 UPPER_TITLE_RE = re.compile(rf"^(?:\d{{1,4}}\s+)?{UPPER_WORD}(?:\s+{UPPER_WORD})+$")
 UPPER_RUN_END_RE = re.compile(
     rf"^(?P<run>(?:\d{{1,4}}\s+)?(?:{UPPER_WORD}\s+)+?{UPPER_WORD})"

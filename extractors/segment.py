@@ -180,7 +180,7 @@ def _fill(meeting: Meeting, body: str | None, cue: Cue) -> None:
     meeting.doc_kind = meeting.doc_kind or cue.doc_kind
 
 
-def contents_lines(found: list[Cue | None]) -> set[int]:
+def contents_lines(found: list[Cue | None], lines: list[Line] | None = None) -> set[int]:
     """Indices of § lines that form a table of contents."""
     numbered = [
         i
@@ -190,7 +190,7 @@ def contents_lines(found: list[Cue | None]) -> set[int]:
     runs: list[list[int]] = []
     for index in numbered:
         if runs and index - runs[-1][-1] <= CONTENTS_GAP and only_trivial(
-            found, runs[-1][-1], index
+            found, runs[-1][-1], index, lines
         ):
             runs[-1].append(index)
         else:
@@ -198,10 +198,18 @@ def contents_lines(found: list[Cue | None]) -> set[int]:
     return {i for run in runs if len(run) >= CONTENTS_RUN for i in run}
 
 
-def only_trivial(found: list[Cue | None], start: int, end: int) -> bool:
-    """True when nothing but cues stands between two lines of a contents list
-    (the lines between are not read here: a line between must itself be a cue)."""
-    return all(found[i] is not None for i in range(start + 1, end))
+def only_trivial(
+    found: list[Cue | None], start: int, end: int, lines: list[Line] | None = None
+) -> bool:
+    """True when nothing but cues, page numbers or wrapped upper-case title parts
+    ("VALINTA 2") stands between two lines of a contents list."""
+    for index in range(start + 1, end):
+        if found[index] is not None:
+            continue
+        text = lines[index].text if lines else ""
+        if not (text.isdigit() or (text.isupper() and len(text.split()) <= 6)):
+            return False
+    return True
 
 
 def dominant_date(found: list[Cue | None]) -> str | None:
@@ -228,6 +236,8 @@ def is_earlier_handling(cue: Cue, meeting: Meeting) -> bool:
 # Lines between two § lines of a quoted list (another body's decisions listed in
 # an item: "… teki kokouksessaan seuraavat päätökset:" then "1 § …", "2 § …").
 QUOTED_GAP = 2
+# A list is introduced by a sentence ("… teki seuraavat päätökset:"), not a heading.
+QUOTE_INTRO_WORDS = 4
 
 
 def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
@@ -235,7 +245,10 @@ def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
     quoted: set[int] = set()
     index = 0
     while index < len(lines):
-        if not lines[index].text.rstrip().endswith(":") or (
+        introduces = lines[index].text.rstrip().endswith(":") and (
+            len(lines[index].text.split()) >= QUOTE_INTRO_WORDS
+        )
+        if not introduces or (
             found[index] and found[index].starts_item  # type: ignore[union-attr]
         ):
             index += 1
@@ -257,7 +270,7 @@ def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
 
 def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> list[int]:
     """Indices of lines whose cue may start an item."""
-    toc = contents_lines(found) | quoted_lines(lines, found)
+    toc = contents_lines(found, lines) | quoted_lines(lines, found)
     result = []
     for index, cue in enumerate(found):
         if cue is None or not cue.starts_item or index in toc:
@@ -412,12 +425,18 @@ def reads_as_decision(text: str) -> bool:
     tiedoksi.", "Hyväksyttiin esityslistan mukaisesti.")."""
     from models.vocab import OUTCOME_SENTENCES
 
-    first = text.split(". ")[0]
-    if DECISION_SENTENCE.match(first[:1].upper() + first[1:]):
-        return True
-    return any(p.search(first) for _, p in OUTCOME_SENTENCES[:-1]) or bool(
-        re.search(r"\b(?:hyväksyttiin|godkändes|todettiin)\b", first, re.I)
-    )
+    for sentence in text.split(". ")[:DECISION_SENTENCES_READ]:
+        if DECISION_SENTENCE.match(sentence[:1].upper() + sentence[1:]):
+            return True
+        if any(p.search(sentence) for _, p in OUTCOME_SENTENCES[:-1]) or re.search(
+            r"\b(?:hyväksyttiin|godkändes|todettiin)\b", sentence, re.I
+        ):
+            return True
+    return False
+
+
+# How many sentences of a bullet's text are read for a decision.
+DECISION_SENTENCES_READ = 4
 
 
 def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
@@ -480,6 +499,23 @@ def bulletin_start(index: int, title: str, meeting: Meeting) -> Start:
     )
 
 
+def whole_document(lines: list[Line]) -> list[Segment]:
+    """A document with no item cue but labelled sections is one item (partial
+    beats nothing): its title is the first line that can be one."""
+    from extractors.sections import label_of
+
+    if not any(label_of(line, True) for line in lines):
+        return []
+    for index, line in enumerate(lines):
+        title = bulletin_title(line)
+        if title:
+            start = bulletin_start(index, title, Meeting())
+            start.implicit_decision = False
+            start.cue_kinds = ["whole_document"]
+            return [Segment(start, lines[index + 1 :], index + 1)]
+    return []
+
+
 def with_lines(segments: list[Segment], lines: list[Line]) -> list[Segment]:
     """Each titled segment's lines run to the next segment (title line left out)."""
     result = []
@@ -509,14 +545,14 @@ def segment(lines: list[Line]) -> Segmentation:
         meeting.date = dominant_date(found)  # the page's own date did not fit
         starts = starts_of(lines, found, meeting)
     if not starts:
-        found_items = bulletin_segments(lines, meeting)
+        found_items = bulletin_segments(lines, meeting) or whole_document(lines)
         top = found_items[0].offset if found_items else 0
         return Segmentation(meeting, found_items, {}, lines[:top])
     with_heading_above(lines, starts)
     contents = {
         cue.section: cue.title
         for i, cue in enumerate(found)
-        if cue and i in contents_lines(found) and cue.section and cue.title
+        if cue and i in contents_lines(found, lines) and cue.section and cue.title
     }
     segments = []
     for k, start in enumerate(starts):
