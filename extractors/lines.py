@@ -78,7 +78,7 @@ COLLAPSED_BREAK_RE = re.compile(
     r")"
 )
 # A shorter line is split too when an item cue stands inside it.
-COLLAPSED_WITH_CUE = 150
+COLLAPSED_WITH_CUE = 60
 INNER_CUE_RE = re.compile(
     r"\s(?:\d{1,4}\s+[A-ZÅÄÖ]{3,}\s+[A-ZÅÄÖ]{2,}|[A-ZÅÄÖ]{2,8}\s*§?\s*\d{1,4}\s)"
 )
@@ -90,7 +90,7 @@ def is_collapsed(text: str) -> bool:
     """True for a line that holds a whole page (or its cues) run together."""
     if len(text) > COLLAPSED_LINE:
         return True
-    return len(text) > COLLAPSED_WITH_CUE and bool(INNER_CUE_RE.search(text))
+    return len(text) > COLLAPSED_WITH_CUE and bool(INNER_CUE_RE.search(text, 1))
 
 
 UPPER_TITLE_RE = re.compile(rf"^(?:\d{{1,4}}\s+)?{UPPER_WORD}(?:\s+{UPPER_WORD})+$")
@@ -104,17 +104,36 @@ SECTION_HEAD_RE = re.compile(r"^(?P<cue>(?:[A-ZÅÄÖ]{1,8}\s*)?§\s*\d{1,4})\s+
 LONE_ABBREVIATION_RE = re.compile(r"^[A-ZÅÄÖ]{1,8}$")
 
 
+ABBREVIATION_NUMBER_RE = re.compile(
+    r"(?<!\S)(?P<abbr>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,8})\s+(?P<n>\d{1,4})\s+(?=[A-ZÅÄÖ])"
+)
+
+
+def abbreviation_breaks(piece: str) -> list[str]:
+    """A piece split before and after each body abbreviation with a number ("…
+    BESLUTFÖRHET Kst 25 Konstatera …" → "… BESLUTFÖRHET", "Kst 25", "Konstatera …")."""
+    from extractors.cues import is_abbreviation
+
+    parts, last = [], 0
+    for match in ABBREVIATION_NUMBER_RE.finditer(piece):
+        if not is_abbreviation(match["abbr"]):
+            continue
+        parts.extend([piece[last : match.start()], f"{match['abbr']} {match['n']}"])
+        last = match.end()
+    parts.append(piece[last:])
+    return [part.strip() for part in parts if part.strip()]
+
+
 def collapsed_pieces(text: str) -> list[str]:
     """The pieces of a collapsed page: a lone abbreviation joins the § after it,
     and a § cue is parted from the text that follows it."""
     pieces: list[str] = []
-    for piece in (p.strip() for p in COLLAPSED_BREAK_RE.split(text)):
-        if not piece:
-            continue
-        if pieces and LONE_ABBREVIATION_RE.match(pieces[-1]) and piece[0] == "§":
-            piece = f"{pieces.pop()} {piece}"
-        head = SECTION_HEAD_RE.match(piece)
-        pieces.extend([head["cue"], head["rest"]] if head else [piece])
+    for raw in (p.strip() for p in COLLAPSED_BREAK_RE.split(text)):
+        for piece in abbreviation_breaks(raw) if raw else []:
+            if pieces and LONE_ABBREVIATION_RE.match(pieces[-1]) and piece[0] == "§":
+                piece = f"{pieces.pop()} {piece}"
+            head = SECTION_HEAD_RE.match(piece)
+            pieces.extend([head["cue"], head["rest"]] if head else [piece])
     return pieces
 
 

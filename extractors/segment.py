@@ -352,7 +352,9 @@ def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
     floor = 0
     for start in starts:
         above = start.index - 1
-        if above >= floor and lines[above].level > 0 and not lines[start.index].level:
+        if above >= floor and not lines[start.index].level and titles_next(
+            lines[above], start
+        ):
             start.index = above
             start.title = start.title or heading_title(lines[above].text)
         floor = start.cue_index + 1
@@ -527,6 +529,16 @@ def with_lines(segments: list[Segment], lines: list[Line]) -> list[Segment]:
         body = lines[seg.offset + 1 : end]
         result.append(Segment(seg.start, body, seg.offset + 1))
     return result
+
+
+def titles_next(line: Line, start: Start) -> bool:
+    """True when a line right above an item's cue is its title: a heading line, or
+    a title-like line above a header that carries no title ("Kokouksen laillisuus"
+    over "KVALT 37")."""
+    if line.level > 0:
+        return True
+    header = start.cue_kinds[0] in ("header", "abbrev_section") and not start.title
+    return header and bulletin_title(line) is not None
 
 
 def heading_title(text: str) -> str:
