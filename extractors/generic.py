@@ -17,6 +17,7 @@ from extractors.cues import Cue
 from extractors.errors import ExtractionError
 from extractors.lines import Line, joined
 from extractors.segment import (
+    GLUED_SECTION_SIGN_RE,
     Meeting,
     Segment,
     Segmentation,
@@ -71,6 +72,8 @@ def title_like(line: Line) -> bool:
     if not text or len(text) > TITLE_MAX or not any(c.isalpha() for c in text):
         return False
     if is_chrome(text) or DATE_ONLY_RE.match(text) or DIARY_LABEL_ONLY_RE.match(text):
+        return False
+    if GLUED_SECTION_SIGN_RE.search(text):
         return False
     if text.endswith(":") or sections.label_of(line, True) is not None:
         return False
@@ -172,6 +175,51 @@ def current_index(blocks: list[Block], date: str | None, section: int | None) ->
     return open_blocks[-1] if open_blocks else 0
 
 
+def is_earlier(block: Block, date: str | None) -> bool:
+    """True for a block headed by an earlier meeting's date."""
+    return bool(block.cue and block.cue.date and date and block.cue.date < date)
+
+
+def after_earlier_decision(block: Block) -> Block | None:
+    """The part of an earlier handling's block that follows its decision and opens
+    with a new proposal or its people (the current handling, printed without a
+    header of its own); None when there is no such part."""
+    decided = False
+    for index, line in enumerate(block.lines):
+        label = sections.label_of(line, True)
+        if label is None:
+            continue
+        if label.section is Section.DECISION:
+            decided = True
+        elif decided and label.section in CURRENT_OPENERS:
+            return Block(block.lines[index:], None)
+    return None
+
+
+# Labels that open a new handling after an earlier handling's decision.
+CURRENT_OPENERS = (
+    Section.PREPARERS,
+    Section.PRESENTER,
+    Section.PROPOSAL,
+    Section.EXPLANATION,
+)
+
+
+def current_block(
+    blocks: list[Block], date: str | None, section: int | None
+) -> tuple[list[Block], int]:
+    """The blocks and the index of the current one. When the last block is an
+    earlier meeting's, its tail after that meeting's decision is the current
+    handling; if it has none, nothing current is printed (block 0 stands)."""
+    current = current_index(blocks, date, section)
+    if current == 0 or not is_earlier(blocks[current], date):
+        return blocks, current
+    tail = after_earlier_decision(blocks[current])
+    if tail is None:
+        return blocks, 0
+    return [*blocks, tail], len(blocks)
+
+
 def grouped_sections(blocks: list[Block], current: int) -> dict[Section, str]:
     """Sections of the current block over those of the lines before any handling
     header (where preparers and the explanation often are); the rest is history."""
@@ -224,6 +272,31 @@ def base_body(body: str) -> str:
     return body
 
 
+SUBJECT_RE = re.compile(
+    r"^(?P<body>(?:[A-ZÅÄÖ][\w\-]*\s+){0,3}[\w\-]*(?:"
+    + "|".join(BODY_SUFFIXES)
+    + r"))\s+[a-zåäö]{3,}"
+)
+
+
+def subject_body(texts: dict[Section, str]) -> str | None:
+    """The body named as the subject of the decision or proposal ("Stadsfullmäktige
+    betraktade …", "Kaupunginhallitus päättää …")."""
+    for section in (Section.DECISION, Section.PROPOSAL):
+        match = SUBJECT_RE.match(texts.get(section) or "")
+        if match:
+            return match["body"]
+    return None
+
+
+def lone_body_in(lines: list[Line]) -> str | None:
+    """A line of the item's head that is only a body's name."""
+    from extractors.segment import lone_body
+
+    found = lone_body(lines)
+    return base_body(found) if found else None
+
+
 def meta_int(document: Document, key: str) -> int | None:
     """An integer from the listing context, or None."""
     value = document.meta.get(key)
@@ -244,12 +317,13 @@ def block_for(
         problems.append(ExtractionError("impossible_date", f"'{bad}' is not a date"))
     end = region_end(lines)
     title = title_of(segment_, end) or seg.contents.get(section or -1)
-    blocks = blocks_of(lines, end, date, section)
-    current = current_index(blocks, date, section)
+    body = body_printed(segment_, meeting, document)
+    blocks, current = current_block(blocks_of(lines, end, date, section), date, section)
     texts = grouped_sections(blocks, current)
+    if not body:
+        body = subject_body(texts) or lone_body_in(lines[: max(end, 1) + 3])
     if Section.DECISION not in texts and unlabelled_decision(start, texts, seg):
         texts[Section.DECISION] = texts.pop(Section.EXPLANATION)
-    body = body_printed(segment_, meeting, document)
     block = ItemBlock(
         header=" ".join(str(p) for p in (body, date, section) if p),
         body_printed=body or "",

@@ -102,18 +102,24 @@ def split_title_name(text: str) -> tuple[str | None, str | None]:
     return title, ordered_name(tokens[len(tokens) - count :])
 
 
+NAME_FIRST_SEPARATOR_RE = re.compile(r"\s*[,:]\s*")
+
+
 def name_first(line: str) -> tuple[str, str] | None:
-    """(name, title) of "Liisa Lisätieto, suunnittelija, …" (Helsinki's order)."""
-    head, sep, tail = line.partition(",")
-    tokens = head.split()
-    title = tail.split(",")[0].strip()
-    if not sep or not 2 <= len(tokens) <= 3 or not title or not title[0].islower():
+    """(name, title) of "Liisa Lisätieto, suunnittelija, …" (Helsinki, CloudNC) or
+    "Kati Liukko: Direktör, …": the title may be capitalised when the first word
+    is a given name."""
+    parts = NAME_FIRST_SEPARATOR_RE.split(line.strip(), maxsplit=2)
+    if len(parts) < 2:
+        return None
+    tokens, title = parts[0].split(), parts[1].strip()
+    if not 2 <= len(tokens) <= 3 or not title or EMAIL_RE.search(title):
         return None
     if not all(NAME_TOKEN_RE.match(token) for token in tokens):
         return None
     if not is_first_name(tokens[0]) or PHONE_RE.match(title):
         return None
-    return " ".join(tokens), title
+    return " ".join(tokens), title.lower()
 
 
 def parse_person(line: str) -> Person:

@@ -121,9 +121,19 @@ def colon_label(text: str) -> Label | None:
     return None
 
 
+GLUED_HEADING_RE = re.compile(
+    r"^(?P<head>Päätösehdotus|Päätösesitys|Päätös|Ehdotus|Esitys|Päätöksenteko|"
+    r"Käsittely|Beslutsförslag|Beslut|Förslag)(?=[A-ZÅÄÖ][a-zåäö])"
+)
+
+
 def space_label(text: str) -> Label | None:
     """`Päätösehdotus Esityslista hyväksytään …`: a heading of 1-4 words, then a
-    value that starts with a capital letter, a digit or a quote."""
+    value that starts with a capital letter, a digit or a quote (a heading glued to
+    its value, "EhdotusKaupunginhallitus päättää", too)."""
+    glued = GLUED_HEADING_RE.match(text)
+    if glued:
+        text = f"{glued['head']} {text[glued.end():]}"
     words = text.split()
     for count in range(min(SPACE_LABEL_WORDS, len(words) - 1), 0, -1):
         section = heading(" ".join(words[:count]))
@@ -188,6 +198,12 @@ def is_person_line(text: str) -> bool:
     return names.parse_person(text).name is not None
 
 
+def is_speaker_line(text: str) -> bool:
+    """True for a "Kaupunginjohtaja Aleksi Randell:" line (who speaks next)."""
+    stripped = text.rstrip()
+    return stripped.endswith(":") and names_person(stripped[:-1])
+
+
 def names_person(value: str) -> bool:
     """True when a label's value is a person rather than text (`Hyvinvointialue-
     johtaja Svahn Sanna`, `Kaupunginjohtaja`)."""
@@ -215,6 +231,7 @@ class Grouper:
     decided: bool = False
     sticky_history: bool = False
     presenter_lines: int = 0
+    speaker: str | None = None  # the last "Title Name:" line seen
 
     def add(self, section: Section | None, line: Line) -> None:
         """Append a line to a section (None: the line is dropped)."""
@@ -230,6 +247,9 @@ class Grouper:
             self.decided = True
         if label.presenter and not self.presenter:
             self.presenter = label.presenter
+        if section is Section.PROPOSAL and self.speaker and not self.presenter:
+            self.presenter = self.speaker  # "Kaupunginjohtaja X Y:" above "Ehdotus"
+        self.speaker = None
         self.switch(section)
         self.presenter_lines = 0
         value = label.value.strip()
@@ -262,6 +282,8 @@ class Grouper:
 
     def feed_text(self, line: Line) -> None:
         """A line of text in the open section (people sections end by themselves)."""
+        if is_speaker_line(line.text):
+            self.speaker = line.text.rstrip().rstrip(":")
         if self.current is Section.PRESENTER:
             self.feed_presenter(line)
         elif self.current is Section.PREPARERS and not is_person_line(line.text):

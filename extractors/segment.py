@@ -362,6 +362,8 @@ def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
 
 # --- bulletins: items without a § (decision lists on web pages) -----------------
 
+# A table header whose cells lost their spaces ("Turun kaupunki§KokouspvmAsia").
+GLUED_SECTION_SIGN_RE = re.compile(r"[^\s\d]§|§[^\s\d]")
 # A bulletin title is at most this long.
 BULLETIN_TITLE_MAX = 220
 
@@ -373,6 +375,8 @@ def bulletin_title(line: Line) -> str | None:
     if not text or len(text) > BULLETIN_TITLE_MAX or not text[0].isupper():
         return None
     if text.endswith((".", ":", ";", ",")) or PAGE_CHROME.match(text):
+        return None
+    if GLUED_SECTION_SIGN_RE.search(text):
         return None
     if cues.read(text) is not None or heading_key(text) in HEADINGS:
         return None

@@ -528,7 +528,13 @@ OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
                    r"(?:asia|ärendet)\s+(?:\w+\s+){0,2}palaut\w*|päätettiin palauttaa|"
                    r"päätti\s+(?:\w+\s+){0,2}palauttaa|återremitt\w*", re.I),
     ),
-    (Outcome.TABLED, re.compile(r"pöydälle|bordl\w*", re.I)),
+    (
+        Outcome.TABLED,
+        re.compile(r"pöydälle(?!\s+jaet)|bordl\w*|fortsätter\s+behandlingen|"
+                   r"jatk\w*\s+(?:asian\s+)?käsittelyä\s+seuraava\w*|"
+                   r"siirr\w*\s+(?:asian\s+)?(?:käsittely\w*\s+)?seuraavaan\s+kokoukseen|"
+                   r"uppsköts|flyttades\s+till\s+nästa", re.I),
+    ),
     (
         Outcome.REJECTED,
         re.compile(r"(?:esitys|ehdotus|päätösehdotus|esityksen|ehdotuksen|"
@@ -553,7 +559,7 @@ OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
     ),
     (
         Outcome.NOTED,
-        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,6}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
+        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
                    r"tietoonsa)|tiedoksi\s+saatetuiksi|"
                    r"antecknade?s?\s+(?:\S+\s+){0,6}?för\s+kännedom|"
                    r"anteckna\s+(?:\S+\s+){0,6}?för\s+kännedom|"
@@ -597,7 +603,7 @@ CONFIRMATION = re.compile(
 PROPOSAL_VERBS: list[tuple[Outcome, re.Pattern[str]]] = [
     (
         Outcome.NOTED,
-        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,6}?(?:tiedoksi|tietoon|tietoonsa)|"
+        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon|tietoonsa)|"
                    r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
                    r"anteckna\w*\s+(?:\S+\s+){0,6}?(?:för|till)\s+kännedom|"
                    r"(?:för|till)\s+kännedom|anteckna\w*\s+(?:\S+\s+){0,6}?som\s+delgiv\w*|"
