@@ -76,9 +76,20 @@ REJECTED_PATTERN = next(p for o, p in OUTCOME_SENTENCES if o is Outcome.REJECTED
 PASSIVE_RE = re.compile(r"\b\w{3,}(?:taan|tään)\b")
 
 
+# A note on the order of handling ("Asia käsiteltiin pykälän 146 jälkeen.").
+ORDER_NOTE_RE = re.compile(
+    r"käsiteltiin\s+(?:\S+\s+){0,3}(?:jälkeen|ennen)\b|"
+    r"behandlades\s+(?:\S+\s+){0,3}(?:efter|före)\b",
+    re.I,
+)
+
+
 def is_motion(sentence: str) -> bool:
-    """True for a sentence about a member's motion, not the body's decision (a
-    motion turned down included; the proposal's own rejection is a decision)."""
+    """True for a sentence about a member's motion or the order of handling, not
+    the body's decision (a motion turned down included; the proposal's own
+    rejection is a decision)."""
+    if ORDER_NOTE_RE.search(sentence):
+        return True
     if REJECTION_CUES.search(sentence) and not REJECTED_PATTERN.search(sentence):
         return True
     return bool(MOTION_CUES.search(sentence)) and not BODY_DECIDES_RE.search(sentence)

@@ -140,6 +140,8 @@ def space_label(text: str) -> Label | None:
         if section is None:
             continue
         value = " ".join(words[count:])
+        if section is Section.ATTACHMENTS and value[:1].isdigit():
+            return Label(section, text)  # "Liite 1 Asemakaavakartta" is its title
         if names_body(value):
             return Label(section)
         if value[:1].isupper() or value[:1].isdigit() or value[:1] in "\"”“'•-":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractors import ExtractionError, extract
-from extractors.platforms import text
+from extractors import sections
+from extractors.lines import text_lines
 from models.ids import sha256_hex
 from models.records import Document
 from models.vocab import Section
@@ -75,21 +76,11 @@ def test_municipality_from_config_wins(several) -> None:
 
 
 def test_sections_split_people_from_explanation() -> None:
-    lines = [
-        "Valmistelija",
-        "",
-        "Kunnanjohtaja Timo Kurula",
-        "",
-        "Selitys.",
-        "",
-        "Päätös",
-        "",
-        "Hyväksyttiin.",
-    ]
-    sections = text.sections_text(text.labelled_sections(lines))
-    assert sections[Section.PREPARERS] == "Kunnanjohtaja Timo Kurula"
-    assert sections[Section.EXPLANATION] == "Selitys."
-    assert sections[Section.DECISION] == "Hyväksyttiin."
+    text_ = "Valmistelija\n\nKunnanjohtaja Timo Kurula\n\nSelitys.\n\nPäätös\n\nHyväksyttiin.\n"
+    found = sections.section_texts(sections.group(text_lines(text_)))
+    assert found[Section.PREPARERS] == "Kunnanjohtaja Timo Kurula"
+    assert found[Section.EXPLANATION] == "Selitys."
+    assert found[Section.DECISION] == "Hyväksyttiin."
 
 
 def test_agenda_item_without_decision() -> None:
@@ -111,8 +102,6 @@ def test_unsupported_format_is_an_error_with_a_reason() -> None:
 
 
 def test_two_line_diary_number() -> None:
-    from extractors.platforms.text import pop_diary
-
-    lines = ["", "5316/2024", "00.01.01", "", "Esittelijä"]
-    assert pop_diary(lines) == "5316/00.01.01/2024"
-    assert lines == ["", "", "Esittelijä"]
+    data = "# Otsikko\n\nKh 05.12.2023 § 4\n5316/2024\n00.01.01\n\nEsittelijä\n\nKunnanjohtaja Timo Kurula\n"
+    (item,) = extract_bytes(data.encode())
+    assert item.diary_number == "5316/00.01.01/2024"
