@@ -196,9 +196,10 @@ def sources(
     except SourcesError as error:
         err.print(f"[red]minutes sources:[/red] {error}")
         raise typer.Exit(2) from error
-    from flows.warehouse import watermark
+    from flows.warehouse import source_states, watermark
 
     path = Settings.from_env(warehouse=warehouse).warehouse
+    states = source_states(path)
     table = Table(title=f"{len(entries)} sources in {sources}")
     for column in (
         "name",
@@ -208,6 +209,7 @@ def sources(
         "bodies",
         "language",
         "collected up to",
+        "last run",
     ):
         table.add_column(column, overflow="fold")
     for s in entries:
@@ -220,8 +222,16 @@ def sources(
             ", ".join(s.bodies),
             s.language or "",
             str(last or "-"),
+            state_label(states.get(s.name)),
         )
     out.print(table)
+
+
+def state_label(state: str | None) -> str:
+    """A source's last recorded state as `minutes sources` shows it."""
+    if state == "blocked":
+        return "blocked by robots.txt"
+    return state or "-"
 
 
 def print_summary(summary: Any) -> None:
@@ -244,6 +254,8 @@ def print_summary(summary: Any) -> None:
         out.print(f"  {uri} ({stage}): {reason}")
     for name, error in getattr(summary, "failures", {}).items():
         out.print(f"[red]source {name} failed[/red]: {error}")
+    for name, url in getattr(summary, "blocked", {}).items():
+        out.print(f"[yellow]source {name} blocked by robots.txt[/yellow]: {url}")
     if c.field_changes:
         changed = ", ".join(f"{k} {v}" for k, v in c.field_changes.most_common())
         out.print(f"values changed per field: {changed}")

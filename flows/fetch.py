@@ -18,6 +18,7 @@ from flows.http import FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
 from flows.platforms import ahjo, casem, dynasty, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.reach import SourceMisconfigured, from_fetch_error
 from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
@@ -115,8 +116,8 @@ def web_fetcher(module: ModuleType) -> Fetcher:
         crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
-        except FetchError as error:
-            crawl.failed(error)
+        except FetchError as error:  # the source's own listing: the source failed
+            raise from_fetch_error(error) from error
         finally:
             client.close()
         return crawl.results
@@ -136,12 +137,11 @@ FETCHERS: dict[str, Fetcher] = {
 def fetch_source(
     source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
-    """Fetch one source with its platform's crawler."""
+    """Fetch one source with its platform's crawler (raises SourceUnavailable when
+    the source's listing cannot be fetched or robots.txt blocks it)."""
     fetcher = FETCHERS.get(source.platform)
     if fetcher is None:
-        return [
-            _failed(
-                source, source.base_url, "platform_not_implemented", source.platform
-            )
-        ]
+        raise SourceMisconfigured(
+            source.base_url, f"no crawler for platform '{source.platform}' yet"
+        )
     return fetcher(source, store, since, until)
