@@ -16,7 +16,7 @@ from types import ModuleType
 from flows.crawl import Crawl
 from flows.http import FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
-from flows.platforms import ahjo, casem, dynasty, tweb
+from flows.platforms import ahjo, casem, dynasty, pdf_list, turku, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
 from flows.reach import SourceMisconfigured, from_fetch_error
 from flows.sources import Source
@@ -131,6 +131,8 @@ FETCHERS: dict[str, Fetcher] = {
     "tweb": web_fetcher(tweb),
     "casem": web_fetcher(casem),
     "ahjo": web_fetcher(ahjo),
+    "turku": web_fetcher(turku),
+    "pdf-list": web_fetcher(pdf_list),
 }
 
 
