@@ -346,9 +346,7 @@ def finish(
 
 def blocked_reasons(summary: RunSummary) -> dict[str, str]:
     """Blocked sources as `name: blocked by robots.txt (url)`."""
-    return {
-        name: f"{BLOCKED_LABEL} ({url})" for name, url in summary.blocked.items()
-    }
+    return {name: f"{BLOCKED_LABEL} ({url})" for name, url in summary.blocked.items()}
 
 
 def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:

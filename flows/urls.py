@@ -35,9 +35,7 @@ def request_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     query = parts.query.replace("&amp;", "&")
-    return urlunsplit(
-        (scheme, host_port(scheme, parts.netloc), parts.path, query, "")
-    )
+    return urlunsplit((scheme, host_port(scheme, parts.netloc), parts.path, query, ""))
 
 
 def normalise(url: str) -> str:

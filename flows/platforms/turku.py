@@ -63,7 +63,9 @@ def parse_bodies(payload: Any) -> list[TurkuBody]:
         for entry in entries if isinstance(entries, list) else [entries]:
             abbrev = entry.get("lyhenne") if isinstance(entry, dict) else None
             if isinstance(abbrev, str) and abbrev.strip():
-                found.setdefault(abbrev.strip(), TurkuBody(abbrev.strip(), name_of(entry)))
+                found.setdefault(
+                    abbrev.strip(), TurkuBody(abbrev.strip(), name_of(entry))
+                )
     return list(found.values())
 
 

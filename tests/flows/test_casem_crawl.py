@@ -19,7 +19,9 @@ from tests.sites import ReplaySite, site_file
 SITE = FIXTURES / "sites" / "casem"
 API = "/api/opennc/v1/"
 JSON = "application/json; charset=utf-8"
-ATOM = b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>'
+ATOM = (
+    b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>'
+)
 
 
 @pytest.fixture

@@ -39,7 +39,11 @@ def site(httpserver) -> ReplaySite:
         (f"{LIST}page/2/", "list_page2.htm"),
     ):
         replay.add(path, (SITE / name).read_bytes(), content_type=HTML)
-    for folder, name in (("2022/09/", VALFARD), ("2022/09/", AGENDA), ("2023/02/", UNGDOM)):
+    for folder, name in (
+        ("2022/09/", VALFARD),
+        ("2022/09/", AGENDA),
+        ("2023/02/", UNGDOM),
+    ):
         replay.add(
             UPLOADS + folder + name,
             (NYKARLEBY / name).read_bytes(),
@@ -119,7 +123,9 @@ def test_second_run_downloads_nothing(site: ReplaySite, tmp_path: Path) -> None:
     assert site.count(status=200) == 0
 
 
-def test_unreachable_list_page_fails_the_source(site: ReplaySite, tmp_path: Path) -> None:
+def test_unreachable_list_page_fails_the_source(
+    site: ReplaySite, tmp_path: Path
+) -> None:
     with pytest.raises(SourceUnavailable) as failed:
         fetch(site, tmp_path / "raw", base="/poytakirjat/")
     assert failed.value.message == "http_404"

@@ -66,9 +66,7 @@ def test_minutes_document_gives_its_items(site: ReplaySite, tmp_path: Path) -> N
         uri=result.uri, data=data, sha256=result.row.sha256, meta=result.row.meta
     )
     extraction = extractors.extract_document(document)
-    assert [(i.section, i.outcome.value) for i in extraction.items] == [
-        (195, "tabled")
-    ]
+    assert [(i.section, i.outcome.value) for i in extraction.items] == [(195, "tabled")]
     assert [p.reason for p in extraction.problems] == ["no_text"]  # § 196
 
 
