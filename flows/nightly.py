@@ -30,8 +30,8 @@ from flows.load import (
     record_part,
 )
 from flows.progress import progress
-from flows.reach import BLOCKED_LABEL, SourceUnavailable, should_retry
 from flows.rawstore import ManifestRow, RawStore
+from flows.reach import BLOCKED_LABEL, SourceUnavailable, should_retry
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
 from models.records import Document

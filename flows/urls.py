@@ -17,10 +17,8 @@ def host_port(scheme: str, netloc: str) -> str:
     """The netloc without a default port, lower-cased."""
     netloc = netloc.lower()
     host, sep, port = netloc.rpartition(":")
-    if sep and port.isdigit() and not host.endswith("]"):
-        if int(port) == DEFAULT_PORTS.get(scheme):
-            return host
-    return netloc
+    default = sep and port.isdigit() and int(port) == DEFAULT_PORTS.get(scheme)
+    return host if default and not host.endswith("]") else netloc
 
 
 def sorted_query(query: str) -> str:

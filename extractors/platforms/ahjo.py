@@ -100,7 +100,8 @@ def votes(value: dict[str, Any]) -> tuple[Vote, ...] | None:
 
 def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
     """ISO date of the meeting: listing first, then DateDecision."""
-    meeting = value.get("Meeting") if isinstance(value.get("Meeting"), dict) else {}
+    found = value.get("Meeting")
+    meeting: dict[str, Any] = found if isinstance(found, dict) else {}
     when = (
         meta.get("meeting_date")
         or str(meeting.get("DateMeeting") or "")[:10]

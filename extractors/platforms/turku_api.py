@@ -32,7 +32,7 @@ def load(data: bytes) -> dict[str, Any] | None:
 def matches(document: Document) -> bool:
     """A JSON object with a `pykalat` list."""
     value = load(document.data)
-    return bool(value) and isinstance(value.get("pykalat"), list)
+    return value is not None and isinstance(value.get("pykalat"), list)
 
 
 def item_document(document: Document, item: dict[str, Any]) -> Document:
