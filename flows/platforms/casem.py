@@ -150,14 +150,26 @@ def item_section(anchor: Anchor) -> int | None:
     return None
 
 
+def content_id_of(url: str, meeting_path: str) -> str | None:
+    """An item link's content id: `(<id>)` or `/content/<id>/`, else the last segment
+    of a link below the meeting's own path."""
+    path = path_of(url)
+    found = ITEM_PATH.search(path)
+    if found:
+        return found.group(1) or found.group(2)
+    if meeting_path and path.lower().startswith(meeting_path.lower().rstrip("/") + "/"):
+        return path.rstrip("/").rsplit("/", 1)[-1] or None
+    return None
+
+
 def parse_items(html: str, base: str) -> list[CasemItem]:
     """The item links of a meeting page, one per content id."""
     items: dict[str, CasemItem] = {}
+    meeting_path = path_of(base) if MEETING_PATH.search(path_of(base)) else ""
     for anchor in anchors(html, base):
-        found = ITEM_PATH.search(path_of(anchor.url))
-        if not found or not anchor.text:
+        content_id = content_id_of(anchor.url, meeting_path)
+        if not content_id or not anchor.text:
             continue
-        content_id = found.group(1) or found.group(2)
         title = SECTION.sub("", anchor.text, count=1).strip(" -–")
         if content_id not in items:
             url = anchor.url.split("#")[0]

@@ -262,8 +262,9 @@ def crawl(crawl: Crawl) -> None:
     if crawl.since is not None and crawl.until is None and crawl_rss(crawl):
         return
     search = decode_page(crawl.page(base(crawl) + "pk_tek_tweb.htm"))
-    for name, body_id in parse_bodies(search).items():
-        if crawl.source.bodies and name not in crawl.source.bodies:
+    bodies = parse_bodies(search) or {"": ""}  # no body list: ask for every body
+    for name, body_id in bodies.items():
+        if crawl.source.bodies and name and name not in crawl.source.bodies:
             continue
         try:
             meetings = list_meetings(
@@ -273,6 +274,8 @@ def crawl(crawl: Crawl) -> None:
             crawl.failed(error)
             continue
         for meeting in meetings:
+            if crawl.source.bodies and meeting.body not in crawl.source.bodies:
+                continue
             try:
                 crawl_meeting(crawl, meeting)
             except FetchError as error:

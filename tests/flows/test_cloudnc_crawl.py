@@ -129,6 +129,9 @@ def test_parsers_locate_links_by_url_pattern() -> None:
     assert (meeting.meeting_date, meeting.doc_kind) == ("2025-11-03", "minutes")
     (item,) = casem.parse_items(page, base)
     assert (item.content_id, item.section, item.title) == ("4711", 12, "Budget 2026")
+    below = '<li>§ 5 <a href="Kokous_3112025/Talousarvio">Talousarvio 2026</a></li>'
+    (other,) = casem.parse_items(below, base + "/Kokous_3112025")
+    assert (other.content_id, other.section) == ("Talousarvio", 5)
     assert casem.site_base("https://x.cloudnc.fi/sv-FI/Toimielimet") == (
         "https://x.cloudnc.fi/sv-FI"
     )

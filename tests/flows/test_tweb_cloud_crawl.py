@@ -125,3 +125,12 @@ def test_listing_that_cannot_be_fetched_fails_the_source(
     error = failed.value
     assert error.url.endswith("/ktwebscr/pk_tek_tweb.htm")
     assert (error.exception, error.message) == ("RetryableStatus", "http_500: HTTP 500")
+
+
+def test_search_form_without_body_list_asks_for_every_body(
+    site: ReplaySite, tmp_path: Path
+) -> None:
+    site.add(SCRIPTS + "pk_tek_tweb.htm", "<html><form></form></html>")
+    results = crawl(site, tmp_path / "raw", date(2017, 3, 21), date(2017, 6, 30))
+    assert site.forms[0]["kirjaamo"] == ""
+    assert [r.row.meta["body"] for r in results if r.row] == ["Kaupunginhallitus"]
