@@ -109,7 +109,7 @@ class Crawl:
         self.results.append(
             DocumentResult(
                 row=None,
-                uri=normalise(error.url) if "#" not in error.url else error.url,
+                uri=normalise(error.url),
                 is_new=True,
                 stage="fetch",
                 reason=error.reason,
