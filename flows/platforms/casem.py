@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from flows.crawl import Crawl, decode_page
 from flows.http import FetchError
+from flows.platforms.words import doc_kind
 
 API = "/api/opennc/v1/"
 BODIES_NODE = "toimielimet"
@@ -32,8 +33,6 @@ BODY_PATH = re.compile(r"/toimielimet/([^/?#]+)/?$", re.I)
 MEETING_PATH = re.compile(r"/toimielimet/([^/?#]+)/kokous_(\d+)/?$", re.I)
 ITEM_PATH = re.compile(r"/kokous_\d+/[^/?#]*\((\d+)\)/?$|/content/(\d+)/\d+/?$", re.I)
 SECTION = re.compile(r"§\s*(\d{1,4})\b|\b(\d{1,4})\s*§")
-AGENDA_WORDS = ("esityslista", "föredragningslista")
-MINUTES_WORDS = ("pöytäkirja", "protokoll")
 MAX_PAGES = 200  # OData pages followed per list
 
 
@@ -105,16 +104,6 @@ def iso(text: str) -> str | None:
     return None
 
 
-def kind_of(text: str) -> str | None:
-    """minutes or agenda by the words of a link; None when it does not say."""
-    lowered = text.lower()
-    minutes = any(word in lowered for word in MINUTES_WORDS)
-    agenda = any(word in lowered for word in AGENDA_WORDS)
-    if minutes == agenda:
-        return None
-    return "minutes" if minutes else "agenda"
-
-
 def parse_bodies(html: str, base: str) -> dict[str, str]:
     """Body name → its page, from the links to `/Toimielimet/<Body>`."""
     bodies: dict[str, str] = {}
@@ -133,7 +122,7 @@ def parse_meetings(html: str, base: str) -> list[CasemMeeting]:
         if not MEETING_PATH.search(path_of(anchor.url)):
             continue
         url = anchor.url.split("#")[0]
-        kind = kind_of(anchor.text) or kind_of(anchor.context)
+        kind = doc_kind(anchor.text, anchor.context)
         when = iso(anchor.text) or iso(anchor.context)
         previous = meetings.get(url)
         if previous is None or (previous.doc_kind != "minutes" and kind):

@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from flows.crawl import Crawl, decode_page
 from flows.http import FetchError
+from flows.platforms.words import doc_kind
 from flows.urls import normalise
 
 BODY_LINK = re.compile(r"TELIN-(\d+)\.HTM$|page=meetings&(?:amp;)?id=(\d+)", re.I)
@@ -33,8 +34,6 @@ ITEM_LINK = re.compile(
     r"/(\d{6,})-(\d+)\.HTM$|page=meetingitem&(?:amp;)?id=(\d+)-(\d+)", re.I
 )
 DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-AGENDA_WORDS = ("esityslista", "föredragningslista", "agenda")
-MINUTES_WORDS = ("pöytäkirja", "poytakirja", "protokoll", "protocol", "minutes")
 RSS_SIZE = 500
 RSS_TITLE = re.compile(r"^(.+?) (\d{2})\.(\d{2})\.(\d{4}) / (.+)$")
 
@@ -107,12 +106,7 @@ def icon_words(node: Node) -> str:
 def kind_of(link: Link) -> str | None:
     """minutes or agenda: from the link text, else its icon, else its row; None
     when nothing tells (the page itself says)."""
-    for text in (link.text.lower(), link.image, link.row_text.lower()):
-        minutes = any(word in text for word in MINUTES_WORDS)
-        agenda = any(word in text for word in AGENDA_WORDS)
-        if minutes != agenda:
-            return "minutes" if minutes else "agenda"
-    return None
+    return doc_kind(link.text, link.image, link.row_text)
 
 
 def parse_bodies(html: str, base: str) -> dict[str, list[str]]:

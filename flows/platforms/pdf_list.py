@@ -23,12 +23,12 @@ from selectolax.lexbor import LexborNode as Node
 
 from flows.crawl import Crawl, decode_page
 from flows.http import FetchError
+from flows.platforms.words import AGENDA_WORDS, MINUTES_WORDS, doc_kind
 
 MAX_PAGES = 40
 MAX_DEPTH = 2
 DOCUMENT_SUFFIX = re.compile(r"\.pdf$", re.I)
-MINUTES_WORDS = ("pöytäkirja", "poytakirja", "ptk", "protokoll")
-AGENDA_WORDS = ("esityslista", "föredragningslista", "kokouskutsu", "kallelse")
+DOCUMENT_WORDS = (*MINUTES_WORDS, *AGENDA_WORDS, "ptk")
 NAVIGATION_WORDS = (
     "pöytäkirj",
     "poytakirj",
@@ -102,7 +102,7 @@ def is_document(link: PageLink, pattern: re.Pattern[str] | None) -> bool:
     if pattern is not None:
         return bool(pattern.search(link.url) or pattern.search(link.text))
     text = words_of(link)
-    named = any(word in text for word in MINUTES_WORDS + AGENDA_WORDS)
+    named = any(word in text for word in DOCUMENT_WORDS)
     return named or meeting_date(link) is not None
 
 
@@ -132,14 +132,9 @@ def meeting_date(link: PageLink) -> str | None:
     return None
 
 
-def doc_kind(link: PageLink) -> str | None:
+def kind_of(link: PageLink) -> str | None:
     """minutes or agenda by the link's words; None when they do not say."""
-    text = words_of(link)
-    minutes = any(word in text for word in MINUTES_WORDS)
-    agenda = any(word in text for word in AGENDA_WORDS)
-    if minutes == agenda:
-        return None
-    return "minutes" if minutes else "agenda"
+    return doc_kind(words_of(link))
 
 
 def body_of(link: PageLink) -> str | None:
@@ -157,7 +152,7 @@ def document_meta(link: PageLink) -> dict[str, str]:
     meta = {"platform": "pdf-list", "title": link.text or link.url.rsplit("/", 1)[-1]}
     for key, value in (
         ("meeting_date", meeting_date(link)),
-        ("doc_kind", doc_kind(link)),
+        ("doc_kind", kind_of(link)),
         ("body", body_of(link)),
     ):
         if value:
