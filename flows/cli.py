@@ -183,22 +183,34 @@ def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -
     print_summary(minutes_reprocess(raw_dir, warehouse))
 
 
-@app.command()
+sources_app = typer.Typer(
+    help="List the sources (with how far each has been collected), or add one.",
+    invoke_without_command=True,
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback()
 def sources(
+    ctx: typer.Context,
     sources: Annotated[
         Path, typer.Option("--sources", help="sources.toml (default: bundled samples)")
     ] = SAMPLE_SOURCES,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """List the sources of a sources.toml, with how far each has been collected."""
+    """List the sources of a sources.toml, with how far each has been collected and
+    how its last run went (`blocked by robots.txt`, `failed`, `loaded`)."""
+    if ctx.invoked_subcommand is not None:
+        return
     try:
         entries = load_sources(sources)
     except SourcesError as error:
         err.print(f"[red]minutes sources:[/red] {error}")
         raise typer.Exit(2) from error
-    from flows.warehouse import watermark
+    from flows.warehouse import source_states, watermark
 
     path = Settings.from_env(warehouse=warehouse).warehouse
+    states = source_states(path)
     table = Table(title=f"{len(entries)} sources in {sources}")
     for column in (
         "name",
@@ -208,6 +220,7 @@ def sources(
         "bodies",
         "language",
         "collected up to",
+        "last run",
     ):
         table.add_column(column, overflow="fold")
     for s in entries:
@@ -220,8 +233,72 @@ def sources(
             ", ".join(s.bodies),
             s.language or "",
             str(last or "-"),
+            state_label(states.get(s.name)),
         )
     out.print(table)
+    platforms = sorted({s.platform for s in entries})
+    out.print(
+        f"{len(entries)} sources on {len(platforms)} systems: {', '.join(platforms)}"
+    )
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="a page of the publishing system")],
+    sources: Annotated[
+        Path, typer.Option("--sources", help="the sources.toml to append to")
+    ] = Path("sources.toml"),
+    name: Annotated[str | None, typer.Option(help="the entry's name")] = None,
+    municipality: Annotated[str | None, typer.Option(help="municipality")] = None,
+    language: Annotated[str | None, typer.Option(help="fi or sv")] = None,
+) -> None:
+    """Detect the publishing system of a pasted URL, derive the base URL and append
+    an entry (verified = false) to sources.toml."""
+    from flows.detect import NotAUrl, detect, toml_entry
+
+    try:
+        found = detect(url)
+        existing = load_sources(sources) if sources.exists() else []
+    except (NotAUrl, SourcesError) as error:
+        err.print(f"[red]minutes sources add:[/red] {error}")
+        raise typer.Exit(2) from error
+    same = [
+        s.name for s in existing if s.base_url.rstrip("/") == found.base_url.rstrip("/")
+    ]
+    if same:
+        listed = f"{found.base_url} is already listed as '{same[0]}'"
+        err.print(f"[red]minutes sources add:[/red] {listed}")
+        raise typer.Exit(2)
+    chosen = unique_name(name or found.name, {s.name for s in existing})
+    entry = toml_entry(found, chosen, municipality, language, url)
+    with sources.open("a", encoding="utf-8") as handle:
+        handle.write(entry)
+    try:
+        load_sources(sources)
+    except SourcesError as error:
+        err.print(f"[red]minutes sources add:[/red] the entry is not valid: {error}")
+        raise typer.Exit(2) from error
+    out.print(
+        f"added '{chosen}' ({found.platform}, {found.base_url}) to {sources}", **PLAIN
+    )
+    out.print(entry.strip(), **PLAIN)
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """The name, or name-2, name-3 … when it is taken."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}-{n}" in taken:
+        n += 1
+    return f"{name}-{n}"
+
+
+def state_label(state: str | None) -> str:
+    """A source's last recorded state as `minutes sources` shows it."""
+    if state == "blocked":
+        return "blocked by robots.txt"
+    return state or "-"
 
 
 def print_summary(summary: Any) -> None:
@@ -244,6 +321,8 @@ def print_summary(summary: Any) -> None:
         out.print(f"  {uri} ({stage}): {reason}")
     for name, error in getattr(summary, "failures", {}).items():
         out.print(f"[red]source {name} failed[/red]: {error}")
+    for name, url in getattr(summary, "blocked", {}).items():
+        out.print(f"[yellow]source {name} blocked by robots.txt[/yellow]: {url}")
     if c.field_changes:
         changed = ", ".join(f"{k} {v}" for k, v in c.field_changes.most_common())
         out.print(f"values changed per field: {changed}")

@@ -16,8 +16,9 @@ from types import ModuleType
 from flows.crawl import Crawl
 from flows.http import FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
-from flows.platforms import ahjo, casem, dynasty, tweb
+from flows.platforms import ahjo, casem, dynasty, pdf_list, turku, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.reach import SourceMisconfigured, from_fetch_error
 from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
@@ -115,8 +116,8 @@ def web_fetcher(module: ModuleType) -> Fetcher:
         crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
-        except FetchError as error:
-            crawl.failed(error)
+        except FetchError as error:  # the source's own listing: the source failed
+            raise from_fetch_error(error) from error
         finally:
             client.close()
         return crawl.results
@@ -130,18 +131,19 @@ FETCHERS: dict[str, Fetcher] = {
     "tweb": web_fetcher(tweb),
     "casem": web_fetcher(casem),
     "ahjo": web_fetcher(ahjo),
+    "turku": web_fetcher(turku),
+    "pdf-list": web_fetcher(pdf_list),
 }
 
 
 def fetch_source(
     source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
-    """Fetch one source with its platform's crawler."""
+    """Fetch one source with its platform's crawler (raises SourceUnavailable when
+    the source's listing cannot be fetched or robots.txt blocks it)."""
     fetcher = FETCHERS.get(source.platform)
     if fetcher is None:
-        return [
-            _failed(
-                source, source.base_url, "platform_not_implemented", source.platform
-            )
-        ]
+        raise SourceMisconfigured(
+            source.base_url, f"no crawler for platform '{source.platform}' yet"
+        )
     return fetcher(source, store, since, until)

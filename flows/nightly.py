@@ -31,6 +31,7 @@ from flows.load import (
 )
 from flows.progress import progress
 from flows.rawstore import ManifestRow, RawStore
+from flows.reach import BLOCKED_LABEL, SourceUnavailable, should_retry
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
 from models.records import Document
@@ -46,6 +47,7 @@ class RunSummary:
     warehouse: Path
     status: str = "completed"
     failures: dict[str, str] = field(default_factory=dict)  # source -> error
+    blocked: dict[str, str] = field(default_factory=dict)  # source -> blocked url
 
 
 def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
@@ -120,6 +122,7 @@ def host_of(source: Source) -> str:
     cache_policy=NONE,
     retries=2,
     retry_delay_seconds=5,
+    retry_condition_fn=should_retry,
     timeout_seconds=6 * 3600,
 )
 def fetch_task(
@@ -193,15 +196,13 @@ def close_run(settings: Settings, run: RunInfo, status: str) -> None:
 
 
 def record_failure(
-    settings: Settings, run: RunInfo, source: Source, error: str
+    settings: Settings, run: RunInfo, source: Source, state: dict[str, object]
 ) -> None:
-    """Note a failed source in the run's row (its own small transaction)."""
+    """Note a failed or blocked source in the run's row (its own transaction)."""
     con = warehouse.connect(settings.warehouse)
     try:
         con.begin()
-        record_part(
-            con, run, source.name, RunCounts(), {"status": "failed", "error": error}
-        )
+        record_part(con, run, source.name, RunCounts(), state)
         con.commit()
     finally:
         con.close()
@@ -287,9 +288,28 @@ def minutes_run(
         try:
             summary.counts.add(one_source(settings, run, source, since, until))
         except Exception as error:  # noqa: BLE001 - isolate sources from each other
-            summary.failures[source.name] = f"{type(error).__name__}: {error}"
-            record_failure(settings, run, source, summary.failures[source.name])
+            note_failure(settings, run, summary, source, error)
     return finish(settings, run, summary, len(sources))
+
+
+def note_failure(
+    settings: Settings,
+    run: RunInfo,
+    summary: RunSummary,
+    source: Source,
+    error: Exception,
+) -> None:
+    """A source that failed or was blocked: in the summary and runs.per_source."""
+    if isinstance(error, SourceUnavailable):
+        state = error.details()
+        if error.state == "blocked":
+            summary.blocked[source.name] = error.url
+        else:
+            summary.failures[source.name] = str(error)
+    else:
+        summary.failures[source.name] = f"{type(error).__name__}: {error}"
+        state = {"status": "failed", "error": summary.failures[source.name]}
+    record_failure(settings, run, source, state)
 
 
 def one_source(
@@ -308,8 +328,9 @@ def one_source(
 def finish(
     settings: Settings, run: RunInfo, summary: RunSummary, total: int
 ) -> RunSummary:
-    """Close the run; raise (flow Failed) only when every source failed."""
-    failed = len(summary.failures)
+    """Close the run; raise (flow Failed) only when every source failed. A blocked
+    source is not a success: it counts like a failed one here."""
+    failed = len(summary.failures) + len(summary.blocked)
     summary.status = (
         "failed"
         if total and failed == total
@@ -317,8 +338,15 @@ def finish(
     )
     close_run(settings, run, summary.status)
     if summary.status == "failed":
-        raise AllSourcesFailed(f"every source failed: {summary.failures}")
+        raise AllSourcesFailed(
+            f"every source failed: {summary.failures | blocked_reasons(summary)}"
+        )
     return summary
+
+
+def blocked_reasons(summary: RunSummary) -> dict[str, str]:
+    """Blocked sources as `name: blocked by robots.txt (url)`."""
+    return {name: f"{BLOCKED_LABEL} ({url})" for name, url in summary.blocked.items()}
 
 
 def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -116,3 +117,25 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+def source_states(path: Path) -> dict[str, str]:
+    """Each source's state in the latest run that recorded it ("loaded", "failed",
+    "blocked"); per_source keys of backfill windows start with the source name."""
+    if not path.exists():
+        return {}
+    con = connect_read_only(path)
+    try:
+        rows = con.execute(
+            "SELECT per_source FROM runs WHERE per_source IS NOT NULL"
+            " ORDER BY started_at"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    states: dict[str, str] = {}
+    for (per_source,) in rows:
+        for part, state in json.loads(per_source or "{}").items():
+            states[part.split(" ")[0]] = str(state.get("status") or "")
+    return states

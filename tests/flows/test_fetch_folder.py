@@ -8,6 +8,7 @@ import pytest
 
 from flows.fetch import fetch_folder, fetch_source
 from flows.rawstore import RawStore
+from flows.reach import SourceMisconfigured
 from flows.sources import Source
 
 
@@ -43,7 +44,9 @@ def test_unreadable_file_is_a_fetch_failure(
     assert (result.stage, result.reason) == ("fetch", "unreadable")
 
 
-def test_platform_without_crawler_is_reported(tmp_path: Path) -> None:
+def test_platform_without_crawler_fails_the_source(tmp_path: Path) -> None:
     source = Source(name="x", platform="m-files", base_url="https://example.invalid")
-    (result,) = fetch_source(source, RawStore(tmp_path), None)
-    assert result.reason == "platform_not_implemented"
+    with pytest.raises(SourceMisconfigured) as failed:
+        fetch_source(source, RawStore(tmp_path), None)
+    assert "no crawler for platform 'm-files'" in failed.value.message
+    assert not failed.value.retry
