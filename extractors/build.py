@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors import (
     departures,
     fields,
@@ -24,10 +26,17 @@ def preparers(block: ItemBlock) -> tuple[Person, ...]:
     return tuple(names.parse_person(line) for line in text.splitlines() if line.strip())
 
 
+# "Liite 1:" before an attachment's title (Turku's list) is its label, not its title.
+ATTACHMENT_LABEL_RE = re.compile(
+    r"^(?:Liite|Bilaga|Bil\.)\s*\d+(?:\s*:\s*|(?=[A-ZÅÄÖ]))", re.I
+)
+
+
 def attachments(block: ItemBlock) -> tuple[str, ...]:
     """Attachment titles, one per line under Liitteet / Bilaga."""
     text = block.get(Section.ATTACHMENTS) or ""
-    return tuple(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
+    titles = (ATTACHMENT_LABEL_RE.sub("", line.strip(" -•*")) for line in text.splitlines())
+    return tuple(dict.fromkeys(title for title in titles if title))
 
 
 def body_names(block: ItemBlock, proposal: str | None) -> tuple[str, str | None]:

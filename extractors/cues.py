@@ -45,6 +45,10 @@ KIND_WORD = (
 HEADER_RES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{BODY}\s*\|?\s*{DATE}\s*[,|]?\s*{SEC}\s*\.?$"),
     re.compile(rf"^{BODY}\s*\|\s*{SEC}\s*\|\s*{DATE}$"),
+    # a handlings table row: "Kaupunginhallitus | 195 | 02.05.2017 | 2"
+    re.compile(
+        rf"^{BODY}\s*\|\s*(?P<sc>\d{{1,4}})\s*§?\s*\|\s*{DATE}(?:\s*\|\s*\d{{1,3}})?$"
+    ),
     re.compile(rf"^{BODY}\s+{SEC}$"),
 )
 SECTION_TITLE_RE = re.compile(
@@ -77,6 +81,11 @@ PAGE_LABEL_RE = re.compile(
     re.I,
 )
 CONTEXT_RES: tuple[re.Pattern[str], ...] = (
+    # a breadcrumb: "Toimielimet > Yhdyskuntalautakunta > Kokous 5.9.2016 > …"
+    re.compile(
+        rf"^(?:[^>]{{0,40}}>\s*)?{BODY}\s*>\s*(?:Kokous|Möte|Sammanträde)\s+{DATE}",
+        re.I,
+    ),
     # CloudNC breadcrumb: "Kaupunginvaltuusto, kokous 17.5.2021"
     re.compile(
         rf"^{BODY},?\s+(?:kokous|möte|sammanträde|sammanträdet)\s+{DATE}\b", re.I

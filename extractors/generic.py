@@ -73,7 +73,7 @@ def title_like(line: Line) -> bool:
         return False
     if is_chrome(text) or DATE_ONLY_RE.match(text) or DIARY_LABEL_ONLY_RE.match(text):
         return False
-    if GLUED_SECTION_SIGN_RE.search(text):
+    if GLUED_SECTION_SIGN_RE.search(text) or text.count(" | ") >= 2:
         return False
     if text.endswith(":") or sections.label_of(line, True) is not None:
         return False
@@ -111,11 +111,35 @@ def title_of(segment_: Segment, end: int) -> str | None:
     if first_header is not None and title_like(lines[first_header - 1]):
         if first_header - 1 > 0 or not found or found[0][0] != 0:
             return lines[first_header - 1].text
+    listed = attachment_lines(lines)
     last_cue = max((i for i, _ in found), default=-1)
-    for line in lines[last_cue + 1 :]:
-        if title_like(line):
-            return line.text
-    return next((line.text for line in lines if title_like(line)), None)
+    for index in range(last_cue + 1, len(lines)):
+        if index not in listed and title_like(lines[index]):
+            return lines[index].text
+    return next(
+        (line.text for i, line in enumerate(lines) if i not in listed and title_like(line)),
+        None,
+    )
+
+
+def attachment_lines(lines: list[Line]) -> set[int]:
+    """Indices of the lines listed under an attachments label ("Liitteet") in an
+    item's head, up to a paragraph break, a diary number or a cue."""
+    listed: set[int] = set()
+    inside = False
+    for index, line in enumerate(lines):
+        label = sections.label_of(line, True)
+        if label is not None:
+            inside = label.section is Section.ATTACHMENTS
+            continue
+        if inside and (
+            line.gap_before or fields.diary_number(line.text) or cues.read(line.text)
+            or DATE_ONLY_RE.match(line.text)
+        ):
+            inside = False
+        if inside:
+            listed.add(index)
+    return listed
 
 
 def diary_line_of(lines: list[Line]) -> str | None:
@@ -149,9 +173,19 @@ def blocks_of(
     for index, line in enumerate(lines):
         cue = cues.read(line.text) if index else None
         own_head = cue is not None and index < head_end and is_current(cue, date, section)
+        if own_head and blocks[-1].cue is not None and not is_current(
+            blocks[-1].cue, date, section
+        ):  # the item's own header after a table of earlier handlings
+            blocks.append(Block([line], cue, False))
+            continue
         if cue is not None and cue.kind in HANDLING_KINDS and index and not own_head:
             if cue.kind in ("section", "abbrev_section") and cue.section == section:
-                blocks[-1].lines.append(line)
+                if blocks[-1].cue is not None and not is_current(
+                    blocks[-1].cue, date, section
+                ):  # the item's own § after a table of earlier handlings
+                    blocks.append(Block([line], cue, history_seen and decided))
+                else:
+                    blocks[-1].lines.append(line)
                 continue
             blocks.append(Block([line], cue, history_seen and decided))
             continue
@@ -220,10 +254,29 @@ def current_block(
     return [*blocks, tail], len(blocks)
 
 
-def grouped_sections(blocks: list[Block], current: int) -> dict[Section, str]:
+def own_lines(
+    blocks: list[Block], current: int, date: str | None, section: int | None
+) -> list[Line]:
+    """The current handling's lines: the current block's, and those of every other
+    block headed by the item's own header (Turku repeats "Kh § 195" above its list
+    of attachments)."""
+    if blocks[current].cue is None or not is_current(blocks[current].cue, date, section):
+        return blocks[current].lines
+    own = [
+        block.lines[1:] if k else block.lines
+        for k, block in enumerate(blocks)
+        if block.cue is not None and is_current(block.cue, date, section)
+    ]
+    return [line for lines in own for line in lines]
+
+
+def grouped_sections(
+    blocks: list[Block], current: int, date: str | None = None, section: int | None = None
+) -> dict[Section, str]:
     """Sections of the current block over those of the lines before any handling
     header (where preparers and the explanation often are); the rest is history."""
-    texts = sections.section_texts(sections.group(blocks[current].lines))
+    mine = own_lines(blocks, current, date, section)
+    texts = sections.section_texts(sections.group(mine))
     if current != 0:
         base = sections.section_texts(sections.group(blocks[0].lines))
         for key in (Section.PREPARERS, Section.EXPLANATION, Section.ATTACHMENTS):
@@ -232,7 +285,9 @@ def grouped_sections(blocks: list[Block], current: int) -> dict[Section, str]:
     history = [
         text
         for k, block in enumerate(blocks)
-        if k not in (0, current) and (text := joined(block.lines))
+        if k not in (0, current)
+        and not (block.cue and is_current(block.cue, date, section))
+        and (text := joined(block.lines))
     ]
     if history:
         texts[Section.HISTORY] = "\n\n".join(
@@ -319,15 +374,18 @@ def block_for(
     title = title_of(segment_, end) or seg.contents.get(section or -1)
     body = body_printed(segment_, meeting, document)
     blocks, current = current_block(blocks_of(lines, end, date, section), date, section)
-    texts = grouped_sections(blocks, current)
+    texts = grouped_sections(blocks, current, date, section)
     if not body:
         body = subject_body(texts) or lone_body_in(lines[: max(end, 1) + 3])
     if Section.DECISION not in texts and unlabelled_decision(start, texts, seg):
         texts[Section.DECISION] = texts.pop(Section.EXPLANATION)
+    printed, full = body or "", body_full(body, meeting)
+    if start.abbrev and body and fields.abbreviates(start.abbrev, body):
+        printed, full = start.abbrev, body
     block = ItemBlock(
         header=" ".join(str(p) for p in (body, date, section) if p),
-        body_printed=body or "",
-        body_full=body_full(body, meeting),
+        body_printed=printed,
+        body_full=full,
         meeting_date=date,
         section=section,
         title=title or document.meta.get("title"),
@@ -335,9 +393,14 @@ def block_for(
         or (diary_line_of(seg.preamble) if len(seg.segments) == 1 else None),
         doc_kind=start.doc_kind or meeting.doc_kind or document.meta.get("doc_kind"),
         sections=texts,
-        text="\n".join(line.text for line in lines),
+        text="\n".join(line.text for line in [*lines_above(seg), *lines]),
     )
     return block, problems
+
+
+def lines_above(seg: Segmentation) -> list[Line]:
+    """A one-item document's lines above its item (a table of its handlings)."""
+    return seg.preamble if len(seg.segments) == 1 else []
 
 
 def unlabelled_decision(

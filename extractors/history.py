@@ -31,6 +31,11 @@ ROW_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         rf"^(?P<body>[A-ZÅÄÖ][\w\-. ]*?)\s*\|?\s*{SEC}\s*\|?\s*(?P<date>{DATE})\.?$"
     ),
+    # a handlings table row: "Kaupunginhallitus | 195 | 02.05.2017 | 2"
+    re.compile(
+        rf"^(?P<body>[A-ZÅÄÖ][\w\-. ]*?)\s*\|\s*(?P<sb>\d{{1,4}})\s*\|\s*"
+        rf"(?P<date>{DATE})(?:\s*\|\s*\d{{1,3}})?$"
+    ),
 )
 SUFFIXES = "|".join(BODY_SUFFIXES)
 # Inside a history paragraph: "Sivistys- ja kulttuurilautakunta 25.2.2016 § 32",
@@ -54,7 +59,8 @@ class Found:
 
 def section_of(match: re.Match[str]) -> int | None:
     """The § of a match with the `sa` / `sb` groups, or None."""
-    value = match.group("sa") or match.group("sb")
+    groups = match.groupdict()
+    value = groups.get("sa") or groups.get("sb")
     return int(value) if value else None
 
 

@@ -107,6 +107,15 @@ def genitive_person(who: str) -> str:
     return " ".join([*words[:-1], names.genitive_base(words[-1])])
 
 
+def title_label(lead: str, rest: str) -> Label | None:
+    """A proposal labelled by its presenter's title (Dynasty 10: a bold
+    "Hyvinvointialuejohtaja" beside the proposal's text)."""
+    word = lead.strip().rstrip(":")
+    if " " in word or not rest or not word.lower().endswith(PRESENTER_TITLE_ENDINGS):
+        return None
+    return Label(Section.PROPOSAL, presenter=word)
+
+
 def colon_label(text: str) -> Label | None:
     """`Päätös: Hyväksyttiin.`: a heading or genitive label, a colon, a value."""
     head, sep, value = text.partition(":")
@@ -172,7 +181,7 @@ def label_of(line: Line, paragraph_start: bool) -> Label | None:
         section = heading(line.lead)
         if section is not None:
             return Label(section, line.rest)
-        found = genitive_label(line.lead)
+        found = genitive_label(line.lead) or title_label(line.lead, line.rest)
         if found:
             return Label(found.section, line.rest, found.presenter)
     section = heading(line.text)
@@ -215,6 +224,17 @@ def names_person(value: str) -> bool:
     if names.parse_person(value).name is not None:
         return True
     return len(words) == 1 and words[0].lower().endswith(PRESENTER_TITLE_ENDINGS)
+
+
+def ends_attachments(line: Line) -> bool:
+    """True for a line that cannot be an attachment's title: a paragraph after a
+    break that reads as text, a diary number or an item cue."""
+    from extractors import cues, fields
+
+    text = line.text
+    if fields.diary_number(text) or cues.read(text) is not None:
+        return True
+    return line.gap_before or bool(fields.SPLIT_DIARY_HEAD_RE.match(text))
 
 
 def is_short_label(value: str) -> bool:
@@ -260,7 +280,7 @@ class Grouper:
         if section is Section.PROPOSAL and names_person(value):
             self.presenter = self.presenter or value
             return
-        self.feed_text(Line(value, gap_before=True))
+        self.feed_text(Line(value))
 
     def switch(self, section: Section | None) -> None:
         """Make a section the open one (the presenter's is only ever visited)."""
@@ -288,6 +308,9 @@ class Grouper:
             self.speaker = line.text.rstrip().rstrip(":")
         if self.current is Section.PRESENTER:
             self.feed_presenter(line)
+        elif self.current is Section.ATTACHMENTS and ends_attachments(line):
+            self.switch(Section.EXPLANATION)
+            self.add(self.current, line)
         elif self.current is Section.PREPARERS and not is_person_line(line.text):
             if line.gap_before or len(line.text.split()) > PRESENTER_WORDS:
                 self.switch(Section.EXPLANATION)

@@ -17,7 +17,6 @@ that item.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors import cues
@@ -72,6 +71,7 @@ class Start:
     bad_date: str | None = None
     # A bulletin item: its text after the title is the decision even unlabelled.
     implicit_decision: bool = False
+    abbrev: str | None = None  # the body's abbreviation a later header prints
 
 
 @dataclass
@@ -213,14 +213,10 @@ def only_trivial(
 
 
 def dominant_date(found: list[Cue | None]) -> str | None:
-    """The most frequent date among header cues (ties: the latest)."""
-    dates = Counter(
-        cue.date for cue in found if cue and cue.kind == "header" and cue.date
-    )
-    if not dates:
-        return None
-    best = max(dates.values())
-    return max(d for d, n in dates.items() if n == best)
+    """The meeting's date when no page names it: the latest date of a header cue
+    (earlier handlings are listed with earlier dates, never later ones)."""
+    dates = [cue.date for cue in found if cue and cue.kind == "header" and cue.date]
+    return max(dates) if dates else None
 
 
 def is_earlier_handling(cue: Cue, meeting: Meeting) -> bool:
@@ -271,6 +267,11 @@ def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
 def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> list[int]:
     """Indices of lines whose cue may start an item."""
     toc = contents_lines(found, lines) | quoted_lines(lines, found)
+    earlier = {
+        cue.section
+        for cue in found
+        if cue and cue.date and cue.section and is_earlier_handling(cue, meeting)
+    }
     result = []
     for index, cue in enumerate(found):
         if cue is None or not cue.starts_item or index in toc:
@@ -279,6 +280,8 @@ def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> 
             continue
         if is_earlier_handling(cue, meeting):
             continue
+        if cue.date is None and cue.section in earlier:
+            continue  # "Ksylk § 84" after a handlings table listing § 84
         result.append(index)
     return result
 
@@ -322,6 +325,8 @@ def absorb(start: Start, cue: Cue, index: int) -> None:
     """Add what a repeated cue tells to an open item (first value wins)."""
     start.section = start.section if start.section is not None else cue.section
     if cue.kind in ("header", "abbrev_section") and cue.body:
+        if start.body and cue.body != start.body and " " not in cue.body:
+            start.abbrev = start.abbrev or cue.body
         start.body = start.body or cue.body
     start.date = start.date or cue.date
     start.title = start.title or cue.title

@@ -15,6 +15,7 @@ from extractors.platforms import (
     casem,
     cloudnc_html,
     dynasty,
+    html_page,
     text,
     turku,
     turku_api,
@@ -31,6 +32,7 @@ LAYOUTS: tuple[ModuleType, ...] = (
     ahjo,
     tweb,
     text,
+    html_page,
 )
 
 
