@@ -48,6 +48,13 @@ GENITIVE_RE = re.compile(
     + r")$",
     re.I,
 )
+# The sections one handling of an item fills (another handling's go to history).
+HANDLING_SECTIONS = (
+    Section.PRESENTER,
+    Section.PROPOSAL,
+    Section.HANDLING,
+    Section.DECISION,
+)
 GENERIC_PROPOSERS = ("esittelijän", "föredragandens", "puheenjohtajan", "ordförandens")
 
 
@@ -254,6 +261,9 @@ class Grouper:
     sticky_history: bool = False
     presenter_lines: int = 0
     speaker: str | None = None  # the last "Title Name:" line seen
+    # Lines each handling section held when a rule line ("______") was passed: a
+    # new handling may follow.
+    before_rule: dict[Section, int] = field(default_factory=dict)
 
     def add(self, section: Section | None, line: Line) -> None:
         """Append a line to a section (None: the line is dropped)."""
@@ -265,6 +275,8 @@ class Grouper:
         section = label.section
         if section is Section.HISTORY and self.decided:
             self.sticky_history = True
+        if self.before_rule.get(section):
+            self.restart()  # the handling after a rule line replaces the earlier one
         if section in (Section.PROPOSAL, Section.DECISION):
             self.decided = True
         if label.presenter and not self.presenter:
@@ -282,6 +294,17 @@ class Grouper:
             return
         self.feed_text(Line(value))
 
+    def restart(self) -> None:
+        """Move what an earlier handling filled (proposal, decision, presenter,
+        handling) into the history: a new handling starts after a rule line."""
+        for section, count in self.before_rule.items():
+            lines = self.grouped.get(section, [])
+            self.grouped.setdefault(Section.HISTORY, []).extend(lines[:count])
+            self.grouped[section] = lines[count:]
+            if section is Section.PRESENTER and count:
+                self.presenter = None
+        self.before_rule = {}
+
     def switch(self, section: Section | None) -> None:
         """Make a section the open one (the presenter's is only ever visited)."""
         if section is not Section.PRESENTER:
@@ -295,6 +318,9 @@ class Grouper:
             return
         if RULE_RE.match(line.text):
             self.switch(None)
+            self.before_rule = {
+                k: len(v) for k, v in self.grouped.items() if k in HANDLING_SECTIONS
+            }
             return
         label = label_of(line, paragraph_start)
         if label is not None:
