@@ -35,7 +35,9 @@ ATTACHMENT_LABEL_RE = re.compile(
 def attachments(block: ItemBlock) -> tuple[str, ...]:
     """Attachment titles, one per line under Liitteet / Bilaga."""
     text = block.get(Section.ATTACHMENTS) or ""
-    titles = (ATTACHMENT_LABEL_RE.sub("", line.strip(" -•*")) for line in text.splitlines())
+    titles = (
+        ATTACHMENT_LABEL_RE.sub("", line.strip(" -•*")) for line in text.splitlines()
+    )
     return tuple(dict.fromkeys(title for title in titles if title))
 
 

@@ -147,9 +147,7 @@ ITEM_KINDS = frozenset(
 
 def iso(printed: str) -> str:
     """A day-first date ("5.12.2023", "7.3.23") as ISO; ValueError if impossible."""
-    day, month, year = (
-        int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed))
-    )
+    day, month, year = (int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed)))
     if year < 100:
         year += 2000
     return date(year, month, day).isoformat()
@@ -231,16 +229,20 @@ def header_cue(text: str) -> Cue | None:
     match = TABLE_ROW_RE.match(text)
     if match and is_body_like(match["body"]):
         found, bad = _date_of(match)
-        return Cue("header", _section_of(match), match["body"].strip(), found,
-                   bad_date=bad)
+        return Cue(
+            "header", _section_of(match), match["body"].strip(), found, bad_date=bad
+        )
     for pattern in HEADER_RES:
         match = pattern.match(text)
         if match and is_body_like(match["body"].strip(" |,")):
             found, bad = _date_of(match)
             body = match["body"].strip(" |,")
-            if "date" not in pattern.groupindex and not is_abbreviation(body):
-                if not body.lower().endswith(BODY_SUFFIXES):
-                    continue
+            if (
+                "date" not in pattern.groupindex
+                and not is_abbreviation(body)
+                and not body.lower().endswith(BODY_SUFFIXES)
+            ):
+                continue
             return Cue("header", _section_of(match), body, found, bad_date=bad)
     return None
 
@@ -287,15 +289,21 @@ def context_cue(text: str) -> Cue | None:
             groups = match.groupdict()
             body = groups.get("body") or genitive_body(groups.get("genitive"))
             kind = doc_kind_of(groups.get("kind") or text)
-            return Cue("context", body=body.strip() if body else None, date=found,
-                       doc_kind=kind, bad_date=bad)
+            return Cue(
+                "context",
+                body=body.strip() if body else None,
+                date=found,
+                doc_kind=kind,
+                bad_date=bad,
+            )
     for pattern in DATE_LINE_RES:
         match = pattern.match(text)
         if match:
             found, bad = _date_of(match)
             body = match.groupdict().get("body")
-            return Cue("context", body=body.strip() if body else None, date=found,
-                       bad_date=bad)
+            return Cue(
+                "context", body=body.strip() if body else None, date=found, bad_date=bad
+            )
     return None
 
 
@@ -317,9 +325,12 @@ def dated_body_cue(text: str) -> Cue | None:
     if not match or not is_body_like(match["body"].strip()):
         return None
     body = match["body"].strip()
-    if " " not in body and not is_abbreviation(body):
-        if not body.lower().endswith(BODY_SUFFIXES):
-            return None
+    if (
+        " " not in body
+        and not is_abbreviation(body)
+        and not body.lower().endswith(BODY_SUFFIXES)
+    ):
+        return None
     found, bad = _date_of(match)
     return Cue("dated_body", body=body, date=found, bad_date=bad)
 

@@ -106,18 +106,26 @@ def title_of(segment_: Segment, end: int) -> str | None:
     if lines and lines[0].level > 0 and title_like(lines[0]):
         return lines[0].text
     found = [(i, c) for i, c in cue_lines(lines) if c.kind != "context"]
-    first_header = next((i for i, c in found if c.kind in ("header", "dated_body")
-                         and i > 0), None)
-    if first_header is not None and title_like(lines[first_header - 1]):
-        if first_header - 1 > 0 or not found or found[0][0] != 0:
-            return lines[first_header - 1].text
+    first_header = next(
+        (i for i, c in found if c.kind in ("header", "dated_body") and i > 0), None
+    )
+    if (
+        first_header is not None
+        and title_like(lines[first_header - 1])
+        and (first_header - 1 > 0 or not found or found[0][0] != 0)
+    ):
+        return lines[first_header - 1].text
     listed = attachment_lines(lines)
     last_cue = max((i for i, _ in found), default=-1)
     for index in range(last_cue + 1, len(lines)):
         if index not in listed and title_like(lines[index]):
             return lines[index].text
     return next(
-        (line.text for i, line in enumerate(lines) if i not in listed and title_like(line)),
+        (
+            line.text
+            for i, line in enumerate(lines)
+            if i not in listed and title_like(line)
+        ),
         None,
     )
 
@@ -133,7 +141,9 @@ def attachment_lines(lines: list[Line]) -> set[int]:
             inside = label.section is Section.ATTACHMENTS
             continue
         if inside and (
-            line.gap_before or fields.diary_number(line.text) or cues.read(line.text)
+            line.gap_before
+            or fields.diary_number(line.text)
+            or cues.read(line.text)
             or DATE_ONLY_RE.match(line.text)
         ):
             inside = False
@@ -172,9 +182,13 @@ def blocks_of(
     history_seen = decided = False
     for index, line in enumerate(lines):
         cue = cues.read(line.text) if index else None
-        own_head = cue is not None and index < head_end and is_current(cue, date, section)
-        if own_head and blocks[-1].cue is not None and not is_current(
-            blocks[-1].cue, date, section
+        own_head = (
+            cue is not None and index < head_end and is_current(cue, date, section)
+        )
+        if (
+            own_head
+            and blocks[-1].cue is not None
+            and not is_current(blocks[-1].cue, date, section)
         ):  # the item's own header after a table of earlier handlings
             blocks.append(Block([line], cue, False))
             continue
@@ -202,7 +216,9 @@ def blocks_of(
 def current_index(blocks: list[Block], date: str | None, section: int | None) -> int:
     """The block of this meeting's handling: the last one headed by the item's own
     date and §; else the last block not after a history heading."""
-    own = [k for k, b in enumerate(blocks) if b.cue and is_current(b.cue, date, section)]
+    own = [
+        k for k, b in enumerate(blocks) if b.cue and is_current(b.cue, date, section)
+    ]
     if own:
         return own[-1]
     open_blocks = [k for k, b in enumerate(blocks) if not b.after_history]
@@ -260,7 +276,8 @@ def own_lines(
     """The current handling's lines: the current block's, and those of every other
     block headed by the item's own header (Turku repeats "Kh § 195" above its list
     of attachments)."""
-    if blocks[current].cue is None or not is_current(blocks[current].cue, date, section):
+    cue = blocks[current].cue
+    if cue is None or not is_current(cue, date, section):
         return blocks[current].lines
     own = [
         block.lines[1:] if k else block.lines
@@ -271,7 +288,10 @@ def own_lines(
 
 
 def grouped_sections(
-    blocks: list[Block], current: int, date: str | None = None, section: int | None = None
+    blocks: list[Block],
+    current: int,
+    date: str | None = None,
+    section: int | None = None,
 ) -> dict[Section, str]:
     """Sections of the current block over those of the lines before any handling
     header (where preparers and the explanation often are); the rest is history."""
@@ -365,7 +385,9 @@ def block_for(
     start, meeting, lines = segment_.start, seg.meeting, segment_.lines
     problems: list[ExtractionError] = []
     date = start.date or meeting.date or document.meta.get("meeting_date")
-    section = start.section if start.section is not None else meta_int(document, "section")
+    section = (
+        start.section if start.section is not None else meta_int(document, "section")
+    )
     bad = start.bad_date or (meeting.bad_date if not start.date else None)
     if bad:
         date = None if not start.date and not meeting.date else date
@@ -422,14 +444,20 @@ def missing(block: ItemBlock) -> list[ExtractionError]:
     where = f"§ {block.section}" if block.section is not None else repr(block.title)
     found = []
     if block.meeting_date is None:
-        found.append(ExtractionError(
-            "missing_meeting_date",
-            f"item {where}: no meeting date printed (give it with --meta meeting_date=)",
-        ))
+        found.append(
+            ExtractionError(
+                "missing_meeting_date",
+                f"item {where}: no meeting date printed "
+                "(give it with --meta meeting_date=)",
+            )
+        )
     if not block.body_printed:
-        found.append(ExtractionError(
-            "missing_body", f"item {where}: no body printed (give it with --meta body=)"
-        ))
+        found.append(
+            ExtractionError(
+                "missing_body",
+                f"item {where}: no body printed (give it with --meta body=)",
+            )
+        )
     return found
 
 

@@ -147,15 +147,57 @@ def with_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
 
 STREAM_BLOCKS = frozenset(
     {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "div",
-        "dt", "dd", "blockquote", "pre", "caption", "section", "article", "header",
-        "footer", "table", "tbody", "thead", "ul", "ol", "dl", "body", "main",
-        "form", "fieldset", "center", "font", "nav", "aside", "figure",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "div",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "caption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "table",
+        "tbody",
+        "thead",
+        "ul",
+        "ol",
+        "dl",
+        "body",
+        "main",
+        "form",
+        "fieldset",
+        "center",
+        "font",
+        "nav",
+        "aside",
+        "figure",
     }
 )
 SKIPPED = frozenset(
-    {"script", "style", "head", "noscript", "iframe", "select", "option", "button",
-     "svg", "template"}
+    {
+        "script",
+        "style",
+        "head",
+        "noscript",
+        "iframe",
+        "select",
+        "option",
+        "button",
+        "svg",
+        "template",
+    }
 )
 HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
 HEADING_CLASS_RE = re.compile(r"\bh([1-6])\b")
@@ -183,8 +225,12 @@ def stream_line(text: str, lead: str | None, level: int, gap: bool, cell=None):
 
     rest = clean_lines(text[len(lead) :]) if lead and text.startswith(lead) else ""
     return StreamLine(
-        clean(text), lead=lead, rest=" ".join(rest.split()), level=level,
-        gap_before=gap, cell=cell,
+        clean(text),
+        lead=lead,
+        rest=" ".join(rest.split()),
+        level=level,
+        gap_before=gap,
+        cell=cell,
     )
 
 
@@ -195,8 +241,11 @@ def leaf_lines(element: HtmlElement, level: int, gap: bool) -> list:
     lines = []
     for index, part in enumerate(parts):
         first_lead = lead if index == 0 and lead and part.startswith(lead) else None
-        lines.append(stream_line(part, first_lead, level or level_of(element),
-                                 gap and index == 0))
+        lines.append(
+            stream_line(
+                part, first_lead, level or level_of(element), gap and index == 0
+            )
+        )
     return lines
 
 
@@ -222,7 +271,10 @@ def is_data_row(row: HtmlElement) -> bool:
     if not cells:
         return False
     for cell in cells:
-        if next(cell.iter("table"), None) is not None and cell.find(".//table") is not None:
+        if (
+            next(cell.iter("table"), None) is not None
+            and cell.find(".//table") is not None
+        ):
             return False
         if len(clean(cell.text_content())) > DATA_CELL_MAX:
             return False

@@ -48,8 +48,12 @@ class HtmlLayout:
         content = first(root, self.content)
         if content is None:
             return html_lines(root)
-        context = [line for path in self.context for el in root.xpath(path)
-                   for line in html_lines(el)]
+        context = [
+            line
+            for path in self.context
+            for el in root.xpath(path)
+            for line in html_lines(el)
+        ]
         return [*context, *html_lines(content)]
 
     def split_items(self, document: Document) -> Layout:

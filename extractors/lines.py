@@ -100,7 +100,9 @@ UPPER_RUN_END_RE = re.compile(
 )
 
 
-SECTION_HEAD_RE = re.compile(r"^(?P<cue>(?:[A-ZÅÄÖ]{1,8}\s*)?§\s*\d{1,4})\s+(?P<rest>\S.*)$")
+SECTION_HEAD_RE = re.compile(
+    r"^(?P<cue>(?:[A-ZÅÄÖ]{1,8}\s*)?§\s*\d{1,4})\s+(?P<rest>\S.*)$"
+)
 LONE_ABBREVIATION_RE = re.compile(r"^[A-ZÅÄÖ]{1,8}$")
 
 
@@ -170,12 +172,16 @@ def text_line(stripped: str, gap: bool) -> Line:
 
 
 def joined(lines: list[Line]) -> str | None:
-    """Lines as text: one per line, a blank line at each paragraph break."""
+    """Lines as text: one per line, a blank line at each paragraph break; a PDF's
+    wrapped lines (they carry an x position) are joined into their paragraph."""
     parts: list[str] = []
     for line in lines:
         if line.gap_before and parts:
             parts.append("")
-        parts.append(line.text)
+        if line.x is not None and parts and parts[-1] and not line.gap_before:
+            parts[-1] = f"{parts[-1]} {line.text}"
+        else:
+            parts.append(line.text)
     return "\n".join(parts).strip() or None
 
 

@@ -126,7 +126,9 @@ def sentence_outcome(sentence: str) -> tuple[Outcome | str, str] | None:
     """("confirm" or the class, phrase) of one decision sentence, or None."""
     confirmed = CONFIRMATION.match(sentence)
     if confirmed and not any(
-        p.search(sentence) for o, p in OUTCOME_SENTENCES if o in (*FATES, Outcome.AMENDED)
+        p.search(sentence)
+        for o, p in OUTCOME_SENTENCES
+        if o in (*FATES, Outcome.AMENDED)
     ):
         return "confirm", confirmed.group(0)
     for outcome, pattern in OUTCOME_SENTENCES:
@@ -167,24 +169,28 @@ def explain(
             return Classified(Outcome.AMENDED, "outcome_phrase:amended", phrase)
     if restated_with_changes(decision, proposal):
         return Classified(Outcome.AMENDED, "restates_proposal_changed")
-    if first is not None and first[0] is Outcome.ELECTED and not solely_elections(
-        decision
+    if (
+        first is not None
+        and first[0] is Outcome.ELECTED
+        and not solely_elections(decision)
     ):
         return Classified(Outcome.APPROVED, "compound_procedural", first[1])
-    if first is None or first[0] in ("confirm", Outcome.APPROVED):
-        if amendment_accepted(handling):
-            return Classified(Outcome.AMENDED, "amendment_in_handling")
+    confirms = first is None or first[0] in ("confirm", Outcome.APPROVED)
+    if confirms and amendment_accepted(handling):
+        return Classified(Outcome.AMENDED, "amendment_in_handling")
     if first is not None and first[0] != "confirm":
         return Classified(Outcome(first[0]), f"outcome_phrase:{first[0]}", first[1])
     if first is not None or repeats_proposal(decision, proposal):
         verb = _proposal_verb_outcome(proposal)
         rule = "confirms_proposal" if first else "repeats_proposal"
         if verb is not None:
-            return Classified(verb, f"proposal_verb:{verb}", first[1] if first else None)
+            return Classified(
+                verb, f"proposal_verb:{verb}", first[1] if first else None
+            )
         return Classified(Outcome.APPROVED, rule, first[1] if first else None)
-    phrase = phrase_outcome(decision)
-    if phrase is not None:
-        return Classified(phrase, f"outcome_phrase:{phrase}")
+    old_phrase = phrase_outcome(decision)
+    if old_phrase is not None:
+        return Classified(old_phrase, f"outcome_phrase:{old_phrase}")
     lemma = lemma_outcome(decision)
     if lemma is not None:
         return Classified(lemma, f"spacy_lemma:{lemma}")

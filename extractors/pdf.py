@@ -299,3 +299,49 @@ def is_garbled(page: PdfPage) -> bool:
     """True when the page's text layer is mostly non-words (broken font map)."""
     share, count = non_word_share(page.text)
     return count >= MIN_WORDS_FOR_GARBLED and share >= GARBLED_SHARE
+
+
+# --- the line stream of the generic path ------------------------------------------
+
+# A vertical gap larger than this (points) between two lines is a paragraph break.
+PARAGRAPH_GAP_PT = 20.0
+# Bold words at a line's start followed by regular ones form a label (caption).
+MIN_LEAD_WORDS = 1
+
+
+def lead_words(line: Line) -> tuple[str | None, str]:
+    """(bold words a line opens with, the rest) when the line mixes faces."""
+    bold = 0
+    while bold < len(line.words) and line.words[bold].bold:
+        bold += 1
+    if bold < MIN_LEAD_WORDS or bold == len(line.words):
+        return None, ""
+    lead = " ".join(w.text for w in line.words[:bold])
+    return lead, " ".join(w.text for w in line.words[bold:])
+
+
+def stream_lines(pages: list[PdfPage]) -> list:
+    """Every line of the pages as the generic path's Lines: bold, size, x, page,
+    a bold lead, a paragraph break at a large gap or a new page."""
+    from extractors.lines import Line as StreamLine
+
+    result = []
+    for page in pages:
+        previous: Line | None = None
+        for line in page.lines:
+            gap = previous is None or line.top - previous.top > PARAGRAPH_GAP_PT
+            lead, rest = lead_words(line)
+            result.append(
+                StreamLine(
+                    line.text,
+                    lead=lead,
+                    rest=rest,
+                    bold=line.bold,
+                    size=line.words[0].size,
+                    x=line.x0,
+                    page=page.number,
+                    gap_before=gap,
+                )
+            )
+            previous = line
+    return result

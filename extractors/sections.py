@@ -149,7 +149,7 @@ def space_label(text: str) -> Label | None:
     its value, "EhdotusKaupunginhallitus päättää", too)."""
     glued = GLUED_HEADING_RE.match(text)
     if glued:
-        text = f"{glued['head']} {text[glued.end():]}"
+        text = f"{glued['head']} {text[glued.end() :]}"
     words = text.split()
     for count in range(min(SPACE_LABEL_WORDS, len(words) - 1), 0, -1):
         section = heading(" ".join(words[:count]))
@@ -177,8 +177,10 @@ def names_body(value: str) -> bool:
     from extractors.cues import is_abbreviation
     from extractors.fields import is_body_name
 
-    return is_body_name(word) or is_abbreviation(word) or (
-        word.isupper() and 2 <= len(word) <= 6
+    return (
+        is_body_name(word)
+        or is_abbreviation(word)
+        or (word.isupper() and 2 <= len(word) <= 6)
     )
 
 
@@ -387,6 +389,8 @@ def section_texts(grouper: Grouper) -> dict[Section, str]:
             text: str | None = people_text(lines)
         elif section is Section.PRESENTER:
             text = " ".join(line.text for line in lines)
+        elif section is Section.ATTACHMENTS:
+            text = "\n".join(line.text for line in lines)
         else:
             text = joined(lines)
         if text:

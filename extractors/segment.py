@@ -118,8 +118,12 @@ def page_label_body(lines: list[Line], index: int) -> str | None:
     if index == 0:
         return None
     above = lines[index - 1].text.strip()
-    if cues.is_body_like(above) or (0 < len(above.split()) <= 6 and above[:1].isupper()
-                                    and "://" not in above and ":" not in above):
+    if cues.is_body_like(above) or (
+        0 < len(above.split()) <= 6
+        and above[:1].isupper()
+        and "://" not in above
+        and ":" not in above
+    ):
         return above if len(above) <= 80 else None
     return None
 
@@ -153,9 +157,13 @@ def lone_body(lines: list[Line]) -> str | None:
     """A line above the items that is only a body's name (a cover or page head)."""
     for line in lines:
         words = line.text.split()
-        if 0 < len(words) <= 6 and line.text.lower().endswith(BODY_SUFFIXES):
-            if line.text[0].isupper() and not any(w.endswith(",") for w in words):
-                return line.text
+        if (
+            0 < len(words) <= 6
+            and line.text.lower().endswith(BODY_SUFFIXES)
+            and line.text[0].isupper()
+            and not any(w.endswith(",") for w in words)
+        ):
+            return line.text
     return None
 
 
@@ -180,7 +188,9 @@ def _fill(meeting: Meeting, body: str | None, cue: Cue) -> None:
     meeting.doc_kind = meeting.doc_kind or cue.doc_kind
 
 
-def contents_lines(found: list[Cue | None], lines: list[Line] | None = None) -> set[int]:
+def contents_lines(
+    found: list[Cue | None], lines: list[Line] | None = None
+) -> set[int]:
     """Indices of § lines that form a table of contents."""
     numbered = [
         i
@@ -189,8 +199,10 @@ def contents_lines(found: list[Cue | None], lines: list[Line] | None = None) -> 
     ]
     runs: list[list[int]] = []
     for index in numbered:
-        if runs and index - runs[-1][-1] <= CONTENTS_GAP and only_trivial(
-            found, runs[-1][-1], index, lines
+        if (
+            runs
+            and index - runs[-1][-1] <= CONTENTS_GAP
+            and only_trivial(found, runs[-1][-1], index, lines)
         ):
             runs[-1].append(index)
         else:
@@ -264,7 +276,9 @@ def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
     return quoted
 
 
-def candidates(lines: list[Line], found: list[Cue | None], meeting: Meeting) -> list[int]:
+def candidates(
+    lines: list[Line], found: list[Cue | None], meeting: Meeting
+) -> list[int]:
     """Indices of lines whose cue may start an item."""
     toc = contents_lines(found, lines) | quoted_lines(lines, found)
     earlier = {
@@ -357,8 +371,10 @@ def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
     floor = 0
     for start in starts:
         above = start.index - 1
-        if above >= floor and not lines[start.index].level and titles_next(
-            lines[above], start
+        if (
+            above >= floor
+            and not lines[start.index].level
+            and titles_next(lines[above], start)
         ):
             start.index = above
             start.title = start.title or heading_title(lines[above].text)
@@ -369,6 +385,14 @@ def with_heading_above(lines: list[Line], starts: list[Start]) -> None:
 
 # A table header whose cells lost their spaces ("Turun kaupunki§KokouspvmAsia").
 GLUED_SECTION_SIGN_RE = re.compile(r"[^\s\d]§|§[^\s\d]")
+# A line that only names the document's kind or its organisation ("Pöytäkirja",
+# "Vantaan kaupunki") is a page head, never an item's title.
+KIND_ONLY_RE = re.compile(
+    r"^(?:pöytäkirja|esityslista|lisäesityslista|protokoll|föredragningslista|"
+    r"päätöslista|kokouskutsu|[\w\-]+n\s+(?:kaupunki|kunta)|[\w\-]+\s+(?:stad|kommun))"
+    r"(?:\s+[\d/.\s]+)?$",
+    re.I,
+)
 # A bulletin title is at most this long.
 BULLETIN_TITLE_MAX = 220
 
@@ -381,7 +405,7 @@ def bulletin_title(line: Line) -> str | None:
         return None
     if text.endswith((".", ":", ";", ",")) or PAGE_CHROME.match(text):
         return None
-    if GLUED_SECTION_SIGN_RE.search(text):
+    if GLUED_SECTION_SIGN_RE.search(text) or KIND_ONLY_RE.match(text):
         return None
     if cues.read(text) is not None or heading_key(text) in HEADINGS:
         return None
@@ -410,7 +434,9 @@ DECISION_HEADINGS = frozenset(
 )
 
 
-BULLET_PARENTHESIS_RE = re.compile(r"^(?P<title>[^()]{3,220}?)\s*\((?P<decision>.+)\)\s*$")
+BULLET_PARENTHESIS_RE = re.compile(
+    r"^(?P<title>[^()]{3,220}?)\s*\((?P<decision>.+)\)\s*$"
+)
 
 
 def bullet_item(line: Line) -> tuple[str, str] | None:

@@ -6,8 +6,16 @@ import hashlib
 
 # Organisations our fixtures come from: always dev (we have read their documents).
 FIXTURE_ORGS = frozenset(
-    {"kittilä", "espoo", "oulu", "vantaa", "nykarleby", "uusikaarlepyy", "tampere",
-     "turku"}
+    {
+        "kittilä",
+        "espoo",
+        "oulu",
+        "vantaa",
+        "nykarleby",
+        "uusikaarlepyy",
+        "tampere",
+        "turku",
+    }
 )
 SPLITS = ("dev", "test")
 

@@ -519,67 +519,89 @@ MOTION_CUES = re.compile(
 OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
     (
         Outcome.REMOVED,
-        re.compile(r"poist\w*\s+(?:\w+\s+){0,3}esityslista\w*|avför\w*|"
-                   r"\bstryk\w*\s+från\s+föredragningslistan", re.I),
+        re.compile(
+            r"poist\w*\s+(?:\w+\s+){0,3}esityslista\w*|avför\w*|"
+            r"\bstryk\w*\s+från\s+föredragningslistan",
+            re.I,
+        ),
     ),
     (
         Outcome.RETURNED,
-        re.compile(r"palaut\w*\s+(?:\w+\s+){0,3}valmistel\w*|"
-                   r"(?:asia|ärendet)\s+(?:\w+\s+){0,2}palaut\w*|päätettiin palauttaa|"
-                   r"päätti\s+(?:\w+\s+){0,2}palauttaa|återremitt\w*", re.I),
+        re.compile(
+            r"palaut\w*\s+(?:\w+\s+){0,3}valmistel\w*|"
+            r"(?:asia|ärendet)\s+(?:\w+\s+){0,2}palaut\w*|päätettiin palauttaa|"
+            r"päätti\s+(?:\w+\s+){0,2}palauttaa|återremitt\w*",
+            re.I,
+        ),
     ),
     (
         Outcome.TABLED,
-        re.compile(r"pöydälle(?!\s+jaet)|bordl\w*|fortsätter\s+behandlingen|"
-                   r"jatk\w*\s+(?:asian\s+)?käsittelyä\s+seuraava\w*|"
-                   r"siirr\w*\s+(?:asian\s+)?(?:käsittely\w*\s+)?seuraavaan\s+kokoukseen|"
-                   r"uppsköts|flyttades\s+till\s+nästa", re.I),
+        re.compile(
+            r"pöydälle(?!\s+jaet)|bordl\w*|fortsätter\s+behandlingen|"
+            r"jatk\w*\s+(?:asian\s+)?käsittelyä\s+seuraava\w*|"
+            r"siirr\w*\s+(?:asian\s+)?(?:käsittely\w*\s+)?seuraavaan\s+kokoukseen|"
+            r"uppsköts|flyttades\s+till\s+nästa",
+            re.I,
+        ),
     ),
     (
         Outcome.REJECTED,
-        re.compile(r"(?:esitys|ehdotus|päätösehdotus|esityksen|ehdotuksen|"
-                   r"päätösehdotuksen)\s+(?:\w+\s+){0,2}hyl(?:ättiin|käsi)|"
-                   r"hylkäsi\s+(?:\w+\s+){0,2}(?:esityksen|ehdotuksen|päätösehdotuksen)|"
-                   r"förslaget\s+(?:\w+\s+){0,2}förkastades|förkastade\s+förslaget",
-                   re.I),
+        re.compile(
+            r"(?:esitys|ehdotus|päätösehdotus|esityksen|ehdotuksen|"
+            r"päätösehdotuksen)\s+(?:\w+\s+){0,2}hyl(?:ättiin|käsi)|"
+            r"hylkäsi\s+(?:\w+\s+){0,2}(?:esityksen|ehdotuksen|päätösehdotuksen)|"
+            r"förslaget\s+(?:\w+\s+){0,2}förkastades|förkastade\s+förslaget",
+            re.I,
+        ),
     ),
     (
         Outcome.AMENDED,
-        re.compile(r"muutettuna|muutetun|muutetussa|muutoksella|muutoksin|"
-                   r"muutosesitys\w*\s+hyväksyttiin|muutosehdotu\w*\s+hyväksyttiin|"
-                   r"muokatun|lisäyksellä|lisäyksin|seuraava lisäys|"
-                   r"muuttamasta ehdotuksesta|muutosehdotuksesta|"
-                   r"med\s+(?:den\s+)?(?:följande\s+)?ändring\w*|ändrat\s+förslag|"
-                   r"med\s+ändringar|med\s+tillägg\w*|"
-                   r"ändring\w*\s+till\s+\w+\s+förslag|godkände\s+\w+\s+ändring\w*|"
-                   r"\bja\s+lisäksi\b|päätettiin\s+lisätä|päätti\s+lisätä|"
-                   r"ehdotuksesta\s+poikkeav\w*|esityksestä\s+poikkeav\w*|"
-                   r"poiketen\s+(?:esittelijän\s+)?(?:ehdotuksesta|esityksestä)",
-                   re.I),
+        re.compile(
+            r"muutettuna|muutetun|muutetussa|muutoksella|muutoksin|"
+            r"muutosesitys\w*\s+hyväksyttiin|muutosehdotu\w*\s+hyväksyttiin|"
+            r"muokatun|lisäyksellä|lisäyksin|seuraava lisäys|"
+            r"muuttamasta ehdotuksesta|muutosehdotuksesta|"
+            r"med\s+(?:den\s+)?(?:följande\s+)?ändring\w*|ändrat\s+förslag|"
+            r"med\s+ändringar|med\s+tillägg\w*|"
+            r"ändring\w*\s+till\s+\w+\s+förslag|godkände\s+\w+\s+ändring\w*|"
+            r"\bja\s+lisäksi\b|päätettiin\s+lisätä|päätti\s+lisätä|"
+            r"ehdotuksesta\s+poikkeav\w*|esityksestä\s+poikkeav\w*|"
+            r"poiketen\s+(?:esittelijän\s+)?(?:ehdotuksesta|esityksestä)",
+            re.I,
+        ),
     ),
     (
         Outcome.NOTED,
-        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
-                   r"tietoonsa)|tiedoksi\s+saatetuiksi|"
-                   r"antecknade?s?\s+(?:\S+\s+){0,6}?för\s+kännedom|"
-                   r"anteckna\s+(?:\S+\s+){0,6}?för\s+kännedom|"
-                   r"\bantecknades\b|\btiedoksi\.?$", re.I),
+        re.compile(
+            r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
+            r"tietoonsa)|tiedoksi\s+saatetuiksi|"
+            r"antecknade?s?\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+            r"anteckna\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+            r"\bantecknades\b|\btiedoksi\.?$",
+            re.I,
+        ),
     ),
     (
         Outcome.ELECTED,
-        re.compile(r"\bvalittiin\b|\bvalitsi\b|päätti\s+(?:\w+\s+){0,2}valita|"
-                   r"\bnimettiin\b|\bnimesi\b|päätti\s+(?:\w+\s+){0,2}nimetä|"
-                   r"\bvaldes\b|\butsågs\b|\bvalde\b|\butsåg\b|"
-                   r"beslutade\s+(?:\w+\s+){0,3}(?:välja|utse)\b", re.I),
+        re.compile(
+            r"\bvalittiin\b|\bvalitsi\b|päätti\s+(?:\w+\s+){0,2}valita|"
+            r"\bnimettiin\b|\bnimesi\b|päätti\s+(?:\w+\s+){0,2}nimetä|"
+            r"\bvaldes\b|\butsågs\b|\bvalde\b|\butsåg\b|"
+            r"beslutade\s+(?:\w+\s+){0,3}(?:välja|utse)\b",
+            re.I,
+        ),
     ),
     (
         Outcome.APPROVED,
-        re.compile(r"hyväksyttiin|hyväksyi|hyväksytään|päätti|päättivät|"
-                   r"godkändes|godkände|godkänna|beslutade|beslöt|bemyndigade|"
-                   r"beviljade|valtuutti|myönsi|myönnettiin|"
-                   r"todettiin|totesi|konstaterades|konstaterade|"
-                   r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
-                   r"kävi\s+keskustelu|antoi\s+lausunnon", re.I),
+        re.compile(
+            r"hyväksyttiin|hyväksyi|hyväksytään|päätti|päättivät|"
+            r"godkändes|godkände|godkänna|beslutade|beslöt|bemyndigade|"
+            r"beviljade|valtuutti|myönsi|myönnettiin|"
+            r"todettiin|totesi|konstaterades|konstaterade|"
+            r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
+            r"kävi\s+keskustelu|antoi\s+lausunnon",
+            re.I,
+        ),
     ),
 ]
 
@@ -603,22 +625,30 @@ CONFIRMATION = re.compile(
 PROPOSAL_VERBS: list[tuple[Outcome, re.Pattern[str]]] = [
     (
         Outcome.NOTED,
-        re.compile(r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon|tietoonsa)|"
-                   r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
-                   r"anteckna\w*\s+(?:\S+\s+){0,6}?(?:för|till)\s+kännedom|"
-                   r"(?:för|till)\s+kännedom|anteckna\w*\s+(?:\S+\s+){0,6}?som\s+delgiv\w*|"
-                   r"\bta\w*\s+del\s+av\b", re.I),
+        re.compile(
+            r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon|tietoonsa)|"
+            r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
+            r"anteckna\w*\s+(?:\S+\s+){0,6}?(?:för|till)\s+kännedom|"
+            r"(?:för|till)\s+kännedom|anteckna\w*\s+(?:\S+\s+){0,6}?som\s+delgiv\w*|"
+            r"\bta\w*\s+del\s+av\b",
+            re.I,
+        ),
     ),
     (
         Outcome.ELECTED,
-        re.compile(r"\bvalita\b|\bvalitsee\b|\bvalitaan\b|\bnimeää\b|\bnimetä\b|"
-                   r"\bnimetään\b|\bväljer\b|\bvälja\b|\butser\b|\butse\b|\bväljs\b",
-                   re.I),
+        re.compile(
+            r"\bvalita\b|\bvalitsee\b|\bvalitaan\b|\bnimeää\b|\bnimetä\b|"
+            r"\bnimetään\b|\bväljer\b|\bvälja\b|\butser\b|\butse\b|\bväljs\b",
+            re.I,
+        ),
     ),
     (
         Outcome.APPROVED,
-        re.compile(r"\bhyväksy\w*|\btoteaa\b|\btodetaan\b|\bantaa\b|"
-                   r"\bmyöntää\b|\bgodkänn\w*|\bkonstaterar\b", re.I),
+        re.compile(
+            r"\bhyväksy\w*|\btoteaa\b|\btodetaan\b|\bantaa\b|"
+            r"\bmyöntää\b|\bgodkänn\w*|\bkonstaterar\b",
+            re.I,
+        ),
     ),
 ]
 

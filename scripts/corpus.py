@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Check and count the real corpus's label files (tests/corpus/labels/*.jsonl).
 
-    python scripts/corpus.py check     # every line well-formed; exit 1 with the problems
-    python scripts/corpus.py stats     # items, organisations, languages, systems, splits
+python scripts/corpus.py check     # every line well-formed; exit 1 with the problems
+python scripts/corpus.py stats     # items, organisations, languages, systems, splits
 """
 
 from __future__ import annotations
@@ -19,17 +19,48 @@ from models.corpus import split_of  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 REQUIRED_GOLD = (
-    "body", "meeting_date", "section", "diary_number", "title", "doc_kind",
-    "language", "presenter_name", "outcome", "voted",
+    "body",
+    "meeting_date",
+    "section",
+    "diary_number",
+    "title",
+    "doc_kind",
+    "language",
+    "presenter_name",
+    "outcome",
+    "voted",
 )
 OPTIONAL_GOLD = ("presenter_title", "preparers", "votes", "disqualified", "body_abbrev")
 OUTCOMES = {
-    "approved", "amended", "rejected", "tabled", "returned", "noted", "removed",
-    "elected", "other", None,
+    "approved",
+    "amended",
+    "rejected",
+    "tabled",
+    "returned",
+    "noted",
+    "removed",
+    "elected",
+    "other",
+    None,
 }
-SYSTEMS = {"dynasty", "tweb", "cloudnc", "ahjo", "turku", "pdf", "web", "mfiles", "other"}
+SYSTEMS = {
+    "dynasty",
+    "tweb",
+    "cloudnc",
+    "ahjo",
+    "turku",
+    "pdf",
+    "web",
+    "mfiles",
+    "other",
+}
 ORG_KINDS = {
-    "municipality", "city", "wellbeing county", "joint authority", "region", "other",
+    "municipality",
+    "city",
+    "wellbeing county",
+    "joint authority",
+    "region",
+    "other",
 }
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -61,7 +92,9 @@ def problems_of(obj: dict, label_file: Path) -> list[str]:
     if date is not None and not DATE_RE.match(str(date)):
         found.append(f"meeting_date {date!r} is not YYYY-MM-DD")
     section = gold.get("section")
-    if section is not None and (not isinstance(section, int) or isinstance(section, bool)):
+    if section is not None and (
+        not isinstance(section, int) or isinstance(section, bool)
+    ):
         found.append(f"section {section!r} is not an integer")
     if not isinstance(gold.get("voted"), bool):
         found.append("voted must be true or false")
@@ -89,7 +122,10 @@ def check() -> int:
     for label_file, number, obj in lines():
         where = f"{label_file.name}:{number}"
         issues = problems_of(obj, label_file)
-        key = (str((label_file.parent / obj.get("path", "")).resolve()), obj.get("item_index"))
+        key = (
+            str((label_file.parent / obj.get("path", "")).resolve()),
+            obj.get("item_index"),
+        )
         if key in seen:
             issues.append(f"same file and item_index as {seen[key]}")
         seen[key] = where

@@ -93,7 +93,9 @@ def extracted(path: Path) -> list:
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_every_item_has_a_section_or_a_title_and_valid_dates(path: Path) -> None:
     for item in extracted(path):
-        assert item.section is not None or item.title, "an item with neither § nor title"
+        assert item.section is not None or item.title, (
+            "an item with neither § nor title"
+        )
         if item.meeting_date is not None:
             year = date.fromisoformat(item.meeting_date).year
             assert 1990 <= year <= date.today().year + 1

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import ExtractionError, extract
-from extractors import sections
+from extractors import ExtractionError, extract, sections
 from extractors.lines import text_lines
 from models.ids import sha256_hex
 from models.records import Document
