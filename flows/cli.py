@@ -432,9 +432,7 @@ def evaluate(
     name = ", ".join(str(path) for path in gold) + (f" ({split})" if split else "")
     print_evaluation(report, name)
     for field_name, accuracy, floor in failing:
-        err.print(
-            f"[red]below the floor:[/red] {field_name} {accuracy:.3f} < {floor}"
-        )
+        err.print(f"[red]below the floor:[/red] {field_name} {accuracy:.3f} < {floor}")
     raise typer.Exit(1 if failing else 0)
 
 
