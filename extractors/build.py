@@ -41,8 +41,11 @@ def attachments(block: ItemBlock) -> tuple[str, ...]:
     return tuple(dict.fromkeys(title for title in titles if title))
 
 
-def body_names(block: ItemBlock, proposal: str | None) -> tuple[str, str | None]:
-    """(full body name, abbreviation as printed or None)."""
+def body_names(block: ItemBlock, proposal: str | None) -> tuple[str | None, str | None]:
+    """(full body name, abbreviation as printed); None where the document does not
+    name its body."""
+    if not block.body_printed and not block.body_full:
+        return None, None
     if block.body_full:
         printed = block.body_printed
         return (

@@ -27,7 +27,7 @@ DIARY_LABEL_RE = re.compile(r"^(?:dnro|dno|dnr|asianro|asianumero)\.?:?\s*", re.
 DIARY_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:[A-ZÅÄÖ]{1,6}[/:])?\d{1,6}/\d{2}(?:\.\d{2}){1,4}\s?/\s?\d{4}"),
     re.compile(r"[A-ZÅÄÖ]{2,8}Dno-\d{4}-\d+"),
-    re.compile(r"HEL[ -]\d{4}-\d{6}"),
+    re.compile(r"HEL[ -]\d{4}-\d{6}(?:\s+T\s+\d{2}(?:\s\d{2}){1,4})?"),
     re.compile(r"\d{1,6}-\d{4} \(\d+(?:[ ,]+\d+)*\)"),
 )
 CITY_CUES = re.compile(r"\bkaupungin|\bkaupunki|\bstaden\b|\bstadens\b", re.I)
@@ -39,6 +39,7 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 DIARY_SLASH_SPACE_RE = re.compile(r"\s*/\s*")
 # The classification code: the middle of "N/TT.TT.TT/YYYY", Turku's "(611)" suffix.
 DIARY_CLASS_RE = re.compile(r"/(?P<code>\d{2}(?:\.\d{2}){1,4})/\d{4}$")
+HELSINKI_CLASS_RE = re.compile(r"\sT\s(?P<code>\d{2}(?:\s\d{2}){1,4})$")
 BRACKETED_DIARY_RE = re.compile(r"^(?P<number>\d{1,6}-\d{4}) \((?P<code>[^)]+)\)$")
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
@@ -111,18 +112,21 @@ def printed_diary(line: str | None) -> str | None:
 
 
 def diary_number(line: str | None) -> str | None:
-    """The diary number on a line without a bracketed classification suffix
-    ("3720-2013 (611)" → "3720-2013"); a code in the middle stays."""
-    printed = printed_diary(line)
-    match = BRACKETED_DIARY_RE.match(printed or "")
-    return match.group("number") if match else printed
+    """The diary number on a line as printed, a classification code with it
+    ("3720-2013 (611)", "HEL 2018-012640 T 00 01 01") kept (CONTRACT.md: as
+    printed); `diary_class` gives the code alone."""
+    return printed_diary(line)
 
 
 def diary_class(line: str | None) -> str | None:
     """The classification code (tehtäväluokka) of the diary number on a line:
     "00.00.01" of "21/00.00.01/2023", "611" of "3720-2013 (611)", else None."""
     printed = printed_diary(line) or ""
-    match = BRACKETED_DIARY_RE.match(printed) or DIARY_CLASS_RE.search(printed)
+    match = (
+        BRACKETED_DIARY_RE.match(printed)
+        or DIARY_CLASS_RE.search(printed)
+        or HELSINKI_CLASS_RE.search(printed)
+    )
     return match.group("code") if match else None
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 import extractors
+from extractors.errors import is_warning
 from flows import analyst
 from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
 from flows.sources import SourcesError, load_sources, select
@@ -70,7 +71,8 @@ def extract_file(
     )
     extraction = extractors.extract_document(document)
     for problem in extraction.problems:
-        print(f"minutes extract: {path}: left out: {problem}", file=sys.stderr)
+        kind = "warning" if is_warning(problem) else "left out"
+        print(f"minutes extract: {path}: {kind}: {problem}", file=sys.stderr)
     return [item.to_dict() for item in extraction.items]
 
 
@@ -96,6 +98,14 @@ def extract(
             records = extract_file(path, municipality, context)
         except (OSError, extractors.ExtractionError) as error:
             print(f"minutes extract: {path}: {_reason(error)}", file=sys.stderr)
+            failed = True
+            continue
+        except Exception as error:  # a bug: named, and the next file goes on
+            name = type(error).__name__
+            print(
+                f"minutes extract: {path}: internal_error: {name}: {error}",
+                file=sys.stderr,
+            )
             failed = True
             continue
         for record in records:

@@ -122,6 +122,7 @@ def load_results(
     try:
         for result in results:
             _load_document(con, run, result, counts)
+            _quarantine_unkeyed(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
         for (source, body), last in newest_meetings(results).items():
@@ -175,6 +176,45 @@ def _load_document(
         counts.quarantined += 1
         counts.quarantine.append((result.uri, result.stage or "", result.reason))
         _insert_quarantine(con, run, result)
+
+
+def missing_key(item: Item) -> str | None:
+    """The natural-key fields an item lacks (body, meeting date, § or title)."""
+    missing = [name for name in ("body", "meeting_date") if not getattr(item, name)]
+    if item.section is None and not item.title:
+        missing.append("section or title")
+    return ", ".join(missing) or None
+
+
+def _quarantine_unkeyed(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    result: DocumentResult,
+    counts: RunCounts,
+) -> None:
+    """Items without their natural key stay out of the warehouse: one quarantine
+    row for the document names each such item and the fields it lacks."""
+    unkeyed = [(item, missing_key(item)) for item in result.items]
+    left = [(item, lacks) for item, lacks in unkeyed if lacks]
+    if not left:
+        return
+    result.items = [item for item, lacks in unkeyed if not lacks]
+    detail = "; ".join(
+        f"item {item.section if item.section is not None else item.title!r}: no {lacks}"
+        for item, lacks in left
+    )
+    held = DocumentResult(
+        row=result.row,
+        uri=result.uri,
+        is_new=result.is_new,
+        stage="load",
+        reason="missing_key",
+        detail=detail,
+        source=result.source,
+    )
+    counts.quarantined += 1
+    counts.quarantine.append((result.uri, "load", "missing_key"))
+    _insert_quarantine(con, run, held)
 
 
 def _insert_document(

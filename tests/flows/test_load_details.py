@@ -25,7 +25,7 @@ def test_diary_class_in_items_and_decisions(con) -> None:
     (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
     load(con, "r1", item)
     row = con.execute("SELECT diary_number, diary_class FROM decisions").fetchone()
-    assert row == ("3720-2013", "611")
+    assert row == ("3720-2013 (611)", "611")
     assert con.execute("SELECT diary_class FROM items").fetchone() == ("611",)
 
 
@@ -39,3 +39,25 @@ def test_vote_kind_and_names_in_votes_and_vote_details(con) -> None:
     ).fetchone()
     assert row == ("side", ["Aho", "Berg"], [], [])
     assert con.execute("SELECT kind FROM votes").fetchone() == ("side",)
+
+
+def test_an_item_without_its_natural_key_is_quarantined_naming_the_field(con) -> None:
+    from extractors.platforms import casem
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    kept = extract(document("turku", "turku_kh_2017-02-05-195.htm"))[0]
+    undated = extract(document("casem", "contents_61_extended_properties.json"))[
+        0
+    ]  # no listing context: no meeting date, no body
+    assert casem.matches(document("casem", "contents_61_extended_properties.json"))
+    results = [
+        DocumentResult(None, kept.source.uri, False, items=[kept]),
+        DocumentResult(None, undated.source.uri, False, items=[undated]),
+    ]
+    counts = load_results(con, run_info("r1"), results)
+    assert counts.items_inserted == 1 and counts.quarantined == 1
+    row = con.execute("SELECT stage, reason, detail FROM quarantine").fetchone()
+    assert row[:2] == ("load", "missing_key")
+    assert "item 15: no body, meeting_date" in row[2]
+    assert con.execute("SELECT count(*) FROM items").fetchone() == (1,)
