@@ -213,6 +213,8 @@ def is_person_line(text: str) -> bool:
     """True when a line reads as a person (title + name) or a contact."""
     if is_contact(text):
         return True
+    if names.name_first(text) is not None:
+        return True
     if text.rstrip().endswith(".") and len(text.split()) > PRESENTER_WORDS:
         return False
     return names.parse_person(text).name is not None

@@ -303,9 +303,22 @@ PRESENTER_TITLE_ENDINGS: tuple[str, ...] = (
     "johtaja",
     "päällikkö",
     "sihteeri",
+    "pormestari",
+    "kamreeri",
+    "rehtori",
+    "insinööri",
+    "arkkitehti",
+    "lakimies",
+    "asiamies",
+    "tarkastaja",
+    "koordinaattori",
+    "neuvos",
     "direktör",
     "direktören",
     "chef",
+    "borgmästare",
+    "sekreterare",
+    "kamrer",
 )
 
 # Where the item's own text starts on a Dynasty 10 page.
