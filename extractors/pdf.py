@@ -302,9 +302,11 @@ def repair_ligatures(page: pdfplumber.page.Page) -> int:
     repaired = 0
     for (font, head, _), group in groups.items():
         tail = ligature_tail(group, words, font, head, widths)
-        for glyph in group if tail else []:
+        if tail is None:
+            continue
+        for glyph in group:
             glyph["text"] = head + tail
-            repaired += 1
+        repaired += len(group)
     return repaired
 
 
