@@ -389,9 +389,12 @@ def block_for(
         start.section if start.section is not None else meta_int(document, "section")
     )
     bad = start.bad_date or (meeting.bad_date if not start.date else None)
-    if bad:
-        date = None if not start.date and not meeting.date else date
-        problems.append(ExtractionError("impossible_date", f"'{bad}' is not a date"))
+    if bad:  # the item's own printed date does not parse: null, never a neighbour's
+        date = None if start.bad_date or not meeting.date else date
+        where = f"§ {section}" if section is not None else "an item"
+        problems.append(
+            ExtractionError("impossible_date", f"{where}: '{bad}' is not a date")
+        )
     end = region_end(lines)
     title = title_of(segment_, end) or seg.contents.get(section or -1)
     body = body_printed(segment_, meeting, document)

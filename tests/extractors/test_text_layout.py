@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import ExtractionError, extract, sections
+from extractors import ExtractionError, extract, extract_document, sections
 from extractors.lines import text_lines
 from models.ids import sha256_hex
 from models.records import Document
@@ -104,3 +104,21 @@ def test_two_line_diary_number() -> None:
     data = "# Otsikko\n\nKh 05.12.2023 § 4\n5316/2024\n00.01.01\n\nEsittelijä\n\nKunnanjohtaja Timo Kurula\n"
     (item,) = extract_bytes(data.encode())
     assert item.diary_number == "5316/00.01.01/2024"
+
+
+def test_an_impossible_date_is_null_with_a_warning_and_never_merges_items() -> None:
+    data = (
+        "# Eka\n\nKhall 05.12.2023 § 4\n\nPäätösehdotus\n\nKunnanhallitus päättää"
+        " hyväksyä A.\n\nPäätös\n\nHyväksyttiin.\n\n# Toka\n\nKhall 31.02.2023 § 5\n\n"
+        "Valmistelija\n\nKunnanjohtaja Timo Kurula\n\nPäätös\n\nAsia palautettiin"
+        " uudelleen valmisteltavaksi.\n"
+    )
+    document = Document(uri="x.txt", data=data.encode(), sha256="x")
+    found = extract_document(document)
+    first, second = found.items
+    assert (first.section, first.outcome, first.preparers) == (4, "approved", ())
+    assert (second.section, second.meeting_date, second.outcome) == (5, None, "returned")
+    assert [p.reason for p in found.problems] == [
+        "impossible_date",
+        "missing_meeting_date",
+    ]
