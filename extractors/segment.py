@@ -310,14 +310,26 @@ def opens_content(lines: list[Line], start: int, end: int) -> bool:
 
 
 def same_item(start: Start, cue: Cue, lines: list[Line], index: int) -> bool:
-    """True when a later cue repeats the item already open."""
+    """True when a later cue repeats the item already open (not when the same § is
+    printed again over an item with a title of its own: a misnumbered document's
+    items stay apart)."""
     if start.section is not None and cue.section is not None:
         if cue.section != start.section:
+            return False
+        if opens_content(lines, start.cue_index, index) and own_title(
+            lines, cue, index
+        ):
             return False
         return cue.date in (None, start.date) or start.date is None
     if cue.section is None and cue.kind == "header":
         return not opens_content(lines, start.cue_index, index)
     return not opens_content(lines, start.cue_index, index)
+
+
+def own_title(lines: list[Line], cue: Cue, index: int) -> bool:
+    """True when a cue carries a title of its own ("§ 5 Title") or a heading line
+    stands right above it ("## Title")."""
+    return bool(cue.title) or (index > 0 and lines[index - 1].level > 0)
 
 
 def new_start(index: int, cue: Cue, meeting: Meeting) -> Start:

@@ -91,12 +91,41 @@ def item_key(item: Item) -> str:
     )
 
 
+def document_keys(result: DocumentResult) -> list[tuple[str, Item]]:
+    """(id, item) of a document's items; a natural key printed again in the same
+    document (four items "§ 5") gets its repeat's id, never folded into the first."""
+    seen: Counter[str] = Counter()
+    keyed = []
+    for item in result.items:
+        key = item_key(item)
+        if seen[key]:
+            key = ids.item_id(
+                item.municipality,
+                item.body,
+                item.meeting_date,
+                item.section,
+                item.title,
+                repeat=seen[item_key(item)],
+            )
+        seen[item_key(item)] += 1
+        keyed.append((key, item))
+    return keyed
+
+
+def repeated_keys(result: DocumentResult) -> list[str]:
+    """How the document repeats a natural key ("§ 5 ×4"), for the run's report."""
+    counts = Counter(
+        (item.section if item.section is not None else item.title)
+        for item in result.items
+    )
+    return [f"§ {key} ×{n}" for key, n in counts.items() if n > 1]
+
+
 def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
     """Items by id; the last document wins, but minutes never give way to an agenda."""
     chosen: dict[str, Item] = {}
     for result in results:
-        for item in result.items:
-            key = item_key(item)
+        for key, item in document_keys(result):
             previous = chosen.get(key)
             if (
                 previous
@@ -123,6 +152,7 @@ def load_results(
         for result in results:
             _load_document(con, run, result, counts)
             _quarantine_unkeyed(con, run, result, counts)
+            _report_repeats(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
         for (source, body), last in newest_meetings(results).items():
@@ -215,6 +245,30 @@ def _quarantine_unkeyed(
     counts.quarantined += 1
     counts.quarantine.append((result.uri, "load", "missing_key"))
     _insert_quarantine(con, run, held)
+
+
+def _report_repeats(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    result: DocumentResult,
+    counts: RunCounts,
+) -> None:
+    """A document that prints the same § for several items is reported (stage load,
+    reason repeated_key); its items are all loaded, kept apart."""
+    repeats = repeated_keys(result)
+    if not repeats:
+        return
+    note = DocumentResult(
+        row=result.row,
+        uri=result.uri,
+        is_new=result.is_new,
+        stage="load",
+        reason="repeated_key",
+        detail="items kept apart: " + ", ".join(repeats),
+        source=result.source,
+    )
+    counts.quarantine.append((result.uri, "load", "repeated_key"))
+    _insert_quarantine(con, run, note)
 
 
 def _insert_document(

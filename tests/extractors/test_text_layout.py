@@ -117,7 +117,11 @@ def test_an_impossible_date_is_null_with_a_warning_and_never_merges_items() -> N
     found = extract_document(document)
     first, second = found.items
     assert (first.section, first.outcome, first.preparers) == (4, "approved", ())
-    assert (second.section, second.meeting_date, second.outcome) == (5, None, "returned")
+    assert (second.section, second.meeting_date, second.outcome) == (
+        5,
+        None,
+        "returned",
+    )
     assert [p.reason for p in found.problems] == [
         "impossible_date",
         "missing_meeting_date",

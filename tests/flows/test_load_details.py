@@ -11,7 +11,8 @@ import pytest
 
 from extractors import extract
 from flows import warehouse
-from models.records import Vote
+from models.ids import sha256_hex
+from models.records import Document, Vote
 from tests.extractors.platform_cases import document
 from tests.flows.test_load_provenance import load
 
@@ -61,3 +62,26 @@ def test_an_item_without_its_natural_key_is_quarantined_naming_the_field(con) ->
     assert row[:2] == ("load", "missing_key")
     assert "item 15: no body, meeting_date" in row[2]
     assert con.execute("SELECT count(*) FROM items").fetchone() == (1,)
+
+
+def test_a_section_printed_again_keeps_its_items_apart_and_is_reported(con) -> None:
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    text = "".join(
+        f"# Asia {n}\n\nKhall 05.12.2023 § 5\n\nPäätös\n\nHyväksyttiin.\n\n"
+        for n in range(4)
+    )
+    data = text.encode()
+    items = extract(Document(uri="d.txt", data=data, sha256=sha256_hex(data)))
+    assert [item.section for item in items] == [5, 5, 5, 5]
+    result = DocumentResult(None, "d.txt", False, items=items)
+    counts = load_results(con, run_info("r1"), [result])
+    assert counts.items_inserted == 4
+    titles = con.execute("SELECT title FROM items ORDER BY title").fetchall()
+    assert titles == [("Asia 0",), ("Asia 1",), ("Asia 2",), ("Asia 3",)]
+    row = con.execute("SELECT reason, detail FROM quarantine").fetchone()
+    assert row == ("repeated_key", "items kept apart: § 5 ×4")
+    # a second load of the same document changes nothing
+    again = load_results(con, run_info("r2"), [result])
+    assert (again.items_inserted, again.items_unchanged) == (0, 4)
