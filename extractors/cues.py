@@ -42,6 +42,12 @@ KIND_WORD = (
     r"Päätöslista|Päätösluettelo|Beslutslista)"
 )
 
+# A Dynasty PDF export's item header: "45, KST 2011-03-07 18:00" or "§ 144, SSTYR
+# 2015-12-01 18:00 Sida 2" (§, body abbreviation, ISO date and time).
+EXPORT_HEADER_RE = re.compile(
+    r"^(?:§\s*)?(?P<sc>-?\d{1,4}),\s*(?P<body>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,11})\s+"
+    r"(?P<iso>\d{4}-\d{2}-\d{2})(?:\s+\d{1,2}:\d{2})?(?:\s+(?:Sida|Sivu)\s+\d+)?$"
+)
 HEADER_RES: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{BODY}\s*\|?\s*{DATE}\s*[,|]?\s*{SEC}\s*\.?$"),
     re.compile(rf"^{BODY}\s*\|\s*{SEC}\s*\|\s*{DATE}$"),
@@ -212,6 +218,10 @@ ABBREVIATION_ENDINGS: tuple[str, ...] = (
     "sst",
     "ks",
     "kf",
+    "kst",
+    "styr",
+    "fge",
+    "fm",
 )
 
 
@@ -224,8 +234,23 @@ def doc_kind_of(word: str | None) -> str | None:
     return "minutes" if MINUTES_CUES.search(word) else None
 
 
+def export_header_cue(text: str) -> Cue | None:
+    """A Dynasty PDF export's header "45, KST 2011-03-07 18:00" (§ -1 is its cover)."""
+    match = EXPORT_HEADER_RE.match(text)
+    if not match or match["sc"].startswith("-"):
+        return None
+    try:
+        found = date.fromisoformat(match["iso"]).isoformat()
+    except ValueError:
+        return Cue("header", int(match["sc"]), match["body"], bad_date=match["iso"])
+    return Cue("header", int(match["sc"]), match["body"], found)
+
+
 def header_cue(text: str) -> Cue | None:
     """A header line `<Body> <date> § N` (or `<Body> § N`, or a table row)."""
+    exported = export_header_cue(text)
+    if exported:
+        return exported
     match = TABLE_ROW_RE.match(text)
     if match and is_body_like(match["body"]):
         found, bad = _date_of(match)

@@ -100,8 +100,8 @@ def title_of(segment_: Segment, end: int) -> str | None:
     """The item's title: from its cue, a heading line, the line above its header,
     or the first title-like line after its cues."""
     start = segment_.start
-    if start.title:
-        return start.title
+    if start.title or start.cue_kinds == ["bulletin"]:
+        return start.title  # a bulletin item's title is its title line, or none
     lines = segment_.lines[:end]
     if lines and lines[0].level > 0 and title_like(lines[0]):
         return lines[0].text

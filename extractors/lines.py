@@ -67,6 +67,8 @@ def text_lines(text: str) -> list[Line]:
 UPPER_WORD = r"[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9\-/,.():]*"
 COLLAPSED_BREAK_RE = re.compile(
     r"(?<=\s)(?="
+    r"(?:§\s*)?\d{1,4},\s*[A-ZÅÄÖ]{2,11}\s+\d{4}-\d{2}-\d{2}\b"
+    r"|"
     r"[A-ZÅÄÖ]{1,8}\s*§\s*\d{1,4}\b"
     r"|[A-ZÅÄÖ]{2,8}\s+\d{1,4}\s"
     r"|§\s*\d{1,4}\s"

@@ -207,7 +207,45 @@ def contents_lines(
             runs[-1].append(index)
         else:
             runs.append([index])
-    return {i for run in runs if len(run) >= CONTENTS_RUN for i in run}
+    return {
+        i
+        for run in runs
+        if len(run) >= CONTENTS_RUN and is_contents(run, found, lines)
+        for i in run
+    }
+
+
+# Headings of a table of contents ("Käsiteltävät asiat", "SISÄLLYSLUETTELO",
+# "Innehållsförteckning", "ASIAT:"), looked for just above a run of § lines.
+CONTENTS_HEADING_RE = re.compile(
+    r"(?:käsiteltävät|käsitellyt)\s+asiat|sisällysluettelo|asialuettelo|"
+    r"innehållsförteckning|ärendeförteckning|behandlade\s+ärenden|"
+    r"^asiat\b|asian\s+no|asia\s+otsikko|\bsivu\s*$|\bsida\s*$",
+    re.I,
+)
+CONTENTS_HEADING_LINES = 3
+PAGE_NUMBER_END_RE = re.compile(r"(?:\.{3,}|\s)\s*\d{1,3}$")
+
+
+def is_contents(
+    run: list[int], found: list[Cue | None], lines: list[Line] | None
+) -> bool:
+    """True when a run of § lines is a table of contents, not a list of items that
+    print no text: its titles end with page numbers, a contents heading stands just
+    above it, or its § come again later in the document."""
+    titles = [found[i].title or "" for i in run]  # type: ignore[union-attr]
+    if sum(bool(PAGE_NUMBER_END_RE.search(t)) for t in titles) * 2 >= len(run):
+        return True
+    above = lines[max(0, run[0] - CONTENTS_HEADING_LINES) : run[0]] if lines else []
+    if any(CONTENTS_HEADING_RE.search(line.text) for line in above):
+        return True
+    sections = {found[i].section for i in run}  # type: ignore[union-attr]
+    later = {
+        cue.section
+        for cue in found[run[-1] + 1 :]
+        if cue is not None and cue.starts_item
+    }
+    return bool(sections & later) or lines is None
 
 
 def only_trivial(
@@ -469,6 +507,17 @@ def bullet_item(line: Line) -> tuple[str, str] | None:
     return None
 
 
+def numbered_decision(line: Line) -> tuple[str, str] | None:
+    """("", decision) of a numbered list entry that reports a decision ("3.
+    Kaupunginvaltuusto käsitteli ja hyväksyi tilinpäätöksen …"): an item whose
+    title the page does not print."""
+    number = LIST_NUMBER.match(line.text)
+    if not number:
+        return None
+    rest = line.text[number.end() :].strip()
+    return ("", rest) if rest and reads_as_decision(rest) else None
+
+
 def reads_as_decision(text: str) -> bool:
     """True when a text reports a decision ("Käydyn keskustelun jälkeen merkittiin
     tiedoksi.", "Hyväksyttiin esityslistan mukaisesti.")."""
@@ -494,7 +543,7 @@ def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
     segments: list[Segment] = []
     floor = 0
     for index, line in enumerate(lines):
-        bullet = bullet_item(line)
+        bullet = bullet_item(line) or numbered_decision(line)
         if bullet:
             title, decision = bullet
             start = bulletin_start(index, title, meeting)
@@ -541,7 +590,7 @@ def bulletin_start(index: int, title: str, meeting: Meeting) -> Start:
         section=None,
         body=None,
         date=None,
-        title=title,
+        title=title or None,
         doc_kind=None,
         cue_kinds=["bulletin"],
         implicit_decision=True,
