@@ -560,7 +560,38 @@ def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
                 Segment(bulletin_start(title_index, title, meeting), [], title_index)
             )
         floor = index + 1
+    segments = sorted(
+        segments + undecided_titles(lines, segments), key=lambda seg: seg.offset
+    )
     return with_lines(segments, lines)
+
+
+def undecided_titles(lines: list[Line], found: list[Segment]) -> list[Segment]:
+    """More items of a bulletin: title-shaped lines (a short paragraph of its own
+    followed by text) after the first item, whose text reports no decision (the
+    page ends before it, or tells it another way): items with no decision."""
+    titled = [seg for seg in found if seg.start.title and not seg.lines]
+    if not titled:
+        return []
+    taken = {seg.offset for seg in found}
+    extra = []
+    for index in range(titled[0].offset + 1, len(lines) - 1):
+        line, after = lines[index], lines[index + 1]
+        if index in taken or not line.gap_before or not after.gap_before:
+            continue
+        if within_taken(index, found) or bulletin_title(after):
+            continue
+        title = bulletin_title(line)
+        if title and len(title.split()) >= 2:
+            start = bulletin_start(index, title, Meeting())
+            start.implicit_decision = False
+            extra.append(Segment(start, [], index))
+    return extra
+
+
+def within_taken(index: int, found: list[Segment]) -> bool:
+    """True when a line is a bullet item's own line."""
+    return any(seg.lines and seg.offset == index for seg in found)
 
 
 def title_above(lines: list[Line], index: int, floor: int) -> int | None:

@@ -488,7 +488,8 @@ PAGE_CHROME = re.compile(
     r"download|transkriptio|transkript|samankaltaiset tiedostot|"
     r"relevanta dokument|sivu \d|sida \d|more recent handlings|"
     r"uudemmat käsittelyt|nyare behandlingar|käsitellyt asiat|behandlade ärenden|"
-    r"pdf-muodossa|kokousasian teksti|ärendets text)",
+    r"pdf-muodossa|kokousasian teksti|ärendets text|linkki\b|lisätietoa$|"
+    r"lisätietoja$|mer information$|läs mer|lue lisää)",
     re.I,
 )
 
