@@ -31,9 +31,33 @@ from models.vocab import (
     MINUTES_CUES,
 )
 
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "tammikuuta"),
+            ("februari", "helmikuuta"),
+            ("mars", "maaliskuuta"),
+            ("april", "huhtikuuta"),
+            ("maj", "toukokuuta"),
+            ("juni", "kesäkuuta"),
+            ("juli", "heinäkuuta"),
+            ("augusti", "elokuuta"),
+            ("september", "syyskuuta"),
+            ("oktober", "lokakuuta"),
+            ("november", "marraskuuta"),
+            ("december", "joulukuuta"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+MONTH_WORD = "|".join(MONTHS)
+# "5.12.2023", "7.3.23", "5-12-2023", "12 februari 2024", "12. helmikuuta 2024"
 DATE = (
     r"(?P<date>\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?(?:\d{4}|\d{2}(?!\d))"
-    r"|\d{1,2}-\d{1,2}-\d{4})"
+    r"|\d{1,2}-\d{1,2}-\d{4}"
+    rf"|\d{{1,2}}\.?\s+(?i:{MONTH_WORD})\s+\d{{4}})"
 )
 SEC = r"(?:§\s*(?P<sa>\d{1,4})|(?P<sb>\d{1,4})\s*§)"
 BODY = r"(?P<body>[A-ZÅÄÖ][^\d§|:;()]{0,90}?)"
@@ -98,17 +122,22 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     ),
     # Turku: "Kaupunginhallitus 02.05.2017 - Pöytäkirja"
     re.compile(rf"^{BODY}\s+{DATE}\s*[-–]\s*{KIND_WORD}\b", re.I),
-    # "Kunnanhallituksen kokouksen päätökset 6.11.2017", "Stadsfullmäktiges beslut …"
+    # "Kunnanhallituksen kokouksen päätökset 6.11.2017", "Aluehallituksen
+    # päätöksiä 7.3.2023", "Stadsfullmäktiges beslut den 12 februari 2024",
+    # "Stadsfullmäktiges beslut" (no date: the body only)
     re.compile(
-        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[\wåäö:\-]+(?:n|s))\s+"
-        r"(?:kokouksen\s+|sammanträdes\s+)?"
-        rf"(?:päätök\w*|päätökset|beslut|protokoll|pöytäkirja)\s+{DATE}\s*$",
+        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
+        r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
+        r"(?:päätö\w*|beslut\w*|protokoll\w*|pöytäkirja\w*)"
+        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.))?"
+        r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
         re.I,
     ),
     # "Kaupunginhallituksen kokouksen 9.2.2026 päätösluettelo"
     re.compile(
-        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[\wåäö:\-]+(?:n|s))\s+"
-        rf"(?:kokouksen\s+|sammanträdes\s+)?{DATE}\s+"
+        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
+        rf"(?:kokouksen\s+|sammanträdes\s+)?(?:den\s+)?{DATE}\s+"
+        r"(?:kokouksen\s+)?"
         r"(?:päätös\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
         re.I,
     ),
@@ -152,7 +181,13 @@ ITEM_KINDS = frozenset(
 
 
 def iso(printed: str) -> str:
-    """A day-first date ("5.12.2023", "7.3.23") as ISO; ValueError if impossible."""
+    """A day-first date ("5.12.2023", "7.3.23", "12 februari 2024") as ISO;
+    ValueError if impossible."""
+    worded = re.match(r"(\d{1,2})\.?\s+(\w+)\s+(\d{4})$", printed.strip())
+    if worded:
+        return date(
+            int(worded[3]), MONTHS[worded[2].lower()], int(worded[1])
+        ).isoformat()
     day, month, year = (int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed)))
     if year < 100:
         year += 2000
