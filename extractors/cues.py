@@ -138,7 +138,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         rf"(?:kokouksen\s+|sammanträdes\s+)?(?:den\s+)?{DATE}\s+"
         r"(?:kokouksen\s+)?"
-        r"(?:päätös\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
+        r"(?:päätö\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
         re.I,
     ),
 )

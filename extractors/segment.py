@@ -515,7 +515,9 @@ def numbered_decision(line: Line) -> tuple[str, str] | None:
     if not number:
         return None
     rest = line.text[number.end() :].strip()
-    return ("", rest) if rest and reads_as_decision(rest) else None
+    if not rest or not rest[0].isupper():  # "1. merkitä …": a decision's own points
+        return None
+    return ("", rest) if reads_as_decision(rest) else None
 
 
 def reads_as_decision(text: str) -> bool:
@@ -542,6 +544,8 @@ def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
     decision sentence); a decision with no title of its own joins the item above."""
     segments: list[Segment] = []
     floor = 0
+    # A text with no blank line at all tells no paragraphs: each line is one.
+    unparagraphed = not any(line.gap_before for line in lines)
     for index, line in enumerate(lines):
         bullet = bullet_item(line) or numbered_decision(line)
         if bullet:
@@ -550,10 +554,12 @@ def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
             segments.append(Segment(start, [with_text(line, decision)], index))
             floor = index + 1
             continue
-        first = index == 0 or line.gap_before or lines[index - 1].level > 0
+        first = (
+            unparagraphed or index == 0 or line.gap_before or lines[index - 1].level > 0
+        )
         if not is_decision_anchor(line, first):
             continue
-        title_index = title_above(lines, index, floor)
+        title_index = title_above(lines, index, floor, unparagraphed)
         if title_index is not None:
             title = bulletin_title(lines[title_index]) or ""
             segments.append(
@@ -594,11 +600,15 @@ def within_taken(index: int, found: list[Segment]) -> bool:
     return any(seg.lines and seg.offset == index for seg in found)
 
 
-def title_above(lines: list[Line], index: int, floor: int) -> int | None:
-    """The nearest bulletin title line above a decision, not above `floor`."""
+def title_above(
+    lines: list[Line], index: int, floor: int, unparagraphed: bool = False
+) -> int | None:
+    """The nearest bulletin title line above a decision, not above `floor` (in a
+    text without paragraphs, only the line right above)."""
     for k in range(index - 1, floor - 1, -1):
         if bulletin_title(lines[k]) and (
-            lines[k].gap_before
+            (unparagraphed and k == index - 1)
+            or lines[k].gap_before
             or lines[k].level
             or k <= floor + 1
             or is_number(lines[k - 1])
