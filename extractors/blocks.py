@@ -19,7 +19,7 @@ class ItemBlock:
 
     header: str
     body_printed: str
-    meeting_date: str
+    meeting_date: str | None
     section: int | None
     title: str | None = None
     diary_line: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors import (
     departures,
     fields,
@@ -24,14 +26,26 @@ def preparers(block: ItemBlock) -> tuple[Person, ...]:
     return tuple(names.parse_person(line) for line in text.splitlines() if line.strip())
 
 
+# "Liite 1:" before an attachment's title (Turku's list) is its label, not its title.
+ATTACHMENT_LABEL_RE = re.compile(
+    r"^(?:Liite|Bilaga|Bil\.)\s*\d+(?:\s*:\s*|(?=[A-ZÅÄÖ]))", re.I
+)
+
+
 def attachments(block: ItemBlock) -> tuple[str, ...]:
     """Attachment titles, one per line under Liitteet / Bilaga."""
     text = block.get(Section.ATTACHMENTS) or ""
-    return tuple(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
+    titles = (
+        ATTACHMENT_LABEL_RE.sub("", line.strip(" -•*")) for line in text.splitlines()
+    )
+    return tuple(dict.fromkeys(title for title in titles if title))
 
 
-def body_names(block: ItemBlock, proposal: str | None) -> tuple[str, str | None]:
-    """(full body name, abbreviation as printed or None)."""
+def body_names(block: ItemBlock, proposal: str | None) -> tuple[str | None, str | None]:
+    """(full body name, abbreviation as printed); None where the document does not
+    name its body."""
+    if not block.body_printed and not block.body_full:
+        return None, None
     if block.body_full:
         printed = block.body_printed
         return (
@@ -69,7 +83,10 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         else votes.votes(decided_text)
     )
     left = departures.departures(departure_text(block))
-    return Item(
+    classified = outcome.explain(
+        votes.without_rejected_side_motions(decision), proposal, handling
+    )
+    item = Item(
         municipality=document.municipality
         or fields.municipality(proposal, decision, block.text),
         body=body,
@@ -85,9 +102,7 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         or names.parse_presenter(block.get(Section.PRESENTER)),
         proposal=proposal,
         decision=decision,
-        outcome=outcome.classify(
-            votes.without_rejected_side_motions(decision), proposal, handling
-        ),
+        outcome=classified.outcome,
         voted=bool(found_votes) or outcome.voted(decided_text),
         votes=tuple(found_votes),
         disqualified=tuple(d.name for d in left if d.conflict),
@@ -97,3 +112,6 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         language=document.language or block.language or fields.language(block.text),
         source=SourceRef(document.uri, document.sha256, version),
     )
+    item.extra["outcome_rule"] = classified.rule
+    item.extra["outcome_phrase"] = classified.phrase
+    return item

@@ -8,3 +8,15 @@ class ExtractionError(Exception):
         self.reason = reason
         self.detail = detail
         super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+# Reasons that report a field the document does not print (the item is kept, the
+# field is null), not a part left out.
+WARNING_REASONS = frozenset(
+    {"missing_meeting_date", "missing_body", "impossible_date", "missing_section"}
+)
+
+
+def is_warning(problem: ExtractionError) -> bool:
+    """True for a problem that only warns of a null field."""
+    return problem.reason in WARNING_REASONS

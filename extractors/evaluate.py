@@ -10,11 +10,16 @@ A gold line is `{"path", "item_index", "gold": {field: value}}`, optionally with
   record's preparer names; a list of objects compares each object on the keys the
   gold gives (so `votes` may omit `absent` or `motion`);
 - lists compare as lists (order and length matter); anything else by equality;
-- the item is the one at `item_index`; when the gold gives `section` and that
-  item has another §, the first extracted item with the gold's § is taken instead
-  (so one item dropped from a whole-meeting PDF does not shift every later one);
-- a missing item (no such index or §, or a file that fails to extract) counts
-  every gold field of that line as a mismatch, with the reason.
+- the item is the extracted one with the gold's § (the one at `item_index` when
+  several share it); when the gold's § is null, the one with the gold's title;
+  else the one at `item_index` (so one item dropped or added in a whole-meeting
+  document does not shift every later one);
+- a missing item (no such §, title or index, or a file that fails to extract)
+  counts every gold field of that line as a mismatch, with the reason; `found`
+  counts the gold items that were found at all.
+
+A corpus line may also name its organisation (`org`): its split (dev or test) is
+`models.corpus.split_of(org)`, and `evaluate(..., split=...)` scores one split.
 
 No printing here: the CLI renders the `Report`.
 """
@@ -30,12 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from extractors.errors import ExtractionError
+from models.corpus import split_of
 from models.ids import sha256_hex
 from models.records import RECORD_FIELDS, Document
 
 ALIASES = ("presenter_name", "presenter_title", "preparer_names")
 KNOWN_FIELDS = frozenset(RECORD_FIELDS) | frozenset(ALIASES)
 ALL = "all"
+FOUND = "found"
 ANY = object()  # a gold line without `section`: the item at item_index is taken
 FIELD_ORDER = [
     alias
@@ -61,6 +68,12 @@ class GoldLine:
     meta: dict[str, str] = field(default_factory=dict)
     municipality: str | None = None
     label: str = ""
+    org: str | None = None
+
+    @property
+    def split(self) -> str | None:
+        """dev or test for a corpus line (by its organisation), else None."""
+        return split_of(self.org) if self.org else None
 
     def cache_key(self) -> tuple[str, str, str | None]:
         """Extraction depends on the file, its listing meta and the municipality."""
@@ -107,11 +120,11 @@ class Report:
     def fields(self) -> list[str]:
         """The scored fields in record order, aliases beside their field."""
         order = {name: i for i, name in enumerate(FIELD_ORDER)}
-        return sorted(self.scores, key=lambda name: order.get(name, len(order)))
+        return sorted(self.scores, key=lambda name: order.get(name, -1))
 
     def overall(self) -> FieldScore:
-        """All labelled values of all fields together."""
-        values = self.scores.values()
+        """All labelled values of all fields together (`found` apart)."""
+        values = [s for name, s in self.scores.items() if name != FOUND]
         return FieldScore(sum(s.matched for s in values), sum(s.total for s in values))
 
     def accuracy(self, name: str) -> float:
@@ -154,6 +167,7 @@ def parse_line(text: str, base: Path, label: str) -> GoldLine:
         meta={k: str(v) for k, v in (obj.get("meta") or {}).items()},
         municipality=obj.get("municipality"),
         label=label,
+        org=obj.get("org"),
     )
 
 
@@ -209,6 +223,8 @@ class CachedExtractor:
             return self.extractor(line)
         except (OSError, ExtractionError) as error:
             return f"extraction failed: {error}"
+        except Exception as error:  # a bug: scored as missing, named for fixing
+            return f"internal error: {type(error).__name__}: {error}"
 
 
 # --- comparison ----------------------------------------------------------------------
@@ -280,9 +296,18 @@ def matches(expected: Any, got: Any) -> bool:
 # --- scoring -------------------------------------------------------------------------
 
 
-def evaluate(path: Path, extractor: Extractor = extract_line) -> Report:
-    """Score a gold file; each file is extracted once."""
-    return evaluate_lines(load_gold(path), extractor)
+def evaluate(
+    paths: Path | Iterable[Path],
+    extractor: Extractor = extract_line,
+    split: str | None = None,
+) -> Report:
+    """Score gold files (optionally one split of a corpus); each file is extracted
+    once."""
+    files = [paths] if isinstance(paths, Path) else list(paths)
+    lines = [line for path in files for line in load_gold(path)]
+    if split is not None:
+        lines = [line for line in lines if line.split == split]
+    return evaluate_lines(lines, extractor)
 
 
 def evaluate_lines(
@@ -299,7 +324,10 @@ def evaluate_lines(
 def score_line(report: Report, line: GoldLine, found: list[Record] | str) -> None:
     """Add one gold line's fields to the report."""
     report.items += 1
-    record, reason = pick(found, line.item_index, line.gold.get("section", ANY))
+    record, reason = pick(
+        found, line.item_index, line.gold.get("section", ANY), line.gold.get("title")
+    )
+    tally(report, FOUND, record is not None)
     for name, expected in line.gold.items():
         got = actual(record, name, expected) if record is not None else None
         ok = record is not None and matches(expected, got)
@@ -311,21 +339,29 @@ def score_line(report: Report, line: GoldLine, found: list[Record] | str) -> Non
 
 
 def pick(
-    found: list[Record] | str, index: int, section: Any = None
+    found: list[Record] | str,
+    index: int,
+    section: Any = ANY,
+    title: str | None = None,
 ) -> tuple[Record | None, str | None]:
-    """The gold's item: at `index`, or else the one with the gold's §; else None
-    with the reason it is missing."""
+    """The gold's item: by its §, by its title when its § is null, else by index;
+    None with the reason when it is missing."""
     if isinstance(found, str):
         return None, found
-    if index < len(found) and section in (ANY, found[index].get("section")):
-        return found[index], None
-    same = [r for r in found if section is not ANY and r.get("section") == section]
-    if same:
-        return same[0], None
-    if index >= len(found):
+    if section is ANY or (section is None and not title):
+        if index < len(found):
+            return found[index], None
         return None, f"no item {index}: the file gave {len(found)} item(s)"
-    got = found[index].get("section")
-    return None, f"no item with § {section} (item {index} has § {got})"
+    if section is None:
+        same = [r for r in found if matches(title, r.get("title"))]
+        what = f"title {title!r}"
+    else:
+        same = [r for r in found if r.get("section") == section]
+        what = f"§ {section}"
+    if not same:
+        return None, f"no item with {what} ({len(found)} item(s) found)"
+    at_index = found[index] if index < len(found) else None
+    return (at_index if at_index in same else same[0]), None
 
 
 def tally(report: Report, name: str, ok: bool) -> None:

@@ -27,7 +27,7 @@ DIARY_LABEL_RE = re.compile(r"^(?:dnro|dno|dnr|asianro|asianumero)\.?:?\s*", re.
 DIARY_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:[A-ZÅÄÖ]{1,6}[/:])?\d{1,6}/\d{2}(?:\.\d{2}){1,4}\s?/\s?\d{4}"),
     re.compile(r"[A-ZÅÄÖ]{2,8}Dno-\d{4}-\d+"),
-    re.compile(r"HEL[ -]\d{4}-\d{6}"),
+    re.compile(r"HEL[ -]\d{4}-\d{6}(?:\s+T\s+\d{2}(?:\s\d{2}){1,4})?"),
     re.compile(r"\d{1,6}-\d{4} \(\d+(?:[ ,]+\d+)*\)"),
 )
 CITY_CUES = re.compile(r"\bkaupungin|\bkaupunki|\bstaden\b|\bstadens\b", re.I)
@@ -39,11 +39,21 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 DIARY_SLASH_SPACE_RE = re.compile(r"\s*/\s*")
 # The classification code: the middle of "N/TT.TT.TT/YYYY", Turku's "(611)" suffix.
 DIARY_CLASS_RE = re.compile(r"/(?P<code>\d{2}(?:\.\d{2}){1,4})/\d{4}$")
+HELSINKI_CLASS_RE = re.compile(r"\sT\s(?P<code>\d{2}(?:\s\d{2}){1,4})$")
 BRACKETED_DIARY_RE = re.compile(r"^(?P<number>\d{1,6}-\d{4}) \((?P<code>[^)]+)\)$")
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
 DECIDES_RE = re.compile(
-    r"^(?P<subject>[A-ZÅÄÖ][\w\-]+)\s+(?:päättää|päätti|beslutar)\b"
+    r"^(?P<subject>[A-ZÅÄÖ][\w\-]*(?:\s+(?:ja\s+|och\s+)?[\w\-]+){0,4}?)\s+"
+    r"(?:päättää|päätti|esittää|beslutar|beslöt|föreslår)\b"
+)
+# A body named in running text: a word ending like a body name, with up to four
+# words before it ("Sivistys- ja tulevaisuuslautakunta", "Lapin liiton hallitus").
+BODY_PHRASE_RE = re.compile(
+    r"(?<![\w\-])(?P<phrase>(?:[\w\-:]+\s+){0,4}[\w\-]*(?:"
+    + "|".join(BODY_SUFFIXES)
+    + r"))(?![\w\-])",
+    re.I,
 )
 
 
@@ -102,18 +112,21 @@ def printed_diary(line: str | None) -> str | None:
 
 
 def diary_number(line: str | None) -> str | None:
-    """The diary number on a line without a bracketed classification suffix
-    ("3720-2013 (611)" → "3720-2013"); a code in the middle stays."""
-    printed = printed_diary(line)
-    match = BRACKETED_DIARY_RE.match(printed or "")
-    return match.group("number") if match else printed
+    """The diary number on a line as printed, a classification code with it
+    ("3720-2013 (611)", "HEL 2018-012640 T 00 01 01") kept (CONTRACT.md: as
+    printed); `diary_class` gives the code alone."""
+    return printed_diary(line)
 
 
 def diary_class(line: str | None) -> str | None:
     """The classification code (tehtäväluokka) of the diary number on a line:
     "00.00.01" of "21/00.00.01/2023", "611" of "3720-2013 (611)", else None."""
     printed = printed_diary(line) or ""
-    match = BRACKETED_DIARY_RE.match(printed) or DIARY_CLASS_RE.search(printed)
+    match = (
+        BRACKETED_DIARY_RE.match(printed)
+        or DIARY_CLASS_RE.search(printed)
+        or HELSINKI_CLASS_RE.search(printed)
+    )
     return match.group("code") if match else None
 
 
@@ -127,9 +140,40 @@ def body_from_proposal(proposal: str | None) -> str | None:
     if not proposal:
         return None
     match = DECIDES_RE.match(proposal.strip())
-    if match and is_body_name(match.group("subject")):
+    if match and is_body_name(match.group("subject").split()[-1]):
         return match.group("subject")
     return None
+
+
+def abbreviates(abbreviation: str, name: str) -> bool:
+    """True when an abbreviation's letters occur in order in a name, starting with
+    its first letter ("Opkaltk" ~ "Opetus- ja kasvatuslautakunta", "LLHall" ~
+    "Lapin liiton hallitus")."""
+    short = re.sub(r"[^\w]", "", abbreviation.lower())
+    long = name.lower()
+    if not short or not long or short[0] != long[0]:
+        return False
+    position = 0
+    for letter in long:
+        if position < len(short) and letter == short[position]:
+            position += 1
+    return position == len(short)
+
+
+def body_in_text(abbreviation: str, text: str) -> str | None:
+    """The full body name in the text that the abbreviation stands for: the
+    shortest nominative phrase it abbreviates, most frequent first."""
+    counts: dict[str, int] = {}
+    for match in BODY_PHRASE_RE.finditer(text):
+        words = match["phrase"].split()
+        for start in range(len(words)):
+            phrase = " ".join(words[start:])
+            if phrase[0].isupper() and abbreviates(abbreviation, phrase):
+                counts[phrase] = counts.get(phrase, 0) + 1
+                break
+    if not counts:
+        return None
+    return min(counts, key=lambda p: (-counts[p], len(p)))
 
 
 def is_city(text: str) -> bool:
@@ -146,7 +190,11 @@ def expand_body(
     key = printed.lower().rstrip(".")
     table = {**BODY_ABBREVIATIONS, **CITY_ABBREVIATIONS} if is_city(text) else {}
     expanded = table.get(key) or BODY_ABBREVIATIONS.get(key)
-    return expanded or body_from_proposal(proposal) or printed, printed
+    subject = body_from_proposal(proposal)
+    if not expanded and subject and abbreviates(printed, subject):
+        expanded = subject
+    expanded = expanded or body_in_text(printed, text)
+    return expanded or subject or printed, printed
 
 
 def language(text: str) -> str:

@@ -31,6 +31,11 @@ ROW_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         rf"^(?P<body>[A-ZÅÄÖ][\w\-. ]*?)\s*\|?\s*{SEC}\s*\|?\s*(?P<date>{DATE})\.?$"
     ),
+    # a handlings table row: "Kaupunginhallitus | 195 | 02.05.2017 | 2"
+    re.compile(
+        rf"^(?P<body>[A-ZÅÄÖ][\w\-. ]*?)\s*\|\s*(?P<sb>\d{{1,4}})\s*\|\s*"
+        rf"(?P<date>{DATE})(?:\s*\|\s*\d{{1,3}})?$"
+    ),
 )
 SUFFIXES = "|".join(BODY_SUFFIXES)
 # Inside a history paragraph: "Sivistys- ja kulttuurilautakunta 25.2.2016 § 32",
@@ -54,7 +59,8 @@ class Found:
 
 def section_of(match: re.Match[str]) -> int | None:
     """The § of a match with the `sa` / `sb` groups, or None."""
-    value = match.group("sa") or match.group("sb")
+    groups = match.groupdict()
+    value = groups.get("sa") or groups.get("sb")
     return int(value) if value else None
 
 
@@ -123,7 +129,7 @@ def captions(text: str) -> list[Found]:
     return found
 
 
-def title_suffix(title: str | None, body: str) -> list[Found]:
+def title_suffix(title: str | None, body: str | None) -> list[Found]:
     """ "(Pöydälle 10.4.2017)": this body tabled the item at that meeting."""
     match = TABLED_TITLE_SUFFIX.search(title or "")
     date = safe_date(match["date"]) if match else None
@@ -132,7 +138,7 @@ def title_suffix(title: str | None, body: str) -> list[Found]:
     return [Found(EarlierHandling(body, date), "title_suffix", -1, -1)]
 
 
-def tabled_from(text: str, body: str) -> list[Found]:
+def tabled_from(text: str, body: str | None) -> list[Found]:
     """ "Pöydältä 21.3.2017 § 84." in this item's own text: this body's earlier
     meeting that tabled it."""
     found = []
@@ -144,7 +150,9 @@ def tabled_from(text: str, body: str) -> list[Found]:
     return found
 
 
-def is_own(handling: EarlierHandling, meeting_date: str, section: int | None) -> bool:
+def is_own(
+    handling: EarlierHandling, meeting_date: str | None, section: int | None
+) -> bool:
     """True for this item's own handling (its date with its § or with no §)."""
     return handling.meeting_date == meeting_date and handling.section in (
         None,
@@ -171,7 +179,9 @@ def merged(a: EarlierHandling, b: EarlierHandling) -> EarlierHandling:
     )
 
 
-def combine(found: list[Found], meeting_date: str, section: int | None) -> list[Found]:
+def combine(
+    found: list[Found], meeting_date: str | None, section: int | None
+) -> list[Found]:
     """Findings without this item's own handling, duplicates merged, in date order
     (undated last)."""
     kept: list[Found] = []
@@ -212,7 +222,7 @@ def relocated(found: list[Found], searched: str, text: str) -> list[Found]:
     return moved
 
 
-def collect(block: ItemBlock, body: str) -> list[Found]:
+def collect(block: ItemBlock, body: str | None) -> list[Found]:
     """The item's earlier handlings with the rule and span (in block.text) of each."""
     history = block.get(Section.HISTORY) or ""
     own = "\n\n".join(block.get(s) or "" for s in OWN_SECTIONS)
@@ -226,6 +236,6 @@ def collect(block: ItemBlock, body: str) -> list[Found]:
     return combine(found, block.meeting_date, block.section)
 
 
-def earlier_handlings(block: ItemBlock, body: str) -> list[EarlierHandling]:
+def earlier_handlings(block: ItemBlock, body: str | None) -> list[EarlierHandling]:
     """The item's earlier handlings (body, date, §), never its own."""
     return [f.handling for f in collect(block, body)]

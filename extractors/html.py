@@ -1,4 +1,6 @@
-"""HTML helpers for the HTML layouts: declared charset, whitespace, block lines."""
+"""HTML helpers: declared charset, whitespace, block lines, and the generic path's
+line stream (`html_lines`: leaf blocks in document order, bold lead runs, heading
+levels, table rows with their cells)."""
 
 from __future__ import annotations
 
@@ -139,3 +141,198 @@ def with_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
     """Descendants `<tag class="… name …">` in document order (no cssselect)."""
     path = f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
     return list(root.xpath(path))
+
+
+# --- the line stream of the generic path ------------------------------------------
+
+STREAM_BLOCKS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "div",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "caption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "table",
+        "tbody",
+        "thead",
+        "ul",
+        "ol",
+        "dl",
+        "body",
+        "main",
+        "form",
+        "fieldset",
+        "center",
+        "font",
+        "nav",
+        "aside",
+        "figure",
+    }
+)
+SKIPPED = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "noscript",
+        "iframe",
+        "select",
+        "option",
+        "button",
+        "svg",
+        "template",
+    }
+)
+HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
+HEADING_CLASS_RE = re.compile(r"\bh([1-6])\b")
+
+
+def has_block_child(element: HtmlElement) -> bool:
+    """True when a block element holds another block element."""
+    return any(
+        isinstance(d.tag, str) and d.tag in STREAM_BLOCKS and d.tag not in ("font",)
+        for d in element.iterdescendants()
+    )
+
+
+def level_of(element: HtmlElement) -> int:
+    """A heading level from the tag (h1-h6) or a class like "h3"."""
+    if element.tag in HEADING_LEVELS:
+        return HEADING_LEVELS[element.tag]
+    found = HEADING_CLASS_RE.search(element.get("class") or "")
+    return int(found.group(1)) if found else 0
+
+
+def stream_line(text: str, lead: str | None, level: int, gap: bool, cell=None):
+    """One Line of the generic path's stream (imported lazily: no cycle)."""
+    from extractors.lines import Line as StreamLine
+
+    rest = clean_lines(text[len(lead) :]) if lead and text.startswith(lead) else ""
+    return StreamLine(
+        clean(text),
+        lead=lead,
+        rest=" ".join(rest.split()),
+        level=level,
+        gap_before=gap,
+        cell=cell,
+    )
+
+
+def leaf_lines(element: HtmlElement, level: int, gap: bool) -> list:
+    """A leaf block's lines: one per <br>-separated part, the lead on the first."""
+    parts = [p for p in element_text(element).split("\n") if p.strip()]
+    lead = lead_run(element)
+    lines = []
+    for index, part in enumerate(parts):
+        first_lead = lead if index == 0 and lead and part.startswith(lead) else None
+        lines.append(
+            stream_line(
+                part, first_lead, level or level_of(element), gap and index == 0
+            )
+        )
+    return lines
+
+
+def row_line(row: HtmlElement, gap: bool):
+    """A table row of leaf cells as one line, cells joined by " | "."""
+    cells = [clean(c.text_content()) for c in row if c.tag in ("td", "th")]
+    cells = [c for c in cells if c]
+    if len(cells) > 1 and ENUMERATOR_RE.match(cells[0]):
+        cells = cells[1:]
+    if not cells:
+        return None
+    return stream_line(" | ".join(cells), None, 0, gap, cell=len(cells))
+
+
+# A row whose every cell holds at most this much text is data, not page layout.
+DATA_CELL_MAX = 120
+
+
+def is_data_row(row: HtmlElement) -> bool:
+    """True for a table row of short cells (a handlings table), not a layout row
+    that holds a page's content."""
+    cells = [c for c in row if c.tag in ("td", "th")]
+    if not cells:
+        return False
+    for cell in cells:
+        if (
+            next(cell.iter("table"), None) is not None
+            and cell.find(".//table") is not None
+        ):
+            return False
+        if len(clean(cell.text_content())) > DATA_CELL_MAX:
+            return False
+    return True
+
+
+def html_lines(root: HtmlElement) -> list:
+    """Every leaf block of a page as Lines in document order (layout tables are
+    walked into; a data row becomes one line)."""
+    lines: list = []
+    gap = [False]
+
+    def emit(found: list) -> None:
+        if found:
+            lines.extend(found)
+            gap[0] = False
+        else:
+            gap[0] = True
+
+    def walk(element: HtmlElement) -> None:
+        if not isinstance(element.tag, str) or element.tag in SKIPPED:
+            return
+        if element.tag == "tr" and is_data_row(element):
+            line = row_line(element, gap[0])
+            emit([line] if line else [])
+            return
+        if element.tag in STREAM_BLOCKS and not has_block_child(element):
+            emit(leaf_lines(element, 0, gap[0]))
+            return
+        inline: list[str] = [element.text or ""]
+        for child in element:
+            if isinstance(child.tag, str) and (
+                child.tag in STREAM_BLOCKS or has_block_child(child)
+            ):
+                flush(inline)
+                walk(child)
+                inline = [child.tail or ""]
+            elif child.tag == "hr":
+                flush(inline)
+                gap[0] = True
+                inline = [child.tail or ""]
+            elif isinstance(child.tag, str) and child.tag not in SKIPPED:
+                inline.append(inline_text(child))
+                inline.append(child.tail or "")
+            else:
+                inline.append(child.tail or "")
+        flush(inline)
+
+    def flush(inline: list[str]) -> None:
+        text = "".join(inline)
+        for part in text.split(BREAK):
+            if clean(part):
+                emit([stream_line(part, None, 0, gap[0])])
+
+    walk(root)
+    return lines
+
+
+def inline_text(element: HtmlElement) -> str:
+    """An inline element's text, <br> kept as the break mark."""
+    return element.text_content()

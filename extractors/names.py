@@ -102,18 +102,35 @@ def split_title_name(text: str) -> tuple[str | None, str | None]:
     return title, ordered_name(tokens[len(tokens) - count :])
 
 
+NAME_FIRST_SEPARATOR_RE = re.compile(r"\s*[,:]\s*")
+
+
 def name_first(line: str) -> tuple[str, str] | None:
-    """(name, title) of "Liisa Lisätieto, suunnittelija, …" (Helsinki's order)."""
-    head, sep, tail = line.partition(",")
-    tokens = head.split()
-    title = tail.split(",")[0].strip()
-    if not sep or not 2 <= len(tokens) <= 3 or not title or not title[0].islower():
+    """(name, title) of "Liisa Lisätieto, suunnittelija, …" (Helsinki, CloudNC) or
+    "Kati Liukko: Direktör, …": the title may be capitalised when the first word
+    is a given name."""
+    parts = NAME_FIRST_SEPARATOR_RE.split(line.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return None
+    tokens, title = parts[0].split(), title_before_contacts(parts[1])
+    if not 2 <= len(tokens) <= 3 or not title or EMAIL_RE.search(title):
         return None
     if not all(NAME_TOKEN_RE.match(token) for token in tokens):
         return None
     if not is_first_name(tokens[0]) or PHONE_RE.match(title):
         return None
-    return " ".join(tokens), title
+    return " ".join(tokens), title.lower()
+
+
+def title_before_contacts(text: str) -> str:
+    """The title part of "Direktör, sektorn för …, kati.liukko@…": up to the first
+    e-mail address or phone number, trailing commas and periods removed."""
+    cut = len(text)
+    for pattern in (EMAIL_RE, PHONE_RE):
+        found = pattern.search(text)
+        if found:
+            cut = min(cut, found.start())
+    return text[:cut].strip(" ,.;")
 
 
 def parse_person(line: str) -> Person:
@@ -152,9 +169,25 @@ def parse_presenter(line: str | None) -> Presenter | None:
     if text.lower().endswith(BODY_SUFFIXES) and " " not in text:
         return Presenter(name=None, title=text)
     person = parse_person(text)
+    if person.name is None:
+        found = model_name(text)
+        if found is not None:
+            title = text[: text.find(found)].strip(" ,:").lower() or person.title
+            return Presenter(name=ordered_name(found.split()), title=title or None)
     if person.name is None and person.title is not None:
         return Presenter(name=None, title=person.title)
     return Presenter(name=person.name, title=person.title)
+
+
+def model_name(text: str) -> str | None:
+    """A person's name of two or more words that spaCy's NER finds in a line no
+    rule split ("Vs. rakennuttamispäällikkö Petri Kantola (vuorotteleva)")."""
+    from extractors import nlp
+
+    for name in nlp.person_names(text):
+        if len(name.split()) >= 2 and all(NAME_TOKEN_RE.match(t) for t in name.split()):
+            return name
+    return None
 
 
 def genitive_base(word: str) -> str:

@@ -6,18 +6,29 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 MODEL = "spacy_fi_experimental_web_md"
 MAX_CHARS = 400  # a span longer than this is cut: the verb that decides comes early
-UNUSED_PIPES = ("parser", "ner")
+UNUSED_PIPES = ("parser",)
+# MINUTES_SPACY=0 turns the model off (to measure what it adds: README figures).
+SWITCH = "MINUTES_SPACY"
+
+
+def enabled() -> bool:
+    """False when the environment turns spaCy off."""
+    return os.environ.get(SWITCH, "1") != "0"
 
 
 @functools.cache
 def pipeline() -> Any | None:
-    """The Finnish pipeline without parser and NER, or None if it is not installed."""
+    """The Finnish pipeline without its parser (lemmas and person names are what we
+    use), or None when it is not installed or turned off."""
+    if not enabled():
+        return None
     try:
         import spacy
 
@@ -36,3 +47,15 @@ def lemmas(text: str | None) -> tuple[str, ...]:
     if nlp is None or not text:
         return ()
     return tuple(t.lemma_.lower() for t in nlp(text[:MAX_CHARS]) if t.is_alpha)
+
+
+@functools.lru_cache(maxsize=4096)
+def person_names(text: str | None) -> tuple[str, ...]:
+    """The person names spaCy's NER finds in a short span (a presenter or preparer
+    line no rule split: "Kunnanjohtaja Kurula", "Hyvinvointialuejohtaja Svahn
+    Sanna")."""
+    nlp = pipeline()
+    if nlp is None or not text:
+        return ()
+    doc = nlp(text[:MAX_CHARS])
+    return tuple(ent.text for ent in doc.ents if ent.label_ == "PERSON")

@@ -11,13 +11,12 @@ import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, TypeVar
 
-from extractors import departures, fields, history, outcome
+from extractors import departures, fields, history
 from extractors.blocks import ItemBlock
 from models.records import Document, Item
 from models.vocab import (
     BODY_ABBREVIATIONS,
     CITY_ABBREVIATIONS,
-    OUTCOME_PHRASES,
     Section,
 )
 
@@ -121,33 +120,11 @@ class Recorder:
 
 
 def outcome_method(block: ItemBlock, item: Item) -> tuple[str, str | None]:
-    """(rule, matched phrase) that explains the item's outcome class."""
-    decision = block.get(Section.DECISION)
-    if item.outcome is None or decision is None:
-        return "no_decision", None
-    proposal, handling = block.get(Section.PROPOSAL), block.get(Section.HANDLING)
-    phrase = outcome.phrase_outcome(decision)
-    if phrase == item.outcome:
-        return f"outcome_phrase:{item.outcome}", phrase_text(decision, item.outcome)
-    if item.outcome == "amended" and outcome.amendment_accepted(handling):
-        return "amendment_in_handling", None
-    verb = outcome._proposal_verb_outcome(proposal)
-    if verb == item.outcome:
-        return f"proposal_verb:{item.outcome}", None
-    if item.outcome == "approved" and outcome.repeats_proposal(decision, proposal):
-        return "repeats_proposal", None
-    if phrase is None and outcome.lemma_outcome(decision) == item.outcome:
-        return f"spacy_lemma:{item.outcome}", None
-    return f"default:{item.outcome}", None
-
-
-def phrase_text(decision: str, wanted: str) -> str | None:
-    """The phrase of the outcome table that matched in the decision."""
-    for klass, pattern in OUTCOME_PHRASES:
-        match = pattern.search(decision) if klass == wanted else None
-        if match:
-            return match.group(0)
-    return None
+    """(rule, matched phrase) that gave the item's outcome class (the classifier's own
+    explanation, not a re-derivation)."""
+    return item.extra.get("outcome_rule", "no_decision"), item.extra.get(
+        "outcome_phrase"
+    )
 
 
 def body_method(block: ItemBlock, item: Item, proposal: str | None) -> str:
@@ -202,8 +179,10 @@ def note_place(rec: Recorder, block: ItemBlock, document: Document, item: Item) 
     rec.note("language", item.language, method)
 
 
-def date_forms(iso: str) -> list[str]:
+def date_forms(iso: str | None) -> list[str]:
     """How an ISO date may be printed: "05.12.2023" and "5.12.2023"."""
+    if not iso:
+        return []
     year, month, day = iso.split("-")
     return [f"{day}.{month}.{year}", f"{int(day)}.{int(month)}.{year}"]
 

@@ -19,6 +19,7 @@ import typer
 from rich.table import Table
 
 import extractors
+from extractors.errors import is_warning
 from flows import analyst, operate, render, stop
 from flows.console import err, fail, out, settings_for
 from flows.listing import LISTING_KEYS as META_KEYS
@@ -94,7 +95,8 @@ def extract_file(
     )
     extraction = extractors.extract_document(document)
     for problem in extraction.problems:
-        print(f"minutes extract: {path}: left out: {problem}", file=sys.stderr)
+        kind = "warning" if is_warning(problem) else "left out"
+        print(f"minutes extract: {path}: {kind}: {problem}", file=sys.stderr)
     return [item.to_dict() for item in extraction.items]
 
 
@@ -120,6 +122,14 @@ def extract(
             records = extract_file(path, municipality, context)
         except (OSError, extractors.ExtractionError) as error:
             print(f"minutes extract: {path}: {_reason(error)}", file=sys.stderr)
+            failed = True
+            continue
+        except Exception as error:  # a bug: named, and the next file goes on
+            name = type(error).__name__
+            print(
+                f"minutes extract: {path}: internal_error: {name}: {error}",
+                file=sys.stderr,
+            )
             failed = True
             continue
         for record in records:
@@ -317,21 +327,37 @@ def reprocess_flow(settings: Settings, server: Any) -> Any:
         stopped("reprocess", signal)
 
 
-@app.command()
+sources_app = typer.Typer(
+    help="List the sources (with how far each has been collected), or add one.",
+    invoke_without_command=True,
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback()
 def sources(
+    ctx: typer.Context,
     sources: Annotated[
         Path, typer.Option("--sources", help="sources.toml (default: bundled samples)")
     ] = SAMPLE_SOURCES,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """List the sources of a sources.toml, with how far each has been collected."""
+    """List the sources of a sources.toml, with how far each has been collected and
+    how its last run went (`succeeded`, `failed`, `blocked by robots.txt`, `refused`,
+    `cancelled`; as `minutes status` shows them)."""
+    if ctx.invoked_subcommand is not None:
+        return
     try:
         entries = load_sources(sources)
     except SourcesError as error:
         fail("sources", error)
-    from flows.warehouse import WarehouseUnreadable, watermark
+    from flows.warehouse import WarehouseUnreadable, source_states, watermark
 
     path = settings_for("sources", warehouse).warehouse
+    try:
+        states = source_states(path)
+    except WarehouseUnreadable as error:
+        fail("sources", error)
     table = Table(title=f"{len(entries)} sources in {sources.resolve()}")
     for column in (
         "name",
@@ -341,6 +367,7 @@ def sources(
         "bodies",
         "language",
         "collected up to",
+        "last run",
     ):
         table.add_column(column, overflow="fold")
     for s in entries:
@@ -356,8 +383,70 @@ def sources(
             ", ".join(s.bodies),
             s.language or "",
             str(last or "-"),
+            state_label(states.get(s.name)),
         )
     out.print(table)
+    platforms = sorted({s.platform for s in entries})
+    out.print(
+        f"{len(entries)} sources on {len(platforms)} systems: {', '.join(platforms)}"
+    )
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="a page of the publishing system")],
+    sources: Annotated[
+        Path, typer.Option("--sources", help="the sources.toml to append to")
+    ] = Path("sources.toml"),
+    name: Annotated[str | None, typer.Option(help="the entry's name")] = None,
+    municipality: Annotated[str | None, typer.Option(help="municipality")] = None,
+    language: Annotated[str | None, typer.Option(help="fi or sv")] = None,
+) -> None:
+    """Detect the publishing system of a pasted URL, derive the base URL and append
+    an entry (verified = false) to sources.toml."""
+    from flows.detect import NotAUrl, detect, toml_entry
+
+    try:
+        found = detect(url)
+        existing = load_sources(sources) if sources.exists() else []
+    except (NotAUrl, SourcesError) as error:
+        fail("sources add", error)
+    same = [
+        s.name for s in existing if s.base_url.rstrip("/") == found.base_url.rstrip("/")
+    ]
+    if same:
+        listed = f"{found.base_url} is already listed as '{same[0]}'"
+        fail("sources add", listed)
+    chosen = unique_name(name or found.name, {s.name for s in existing})
+    entry = toml_entry(found, chosen, municipality, language, url)
+    with sources.open("a", encoding="utf-8") as handle:
+        handle.write(entry)
+    try:
+        load_sources(sources)
+    except SourcesError as error:
+        fail("sources add", f"the entry is not valid: {error}")
+    out.print(
+        f"added '{chosen}' ({found.platform}, {found.base_url}) to {sources.resolve()}",
+        **PLAIN,
+    )
+    out.print(entry.strip(), **PLAIN)
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """The name, or name-2, name-3 … when it is taken."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}-{n}" in taken:
+        n += 1
+    return f"{name}-{n}"
+
+
+def state_label(state: str | None) -> str:
+    """A source's last recorded state as `minutes sources` shows it."""
+    if state == "blocked":
+        return "blocked by robots.txt"
+    return state or "-"
 
 
 def print_summary(summary: Any) -> None:
@@ -498,7 +587,13 @@ def print_result(relation: duckdb.DuckDBPyRelation, format: Format) -> None:
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="gold JSON Lines (CONTRACT.md)")],
+    gold: Annotated[
+        list[Path], typer.Argument(help="gold JSON Lines files (CONTRACT.md)")
+    ],
+    split: Annotated[
+        str | None,
+        typer.Option(help="score only this split of a corpus: dev or test"),
+    ] = None,
     min_accuracy: Annotated[
         list[str] | None,
         typer.Option(
@@ -511,21 +606,24 @@ def evaluate(
     from extractors import evaluate as ev
 
     try:
+        if split not in (None, "dev", "test"):
+            raise ValueError(f"--split {split}: use dev or test")
         floors = dict(ev.parse_floor(text) for text in min_accuracy or [])
-        report = ev.evaluate(gold)
+        report = ev.evaluate(gold, split=split)
         failing = report.below(floors)
     except (OSError, ev.GoldError, ValueError, KeyError) as error:
         fail("evaluate", _reason(error))
-    print_evaluation(report, gold)
-    for name, accuracy, floor in failing:
-        err.print(f"[red]below the floor:[/red] {name} {accuracy:.3f} < {floor}")
+    name = ", ".join(str(path) for path in gold) + (f" ({split})" if split else "")
+    print_evaluation(report, name)
+    for field_name, accuracy, floor in failing:
+        err.print(f"[red]below the floor:[/red] {field_name} {accuracy:.3f} < {floor}")
     raise typer.Exit(1 if failing else 0)
 
 
 PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
 
 
-def print_evaluation(report: Any, gold: Path) -> None:
+def print_evaluation(report: Any, gold: str) -> None:
     """The per-field table, then every mismatch with both values."""
     table = Table(title=f"{gold}: {report.items} items")
     for column in ("field", "matched", "total", "accuracy"):

@@ -19,6 +19,7 @@ from flows.http import FetchError, PoliteClient
 from flows.load import DocumentResult
 from flows.rawstore import ManifestRow, RawStore, now_utc
 from flows.sources import Source
+from flows.urls import normalise, request_url
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Crawl:
     latest: dict[str, ManifestRow] = field(default_factory=dict)
     listings: int = 0  # listing pages fetched: none means the source failed
     errors: list[FetchError] = field(default_factory=list)
+    documents_seen: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.latest = self.store.latest()
@@ -60,8 +62,10 @@ class Crawl:
     def page(
         self, url: str, role: str = "listing", meta: dict[str, str] | None = None
     ) -> Page:
-        """Fetch a url into the raw zone (raises FetchError); 304 reuses the bytes."""
-        previous = self.latest.get(url)
+        """Fetch a url into the raw zone (raises FetchError); 304 reuses the bytes.
+        The bytes are stored under the normalised url (flows.urls)."""
+        url, key = request_url(url), normalise(url)
+        previous = self.latest.get(key)
         response = self.client.get(
             url,
             etag=previous.etag if previous else None,
@@ -73,7 +77,7 @@ class Crawl:
             self._record(previous, is_new=False, role=role)
             data = self.store.get(previous.sha256)
             return Page(url, data, previous.media_type, changed=False)
-        self._store(url, response, role, meta)
+        self._store(key, response, role, meta)
         return Page(url, response.content, response.headers.get("content-type"), True)
 
     def json_list(self, url: str, key: str) -> list[dict[str, Any]]:
@@ -88,14 +92,19 @@ class Crawl:
     def form(self, url: str, fields: dict[str, str]) -> Page:
         """POST a search form; the answer is kept in the raw zone under the url with
         the form fields after `#` (POST answers are never conditional)."""
-        response = self.client.post_form(url, fields)
+        response = self.client.post_form(request_url(url), fields)
         self.listings += 1
-        uri = f"{url}#{urlencode(fields)}"
+        uri = f"{normalise(url)}#{urlencode(fields)}"
         self._store(uri, response, "listing", None)
         return Page(uri, response.content, response.headers.get("content-type"), True)
 
     def document(self, url: str, meta: dict[str, str]) -> None:
-        """Fetch an item document; a failure becomes a quarantine result."""
+        """Fetch an item document once per crawl (the same document may be linked
+        twice, e.g. with and without `:443`); a failure becomes a quarantine result."""
+        key = normalise(url)
+        if key in self.documents_seen:
+            return
+        self.documents_seen.add(key)
         try:
             self.page(url, role="document", meta=meta)
         except FetchError as error:
@@ -107,7 +116,7 @@ class Crawl:
         self.results.append(
             DocumentResult(
                 row=None,
-                uri=error.url,
+                uri=normalise(error.url),
                 is_new=True,
                 stage="fetch",
                 reason=error.reason,

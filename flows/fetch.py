@@ -27,8 +27,9 @@ from flows.listing import (
     unlisted,
 )
 from flows.load import DocumentResult
-from flows.platforms import ahjo, casem, dynasty, tweb
+from flows.platforms import ahjo, casem, dynasty, pdf_list, turku, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.reach import CONFIG_ERROR, SourceMisconfigured, from_fetch_error
 from flows.results import SourceError, SourceFailed
 from flows.sources import Source
 
@@ -90,7 +91,7 @@ def fetch_folder(
     """
     problem = check_source(source)
     if problem is not None:
-        raise SourceFailed(problem)
+        raise SourceMisconfigured(problem.url, problem.message)
     folder = source.folder()
     known = store.known()
     listings, results = folder_listings(source, folder)
@@ -163,25 +164,24 @@ def web_fetcher(module: ModuleType) -> Fetcher:
         crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
-        except FetchError as error:
-            crawl.failed(error)
+        except FetchError as error:  # the source's own listing: the source failed
+            raise from_fetch_error(error) from error
         finally:
             client.close()
         if crawl.listings == 0:
-            raise SourceFailed(nothing_listed(source, crawl.errors))
+            raise nothing_listed(source, crawl.errors)
         return crawl.results
 
     return fetch
 
 
-def nothing_listed(source: Source, errors: list[FetchError]) -> SourceError:
-    """Why a crawl that fetched no listing page failed: its first error."""
+def nothing_listed(source: Source, errors: list[FetchError]) -> SourceFailed:
+    """Why a crawl that fetched no listing page failed: its first error, classified
+    as a listing's error is (flows/reach.py: blocked by robots.txt, or failed)."""
     if not errors:
-        return SourceError(source.base_url, "NoListing", "no listing page was found")
-    first = errors[0]
-    cause = first.__cause__
-    message = str(cause) if cause is not None and str(cause) else None
-    return SourceError(first.url, first.kind, message or first.detail or first.reason)
+        error = SourceError(source.base_url, "NoListing", "no listing page was found")
+        return SourceFailed(error)
+    return from_fetch_error(errors[0])
 
 
 FETCHERS: dict[str, Fetcher] = {
@@ -190,6 +190,8 @@ FETCHERS: dict[str, Fetcher] = {
     "tweb": web_fetcher(tweb),
     "casem": web_fetcher(casem),
     "ahjo": web_fetcher(ahjo),
+    "turku": web_fetcher(turku),
+    "pdf-list": web_fetcher(pdf_list),
 }
 
 
@@ -201,29 +203,31 @@ def check_source(source: Source) -> SourceError | None:
     crawler for its platform, a base_url that is no http(s) URL, a missing key."""
     if source.platform not in FETCHERS:
         message = f"no crawler for platform '{source.platform}'"
-        return SourceError(source.base_url, "ConfigError", message)
+        return SourceError(source.base_url, CONFIG_ERROR, message)
     if source.platform == "folder":
         folder = source.folder()
         if folder.is_dir():
             return None
-        return SourceError(str(folder), "ConfigError", "base_url is not a folder")
+        return SourceError(str(folder), CONFIG_ERROR, "base_url is not a folder")
     parts = urlsplit(source.base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         message = "base_url is not an http(s) URL with a host"
-        return SourceError(source.base_url, "ConfigError", message)
+        return SourceError(source.base_url, CONFIG_ERROR, message)
     variable = REQUIRED_ENVIRONMENT.get(source.platform)
     if variable and not os.environ.get(variable):
         message = f"{variable} is not set (the {source.platform} API needs a key)"
-        return SourceError(source.base_url, "ConfigError", message)
+        return SourceError(source.base_url, CONFIG_ERROR, message)
     return None
 
 
 def fetch_source(
     source: Source, store: RawStore, since: date | None, until: date | None = None
 ) -> list[DocumentResult]:
-    """Fetch one source with its platform's crawler; SourceFailed when nothing of
-    it could be listed."""
+    """Fetch one source with its platform's crawler. SourceFailed (flows/reach.py)
+    when the source cannot be collected at all: refused before any request when its
+    configuration cannot work (check_source), blocked when robots.txt disallows its
+    listing, failed when its listing cannot be fetched or nothing was listed."""
     problem = check_source(source)
     if problem is not None:
-        raise SourceFailed(problem)
+        raise SourceMisconfigured(problem.url, problem.message)
     return FETCHERS[source.platform](source, store, since, until)

@@ -92,12 +92,41 @@ def item_key(item: Item) -> str:
     )
 
 
+def document_keys(result: DocumentResult) -> list[tuple[str, Item]]:
+    """(id, item) of a document's items; a natural key printed again in the same
+    document (four items "§ 5") gets its repeat's id, never folded into the first."""
+    seen: Counter[str] = Counter()
+    keyed = []
+    for item in result.items:
+        key = item_key(item)
+        if seen[key]:
+            key = ids.item_id(
+                item.municipality,
+                item.body,
+                item.meeting_date,
+                item.section,
+                item.title,
+                repeat=seen[item_key(item)],
+            )
+        seen[item_key(item)] += 1
+        keyed.append((key, item))
+    return keyed
+
+
+def repeated_keys(result: DocumentResult) -> list[str]:
+    """How the document repeats a natural key ("§ 5 ×4"), for the run's report."""
+    counts = Counter(
+        (item.section if item.section is not None else item.title)
+        for item in result.items
+    )
+    return [f"§ {key} ×{n}" for key, n in counts.items() if n > 1]
+
+
 def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
     """Items by id; the last document wins, but minutes never give way to an agenda."""
     chosen: dict[str, Item] = {}
     for result in results:
-        for item in result.items:
-            key = item_key(item)
+        for key, item in document_keys(result):
             previous = chosen.get(key)
             if (
                 previous
@@ -125,6 +154,8 @@ def load_results(
     try:
         for result in results:
             _load_document(con, run, result, counts)
+            _quarantine_unkeyed(con, run, result, counts)
+            _report_repeats(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
         for (origin, body), last in newest_meetings(results).items():
@@ -180,6 +211,69 @@ def _load_document(
         counts.quarantined += 1
         counts.quarantine.append((result.uri, result.stage or "", result.reason))
         _insert_quarantine(con, run, result)
+
+
+def missing_key(item: Item) -> str | None:
+    """The natural-key fields an item lacks (body, meeting date, § or title)."""
+    missing = [name for name in ("body", "meeting_date") if not getattr(item, name)]
+    if item.section is None and not item.title:
+        missing.append("section or title")
+    return ", ".join(missing) or None
+
+
+def _quarantine_unkeyed(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    result: DocumentResult,
+    counts: RunCounts,
+) -> None:
+    """Items without their natural key stay out of the warehouse: one quarantine
+    row for the document names each such item and the fields it lacks."""
+    unkeyed = [(item, missing_key(item)) for item in result.items]
+    left = [(item, lacks) for item, lacks in unkeyed if lacks]
+    if not left:
+        return
+    result.items = [item for item, lacks in unkeyed if not lacks]
+    detail = "; ".join(
+        f"item {item.section if item.section is not None else item.title!r}: no {lacks}"
+        for item, lacks in left
+    )
+    held = DocumentResult(
+        row=result.row,
+        uri=result.uri,
+        is_new=result.is_new,
+        stage="load",
+        reason="missing_key",
+        detail=detail,
+        source=result.source,
+    )
+    counts.quarantined += 1
+    counts.quarantine.append((result.uri, "load", "missing_key"))
+    _insert_quarantine(con, run, held)
+
+
+def _report_repeats(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    result: DocumentResult,
+    counts: RunCounts,
+) -> None:
+    """A document that prints the same § for several items is reported (stage load,
+    reason repeated_key); its items are all loaded, kept apart."""
+    repeats = repeated_keys(result)
+    if not repeats:
+        return
+    note = DocumentResult(
+        row=result.row,
+        uri=result.uri,
+        is_new=result.is_new,
+        stage="load",
+        reason="repeated_key",
+        detail="items kept apart: " + ", ".join(repeats),
+        source=result.source,
+    )
+    counts.quarantine.append((result.uri, "load", "repeated_key"))
+    _insert_quarantine(con, run, note)
 
 
 def _insert_document(

@@ -331,11 +331,7 @@ class Collector:
         get_run_logger().warning("%s: %s — %s", source.name, status, error)
         self.con.begin()
         record_part(
-            self.con,
-            self.run,
-            source.name,
-            RunCounts(),
-            {"status": str(status), "error": str(error)},
+            self.con, self.run, source.name, RunCounts(), per_source(status, error)
         )
         record_source(self.con, self.run, source.name, status, error=error)
         self.con.commit()
@@ -363,6 +359,18 @@ class Collector:
                 self.con.begin()
                 record_source(self.con, self.run, name, outcome.status)
                 self.con.commit()
+
+
+def per_source(status: SourceStatus, error: SourceError) -> dict[str, str]:
+    """What runs.per_source keeps of a source that did not succeed: its status
+    (failed, blocked, refused), the URL, the exception's class and the message."""
+    return {
+        "status": str(status),
+        "error": str(error),
+        "url": error.url,
+        "exception": error.kind,
+        "message": error.message,
+    }
 
 
 def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:

@@ -18,10 +18,11 @@ class SourceStatus(StrEnum):
     SUCCEEDED = "succeeded"  # fetched (at least its listing), extracted and loaded
     FAILED = "failed"  # nothing could be listed, or the crawl broke
     REFUSED = "refused"  # its configuration is unusable: not attempted
+    BLOCKED = "blocked"  # robots.txt disallows its listing: reported, never retried
     CANCELLED = "cancelled"  # the run was stopped before the source was done
 
 
-SUCCESS = frozenset({SourceStatus.SUCCEEDED})
+SUCCESS = frozenset({SourceStatus.SUCCEEDED})  # blocked and refused count as failed
 
 
 class RunStatus(StrEnum):

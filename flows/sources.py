@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-PLATFORMS = ("dynasty", "tweb", "casem", "ahjo", "folder")
+PLATFORMS = (
+    "dynasty",
+    "tweb",
+    "casem",
+    "ahjo",
+    "folder",
+    "turku",
+    "pdf-list",
+    "m-files",
+)
 REQUIRED = ("name", "platform", "base_url")
-OPTIONAL = ("municipality", "bodies", "language")
+OPTIONAL = (
+    "municipality",
+    "bodies",
+    "language",
+    "evidence",  # where the system and URL were seen
+    "verified",  # false: nothing recent confirms it
+    "link_pattern",  # pdf-list: a regex the document links match
+)
 
 
 class SourcesError(ValueError):
@@ -26,6 +43,9 @@ class Source:
     bodies: tuple[str, ...] = ()
     language: str | None = None
     config_dir: Path = Path(".")
+    evidence: str | None = None
+    verified: bool | None = None
+    link_pattern: str | None = None
 
     def folder(self) -> Path:
         """For `folder` sources: the directory, relative to the sources file."""
@@ -48,6 +68,9 @@ def _source(entry: dict[str, object], where: str, config_dir: Path) -> Source:
         )
     if entry.get("language") not in (None, "fi", "sv"):
         raise SourcesError(f"{where}: language must be 'fi' or 'sv'")
+    if not isinstance(entry.get("verified", True), bool):
+        raise SourcesError(f"{where}: verified must be true or false")
+    _check_pattern(entry.get("link_pattern"), where)
     return Source(
         name=str(entry["name"]),
         platform=str(entry["platform"]),
@@ -56,7 +79,20 @@ def _source(entry: dict[str, object], where: str, config_dir: Path) -> Source:
         bodies=tuple(entry.get("bodies", ())),  # type: ignore[arg-type]
         language=entry.get("language"),  # type: ignore[arg-type]
         config_dir=config_dir,
+        evidence=entry.get("evidence"),  # type: ignore[arg-type]
+        verified=entry.get("verified"),  # type: ignore[arg-type]
+        link_pattern=entry.get("link_pattern"),  # type: ignore[arg-type]
     )
+
+
+def _check_pattern(pattern: object, where: str) -> None:
+    """A link_pattern must be a valid regular expression."""
+    if pattern is None:
+        return
+    try:
+        re.compile(str(pattern))
+    except re.error as error:
+        raise SourcesError(f"{where}: link_pattern is not a regex: {error}") from error
 
 
 def load_sources(path: Path) -> list[Source]:

@@ -161,3 +161,22 @@ def unreadable_reason(path: Path, error: duckdb.Error) -> str:
     text = str(error).strip()
     first = text.splitlines()[0] if text else type(error).__name__
     return f"warehouse {path} cannot be opened: {first}"
+
+
+def source_states(path: Path) -> dict[str, str]:
+    """Each source's status in the latest run that recorded it (run_sources:
+    succeeded, failed, blocked, refused, cancelled), as `minutes status` reads them;
+    empty without a warehouse or before migration 010 (the next run adds it)."""
+    if not path.exists():
+        return {}
+    con = connect_read_only(path)
+    try:
+        rows = con.execute(
+            "SELECT source, arg_max(status, finished_at) FROM run_sources"
+            " GROUP BY source"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        con.close()
+    return {source: status for source, status in rows}

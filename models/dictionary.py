@@ -199,7 +199,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "run_sources": {
         "run_id": "Id of the run (runs.run_id).",
         "source": "Name of the source (sources.toml).",
-        "status": "succeeded, failed (nothing could be listed, or the crawl broke),"
+        "status": "succeeded, failed (its listing could not be fetched, nothing could"
+        " be listed, or the crawl broke), blocked (robots.txt disallows its listing),"
         " refused (its configuration is unusable) or cancelled (the run stopped).",
         "finished_at": "When the source's part of the run ended.",
         "documents_new": "Documents of this source not yet in the raw zone.",
@@ -209,7 +210,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "items_unchanged": "Items of this source whose record did not change.",
         "quarantined": "Documents of this source quarantined in this run.",
         "error_url": "What failed: the URL (or folder) the source could not read.",
-        "error_class": "Class of the error (ConnectError, ConfigError, http_503 …).",
+        "error_class": "Class of the error (ConnectError, FetchError, RobotsDisallowed,"
+        " ConfigError …).",
         "error_message": "The error's message.",
     },
     "backfill_windows": {

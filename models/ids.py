@@ -13,25 +13,32 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def body_id(municipality: str | None, body: str) -> str:
+def body_id(municipality: str | None, body: str | None) -> str:
     """Id of a deciding body within a municipality."""
     return _key("body", municipality, body)
 
 
-def meeting_id(municipality: str | None, body: str, meeting_date: str) -> str:
+def meeting_id(
+    municipality: str | None, body: str | None, meeting_date: str | None
+) -> str:
     """Id of one meeting: municipality + body + date."""
     return _key("meeting", municipality, body, meeting_date)
 
 
 def item_id(
     municipality: str | None,
-    body: str,
-    meeting_date: str,
+    body: str | None,
+    meeting_date: str | None,
     section: int | None,
     title: str | None = None,
+    repeat: int = 0,
 ) -> str:
-    """Id of an agenda item: municipality + body + date + § (title when no §)."""
+    """Id of an agenda item: municipality + body + date + § (title when no §); a §
+    printed again in the same document (its `repeat`-th time) adds its title, so the
+    items stay apart."""
     discriminator = f"§{section}" if section is not None else f"title:{title}"
+    if repeat:
+        discriminator = f"{discriminator}|title:{title}|{repeat}"
     return _key("item", municipality, body, meeting_date, discriminator)
 
 

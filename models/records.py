@@ -90,9 +90,9 @@ class Item:
     """One agenda item: the record printed by `minutes extract` and loaded by `run`."""
 
     municipality: str | None
-    body: str
+    body: str | None
     body_abbrev: str | None
-    meeting_date: str
+    meeting_date: str | None
     section: int | None
     diary_number: str | None
     title: str | None

@@ -87,9 +87,89 @@ HEADINGS: dict[str, Section] = {
     "muutoksenhakuohje": Section.APPEAL,
     "päätöshistoria": Section.HISTORY,
     "aikaisempi käsittely": Section.HISTORY,
+    "aiempi käsittely": Section.HISTORY,
     "tidigare behandling": Section.HISTORY,
     "beslutshistoria": Section.HISTORY,
+    "besluthistoria": Section.HISTORY,
+    # More forms met on real pages (the corpus, DOMAIN.md 2.2).
+    "valmistelijat/ lisätietojen antaja": Section.PREPARERS,
+    "valmistelijat / lisätietojen antaja": Section.PREPARERS,
+    "valmistelija / lisätiedot": Section.PREPARERS,
+    "valmistelija ja lisätiedot": Section.PREPARERS,
+    "valmistelija ja lisätietojen antaja": Section.PREPARERS,
+    "valmistelijat ja lisätietojen antajat": Section.PREPARERS,
+    "lisätietoja": Section.PREPARERS,
+    "lisätietojen antaja": Section.PREPARERS,
+    "lisätietojen antajat": Section.PREPARERS,
+    "yhteyshenkilö": Section.PREPARERS,
+    "beredare och tilläggsuppgifter": Section.PREPARERS,
+    "upplysningar": Section.PREPARERS,
+    "ytterligare upplysningar": Section.PREPARERS,
+    "mer information": Section.PREPARERS,
+    "tilläggsuppgifter": Section.PREPARERS,
+    "kontaktperson": Section.PREPARERS,
+    "asia": Section.EXPLANATION,
+    "tausta": Section.EXPLANATION,
+    "asian tausta": Section.EXPLANATION,
+    "asian kuvaus": Section.EXPLANATION,
+    "esittelijän perustelut": Section.EXPLANATION,
+    "motivering": Section.EXPLANATION,
+    "bakgrund": Section.EXPLANATION,
+    "ärendebeskrivning": Section.EXPLANATION,
+    "sammandrag": Section.EXPLANATION,
+    "beskrivning": Section.EXPLANATION,
+    "föredragning": Section.EXPLANATION,
+    "esittelijät": Section.PRESENTER,
+    "föredragare": Section.PRESENTER,
+    "muutettu päätösehdotus": Section.PROPOSAL,
+    "muutettu ehdotus": Section.PROPOSAL,
+    "päätösehdotus ja päätös": Section.PROPOSAL,
+    "ehdotus ja päätös": Section.PROPOSAL,
+    "förslag till beslut": Section.PROPOSAL,
+    "ändrat förslag": Section.PROPOSAL,
+    "käsittely kokouksessa": Section.HANDLING,
+    "asian käsittely": Section.HANDLING,
+    "kokouksen käsittely": Section.HANDLING,
+    "behandling i sammanträdet": Section.HANDLING,
+    "bilagor och material": Section.ATTACHMENTS,
+    "liitteet ja oheismateriaali": Section.ATTACHMENTS,
+    "oheismateriaalit": Section.BACKGROUND,
+    "oheisaineisto": Section.BACKGROUND,
+    "för kännedom": Section.DISTRIBUTION,
+    "delges": Section.DISTRIBUTION,
+    "ote": Section.DISTRIBUTION,
+    "otteet": Section.DISTRIBUTION,
+    "täytäntöönpano-tiedot": Section.DISTRIBUTION,
+    "verkställighet": Section.DISTRIBUTION,
+    "muutoksenhakuohjeet": Section.APPEAL,
+    "oikaisuvaatimusohje": Section.APPEAL,
+    "valitusosoitus": Section.APPEAL,
+    "valitusoikeus": Section.APPEAL,
+    "muutoksenhakukielto": Section.APPEAL,
+    "ändringssökande": Section.APPEAL,
+    "besvärsanvisning": Section.APPEAL,
+    "anvisning för begäran om omprövning": Section.APPEAL,
 }
+
+# Genitive labels: "<Kaupunginjohtajan> ehdotus" opens the proposal (and names its
+# presenter), "<Välfärdsnämndens> beslut" the decision.
+GENITIVE_PROPOSAL_WORDS: tuple[str, ...] = (
+    "ehdotus",
+    "esitys",
+    "päätösehdotus",
+    "päätösesitys",
+    "muutosehdotus",
+    "muutosesitys",
+    "muutettu päätösehdotus",
+    "muutettu ehdotus",
+    "korjattu päätösehdotus",
+    "korjattu ehdotus",
+    "förslag",
+    "beslutsförslag",
+    "ändrade förslag",
+    "ändringsförslag",
+)
+GENITIVE_DECISION_WORDS: tuple[str, ...] = ("päätös", "beslut")
 
 # Printed abbreviation -> full body name. "Kh" depends on city vs kunta: see
 # CITY_ONLY_ABBREVIATIONS. Extend per municipality as sites are added.
@@ -201,7 +281,11 @@ NUMBER_WORDS: dict[str, int] = {
 
 AGENDA_CUES = re.compile(r"esityslista|föredragningslista", re.I)
 
-MINUTES_CUES = re.compile(r"pöytäkirja|protokoll", re.I)
+MINUTES_CUES = re.compile(
+    r"pöytäkirja|protokoll|päätöslista|päätösluettelo|päätöstiedote|päätökset|"
+    r"päätöksiä|beslutslista|\bbeslut\b",
+    re.I,
+)
 
 # An accepted amendment reported in the handling (Käsittely) makes the item amended;
 # a rejected or lapsed amendment does not ("hylänneen Elon muutosehdotuksen").
@@ -219,9 +303,22 @@ PRESENTER_TITLE_ENDINGS: tuple[str, ...] = (
     "johtaja",
     "päällikkö",
     "sihteeri",
+    "pormestari",
+    "kamreeri",
+    "rehtori",
+    "insinööri",
+    "arkkitehti",
+    "lakimies",
+    "asiamies",
+    "tarkastaja",
+    "koordinaattori",
+    "neuvos",
     "direktör",
     "direktören",
     "chef",
+    "borgmästare",
+    "sekreterare",
+    "kamrer",
 )
 
 # Where the item's own text starts on a Dynasty 10 page.
@@ -332,7 +429,8 @@ MAIN_MOTION_CUES = re.compile(
 # item's outcome ("hylkäsi palautusehdotuksen" does not make the item returned).
 REJECTION_CUES = re.compile(
     r"\bhylkäsi|\bhylättiin|\bhylänneen|\braukesi|\braukeavan|\bförkastade|"
-    r"\bavslog|\bföll\b",
+    r"\bavslog|\bföll\b|\bförföll\b|\bei\s+palaut|\binte\s+återremitt|"
+    r"\bej\s+återremitt|\binte\s+bordl|\bei\s+jätetä\s+pöydälle",
     re.I,
 )
 
@@ -374,5 +472,203 @@ ROLL_CALL_PHRASES: list[tuple[str, re.Pattern[str]]] = [
 ROLL_CALL_FILLER = re.compile(
     r"\b(?:heidän|hänen)\s+lisäkseen\b|\b(?:häntä|heitä)\s+kannatta\w*\b|"
     r"\bdessutom\b",
+    re.I,
+)
+
+
+# Lines of page furniture around an item (navigation, publishing system, transcript
+# sites), never a title: matched at the start of a line, case ignored.
+PAGE_CHROME = re.compile(
+    r"^(?:edellinen asia|seuraava asia|föregående ärende|nästa ärende|"
+    r"dynasty tietopalvelu|rss-linkki|kokousasiat:|kokoukset:|mötesärenden:|möten:|"
+    r"https?://|www\.|pöytäkirja on tarkastettu|protokollet är justerat|"
+    r"siirry sisältöön|hoppa till innehåll|muutoksenhakuohje kokousasia|"
+    r"kokousasia pdf|tulosta|skriv ut|julkaistu:|päivitetty:|publicerad:|"
+    r"uppdaterad:|storlek: px|koko: px|aloita esitys sivulta|starta visningen|"
+    r"download|transkriptio|transkript|samankaltaiset tiedostot|"
+    r"relevanta dokument|sivu \d|sida \d|more recent handlings|"
+    r"uudemmat käsittelyt|nyare behandlingar|käsitellyt asiat|behandlade ärenden|"
+    r"pdf-muodossa|kokousasian teksti|ärendets text|linkki\b|lisätietoa$|"
+    r"lisätietoja$|mer information$|läs mer|lue lisää)",
+    re.I,
+)
+
+# A sentence that reports a decision without a label (decision bulletins on web
+# pages: "Stadsfullmäktige beslutade enhälligt …", "Hallitus päätti …",
+# "Hyväksyttiin esityslistan mukaisesti.").
+DECISION_SENTENCE = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w:\-]*(?:\s+[\w:\-]+){0,4}?\s+(?:päätti|päättivät|beslutade|"
+    r"beslöt|hyväksyi|godkände|antecknade|merkitsi|valitsi|valde|totesi|"
+    r"konstaterade|palautti|återremitterade|jätti|bordlade|antoi|myönsi|"
+    r"bemyndigade|beviljade|gav|nimesi|utsåg)\b|"
+    r"(?:[^.]{0,400}?\b(?:päätti|päättivät|beslutade|beslöt)\b)|"
+    r"(?:[A-ZÅÄÖ][\w\-]*(?:hallitus|lautakunta|valtuusto|jaosto|toimikunta|"
+    r"johtokunta|neuvosto|styrelsen|nämnden|fullmäktige|sektionen|utskottet)"
+    r"\s+[a-zåäö]{3,}\b)|"
+    r"(?:Hyväksyttiin|Merkittiin|Valittiin|Todettiin|Päätettiin|Godkändes|"
+    r"Antecknades|Valdes|Beslöts|Konstaterades|Esityksen mukaan|Ehdotuksen mukaan|"
+    r"Enligt förslag(?:et)?|Asia palautettiin|Asia jätettiin|Asia pantiin|"
+    r"Ärendet återremitterades|Ärendet bordlades)\b)"
+)
+
+# A list number before an item's title in a bulletin ("1. ", "2) ").
+LIST_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
+# Link words a bulletin prints after an item's title ("… pdf html").
+TITLE_LINK_SUFFIX = re.compile(r"(?:\s+(?:pdf|html|docx?))+\s*$", re.I)
+
+
+# --- Outcome by sentence (extractors.outcome) -------------------------------------
+# The decision is read sentence by sentence. A sentence that reports a member's
+# motion ("X ehdotti, että asia palautetaan", "Y föreslog att ärendet återremitteras")
+# or a motion turned down (REJECTION_CUES) never gives the outcome.
+MOTION_CUES = re.compile(
+    r"\behdotti\b|\behdottivat\b|\besitti,?\s+että\b|\bteki\s+(?:\w+\s+)?\w*ehdotuksen\b|"
+    r"\bkannatti\b|\bkannattamana\b|\bkannattamasta\b|\bföreslog\b|\bunderstödd\b|"
+    r"\bunderstödde\b|\bframställde\b|\bmotförslag\b",
+    re.I,
+)
+
+# What one sentence says the body did, checked in this order inside a sentence.
+# "Hylätä oikaisuvaatimus" is not a rejected item: only the proposal's rejection is.
+OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
+    (
+        Outcome.REMOVED,
+        re.compile(
+            r"poist\w*\s+(?:\w+\s+){0,3}esityslista\w*|avför\w*|"
+            r"\bstryk\w*\s+från\s+föredragningslistan",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.RETURNED,
+        re.compile(
+            r"palaut\w*\s+(?:\w+\s+){0,3}valmistel\w*|"
+            r"(?:asia|ärendet)\s+(?:\w+\s+){0,2}palaut\w*|päätettiin palauttaa|"
+            r"päätti\s+(?:\w+\s+){0,2}palauttaa|återremitt\w*",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.TABLED,
+        re.compile(
+            r"pöydälle(?!\s+jaet)|bordl\w*|fortsätter\s+behandlingen|"
+            r"jatk\w*\s+(?:asian\s+)?käsittelyä\s+seuraava\w*|"
+            r"siirr\w*\s+(?:asian\s+)?(?:käsittely\w*\s+)?seuraavaan\s+kokoukseen|"
+            r"uppsköts|flyttades\s+till\s+nästa",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.REJECTED,
+        re.compile(
+            r"(?:esitys|ehdotus|päätösehdotus|esityksen|ehdotuksen|"
+            r"päätösehdotuksen)\s+(?:\w+\s+){0,2}hyl(?:ättiin|käsi)|"
+            r"hylkäsi\s+(?:\w+\s+){0,2}(?:esityksen|ehdotuksen|päätösehdotuksen)|"
+            r"förslaget\s+(?:\w+\s+){0,2}förkastades|förkastade\s+förslaget",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.AMENDED,
+        re.compile(
+            r"muutettuna|muutetun|muutetussa|muutoksella|muutoksin|"
+            r"muutosesitys\w*\s+hyväksyttiin|muutosehdotu\w*\s+hyväksyttiin|"
+            r"muokatun|lisäyksellä|lisäyksin|seuraava lisäys|"
+            r"muuttamasta ehdotuksesta|muutosehdotuksesta|"
+            r"med\s+(?:den\s+)?(?:följande\s+)?ändring\w*|ändrat\s+förslag|"
+            r"med\s+ändringar|med\s+tillägg\w*|"
+            r"ändring\w*\s+till\s+\w+\s+förslag|godkände\s+\w+\s+ändring\w*|"
+            r"\bja\s+lisäksi\b|päätettiin\s+lisätä|päätti\s+lisätä|"
+            r"ehdotuksesta\s+poikkeav\w*|esityksestä\s+poikkeav\w*|"
+            r"poiketen\s+(?:esittelijän\s+)?(?:ehdotuksesta|esityksestä)",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.NOTED,
+        re.compile(
+            r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon(?:\s+saatetuiksi)?|"
+            r"tietoonsa)|tiedoksi\s+saatetuiksi|"
+            r"antecknade?s?\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+            r"anteckna\s+(?:\S+\s+){0,6}?för\s+kännedom|"
+            r"\bantecknades\b|\btiedoksi\.?$",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.ELECTED,
+        re.compile(
+            r"\bvalittiin\b|\bvalitsi\b|päätti\s+(?:\w+\s+){0,2}valita|"
+            r"\bnimettiin\b|\bnimesi\b|päätti\s+(?:\w+\s+){0,2}nimetä|"
+            r"\bvaldes\b|\butsågs\b|\bvalde\b|\butsåg\b|"
+            r"beslutade\s+(?:\w+\s+){0,3}(?:välja|utse)\b",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.APPROVED,
+        re.compile(
+            r"hyväksyttiin|hyväksyi|hyväksytään|päätti|päättivät|"
+            r"godkändes|godkände|godkänna|beslutade|beslöt|bemyndigade|"
+            r"beviljade|valtuutti|myönsi|myönnettiin|"
+            r"todettiin|totesi|konstaterades|konstaterade|"
+            r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
+            r"kävi\s+keskustelu|antoi\s+lausunnon",
+            re.I,
+        ),
+    ),
+]
+
+# A sentence that only confirms the proposal ("Päätösehdotus hyväksyttiin.",
+# "Ehdotuksen mukaan.", "Todettiin.", "Beslutsförslaget godkändes"): the proposal's
+# own first decisive verb then says approved, noted or elected.
+CONFIRMATION = re.compile(
+    r"^(?:[\w\-]+\s+){0,3}?(?:(?:päätös|esittelijän\s+)?(?:esitys|ehdotus|"
+    r"päätösehdotus|päätösesitys|esityslistan?\s+ehdotus)\w*\s+(?:\w+\s+){0,1}"
+    r"hyväksyttiin|hyväksyi\s+(?:\w+\s+){0,1}(?:päätösehdotuksen|ehdotuksen|"
+    r"esityksen|päätösesityksen)|hyväksyttiin|todettiin|(?:esityksen|ehdotuksen|"
+    r"päätösehdotuksen|esityslistan)\s+mukaa?n\w*|päätös\s+on\s+ehdotuksen\s+mukainen|"
+    r"(?:beslutsförslaget|förslaget)\s+godkändes|godkändes|enligt\s+förslag(?:et)?|"
+    r"godkände\s+(?:beslutsförslaget|förslaget))\b",
+    re.I,
+)
+
+# The verbs of a proposal, in the order they may occur; the first one found decides
+# what a confirmed proposal was (a compound procedural proposal "toteaa kokouksen
+# lailliseksi, valitsee pöytäkirjantarkastajat …" is approved, not an election).
+PROPOSAL_VERBS: list[tuple[Outcome, re.Pattern[str]]] = [
+    (
+        Outcome.NOTED,
+        re.compile(
+            r"merki?t\w*\s+(?:\S+\s+){0,10}?(?:tiedoksi|tietoon|tietoonsa)|"
+            r"tiedoksi\s+saatetuiksi|merkitään\s+tiedoksi|"
+            r"anteckna\w*\s+(?:\S+\s+){0,6}?(?:för|till)\s+kännedom|"
+            r"(?:för|till)\s+kännedom|anteckna\w*\s+(?:\S+\s+){0,6}?som\s+delgiv\w*|"
+            r"\bta\w*\s+del\s+av\b",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.ELECTED,
+        re.compile(
+            r"\bvalita\b|\bvalitsee\b|\bvalitaan\b|\bnimeää\b|\bnimetä\b|"
+            r"\bnimetään\b|\bväljer\b|\bvälja\b|\butser\b|\butse\b|\bväljs\b",
+            re.I,
+        ),
+    ),
+    (
+        Outcome.APPROVED,
+        re.compile(
+            r"\bhyväksy\w*|\btoteaa\b|\btodetaan\b|\bantaa\b|"
+            r"\bmyöntää\b|\bgodkänn\w*|\bkonstaterar\b",
+            re.I,
+        ),
+    ),
+]
+
+# An election whose object is a company or a supplier is a procurement: approved.
+PROCUREMENT_CUES = re.compile(
+    r"\b(?:oy|oyj|ab|ltd|inc|gmbh|sas|ky|ry|rf)\b|toimittaja\w*|urakoitsija\w*|"
+    r"palveluntuottaja\w*|leverantör\w*|entreprenör\w*",
     re.I,
 )

@@ -10,10 +10,30 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from extractors.platforms import ahjo, casem, dynasty, text, turku, tweb
+from extractors.platforms import (
+    ahjo,
+    casem,
+    cloudnc_html,
+    dynasty,
+    html_page,
+    text,
+    turku,
+    turku_api,
+    tweb,
+)
 from models.records import Document
 
-LAYOUTS: tuple[ModuleType, ...] = (dynasty, turku, casem, ahjo, tweb, text)
+LAYOUTS: tuple[ModuleType, ...] = (
+    dynasty,
+    turku,
+    turku_api,
+    casem,
+    cloudnc_html,
+    ahjo,
+    tweb,
+    text,
+    html_page,
+)
 
 
 def layout_for(document: Document) -> ModuleType | None:

@@ -20,11 +20,14 @@ from models.vocab import HEADINGS, Section
 
 
 def load(data: bytes) -> dict[str, Any] | None:
-    """The decision object, or None when the bytes are not one."""
+    """The decision object, or None when the bytes are not one; today's proxy wraps
+    it as `{"decisions": [{…}]}`."""
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
+    if isinstance(value, dict) and isinstance(value.get("decisions"), list):
+        value = value["decisions"][0] if value["decisions"] else None
     return value if isinstance(value, dict) else None
 
 
@@ -59,16 +62,35 @@ def sectioned(lines: list[str]) -> dict[Section, list[str]]:
     return grouped
 
 
+def tally(result: dict[str, Any], key: str) -> int | None:
+    """A vote count: a number (older shape) or `{NumberOfVotes, Voters}` (today)."""
+    value = result.get(key)
+    if isinstance(value, dict):
+        value = value.get("NumberOfVotes")
+    return value if isinstance(value, int) else None
+
+
+def voters(result: dict[str, Any], key: str) -> tuple[str, ...]:
+    """The voters' names as the API gives them ("Surname, Firstname")."""
+    value = result.get(key)
+    people = value.get("Voters") if isinstance(value, dict) else None
+    return tuple(str(p.get("Name")) for p in people or [] if p.get("Name"))
+
+
 def votes(value: dict[str, Any]) -> tuple[Vote, ...] | None:
     """VotingResults as votes (None when there was no vote)."""
     results = value.get("VotingResults") or []
     found = tuple(
         Vote(
-            r.get("Ayes"),
-            r.get("Noes"),
-            r.get("Blank"),
-            r.get("Absent"),
+            tally(r, "Ayes"),
+            tally(r, "Noes"),
+            tally(r, "Blank"),
+            tally(r, "Absent"),
             r.get("Title"),
+            for_names=voters(r, "Ayes"),
+            against_names=voters(r, "Noes"),
+            blank_names=voters(r, "Blank"),
+            absent_names=voters(r, "Absent"),
         )
         for r in results
         if isinstance(r, dict)
@@ -78,7 +100,13 @@ def votes(value: dict[str, Any]) -> tuple[Vote, ...] | None:
 
 def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
     """ISO date of the meeting: listing first, then DateDecision."""
-    when = meta.get("meeting_date") or str(value.get("DateDecision") or "")[:10]
+    found = value.get("Meeting")
+    meeting: dict[str, Any] = found if isinstance(found, dict) else {}
+    when = (
+        meta.get("meeting_date")
+        or str(meeting.get("DateMeeting") or "")[:10]
+        or str(value.get("DateDecision") or "")[:10]
+    )
     if not when:
         raise ExtractionError(
             "missing_header", "no meeting date in the decision or listing"
@@ -93,6 +121,13 @@ def section_of(value: dict[str, Any], meta: dict[str, str]) -> int | None:
     return int(digits) if digits else None
 
 
+def decision_maker(value: dict[str, Any]) -> str:
+    """The deciding body: DecisionMaker, else Organization.Name (today's shape)."""
+    organization = value.get("Organization")
+    name = organization.get("Name") if isinstance(organization, dict) else None
+    return str(value.get("DecisionMaker") or name or "")
+
+
 def block_of(document: Document, value: dict[str, Any]) -> ItemBlock:
     """One item block from a decision object."""
     grouped = sectioned(fragment_lines(value.get("Content")))
@@ -100,7 +135,7 @@ def block_of(document: Document, value: dict[str, Any]) -> ItemBlock:
     motion = "\n".join(fragment_lines(value.get("Motion")))
     if motion:
         sections[Section.PROPOSAL] = motion
-    body = document.meta.get("body") or str(value.get("DecisionMaker") or "")
+    body = document.meta.get("body") or decision_maker(value)
     return ItemBlock(
         header=f"{body} {value.get('Section') or ''}".strip(),
         body_printed=body,
@@ -122,7 +157,7 @@ def split_items(document: Document) -> Layout:
     value = load(document.data)
     if value is None:
         raise ExtractionError("malformed_json", "not an Ahjo decision object")
-    if not document.meta.get("body") and not value.get("DecisionMaker"):
+    if not document.meta.get("body") and not decision_maker(value):
         raise ExtractionError(
             "missing_header", "no deciding body in the decision or listing"
         )

@@ -4,7 +4,8 @@
 `Text`. The meeting date, body and printed § are not in the JSON: the crawler passes
 them in `document.meta` from the node listing (`body`, `meeting_date`, `section`,
 `title`, `doc_kind`); without them `Article` stands in for the § and the body is the
-proposal's subject ("Yhdyskuntalautakunta päättää").
+proposal's subject ("Yhdyskuntalautakunta päättää"); a meeting date nobody gives
+stays null, reported as a warning (partial beats nothing).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import lxml.html
 from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
 from extractors.fields import body_from_proposal
+from extractors.generic import missing
 from extractors.html import block_lines, element_text, join_lines
 from extractors.names import parse_person, parse_presenter, person_from_parts
 from models.records import Document, Person, Presenter
@@ -146,19 +148,15 @@ def section_number(meta: dict[str, str], props: dict[str, list[str]]) -> int | N
 
 
 def body_of(meta: dict[str, str], proposal: str | None) -> str:
-    """The body from the listing, else the proposal's subject."""
-    body = meta.get("body") or body_from_proposal(proposal)
-    if not body:
-        raise ExtractionError("missing_header", "no body in listing or proposal")
-    return body
+    """The body from the listing, else the proposal's subject ("" when neither
+    says: the item is kept and the missing body reported)."""
+    return meta.get("body") or body_from_proposal(proposal) or ""
 
 
 def block_of(document: Document, props: dict[str, list[str]]) -> ItemBlock:
     """The item block of one ExtendedProperties document."""
     meta = document.meta
-    meeting_date = meta.get("meeting_date")
-    if not meeting_date:
-        raise ExtractionError("missing_header", "no meeting date (document.meta)")
+    meeting_date = meta.get("meeting_date") or None
     lead, lines = split_lead(html_lines(first(props, "Decisionproposal")))
     proposal = join_lines(lines)
     sections = text_sections(props)
@@ -187,4 +185,5 @@ def split_items(document: Document) -> Layout:
     props = properties(document.data)
     if not (first(props, "Name") or first(props, "Decisionproposal")):
         raise ExtractionError("no_items", "no agenda item (e.g. attendance only)")
-    return Layout([block_of(document, props)])
+    block = block_of(document, props)
+    return Layout([block], missing(block))

@@ -1,15 +1,15 @@
-"""Triplan TWeb / KTweb documents (PDF), DOMAIN.md 1.2. Three layouts:
+"""Triplan TWeb / KTweb documents (PDF), DOMAIN.md 1.2, by their shape:
 
-- caption column (Oulu item PDF): bold captions at the left margin, values in a second
-  column; no § and no meeting date: they come from `document.meta` (the item list).
-  An earlier body's handling sits under "<Toimielimen> käsittely" in the value column;
-  the item's own decision is the last caption-column "Päätös".
-- one column (Vantaa item PDF): header `Kaupunginhallitus 20.3.2017 § 10`, bold
-  captions ending ":" (`Kaupunginjohtajan esitys:`, `Päätös:`, `Liitteet:`).
-- whole meeting (Nykarleby, Swedish): running header `Protokoll 42 § 15.09.2022 Sida`
-  / `Välfärdsnämnden 4`, one item per § with handling blocks `<Organ> d.m.yyyy, N §`,
-  `Beredning:`, `<Titel Namn>s förslag:`, `<Organets> beslut:`. Pages with a garbled
-  text layer are left out and reported.
+- caption column: bold captions at the left margin, values in a second column; an
+  item PDF that prints no § and no meeting date (they come from `document.meta`,
+  the item list). An earlier body's handling sits under "<Toimielimen> käsittely"
+  in the value column; the item's own decision is the last caption-column "Päätös".
+- whole meeting: running header `Protokoll 42 § 15.09.2022 Sida` / `<Organ> 4`, one
+  item per § with handling blocks `<Organ> d.m.yyyy, N §`, `Beredning:`, `<Titel
+  Namn>s förslag:`, `<Organets> beslut:`. Pages with a garbled text layer are
+  reported; their items keep what is reliable.
+- anything else (one column with colon captions, `Kaupunginhallitus 20.3.2017 §
+  10`; any other PDF's text layer): the generic path over the PDF's line stream.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from difflib import SequenceMatcher
 from extractors import fields, names, pdf
 from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
+from extractors.generic import split_lines
 from extractors.pdf import Line, PdfPage
-from models.records import Document, Presenter
+from models.records import Document
 from models.vocab import HEADINGS, Section
 
-# Caption column (Oulu): captions start left of this x, values at or right of it.
+# Caption column: captions start left of this x, values at or right of it.
 VALUE_COLUMN_X = 170.0
 # A caption-column document has at least this many lines starting in the value column.
 MIN_VALUE_LINES = 3
@@ -33,27 +34,32 @@ MIN_VALUE_LINES = 3
 CAPTION_WRAP_GAP = 16.0
 # A vertical gap larger than this (points) between two lines starts a new paragraph.
 PARAGRAPH_GAP = 20.0
-# Nykarleby: body text is indented; headings sit at the left margin, left of this x.
+# Whole meetings: body text is indented; headings sit left of this x.
 HEADING_MAX_X = 100.0
-# Nykarleby: a diary number printed right of this share of the page width.
+# Whole meetings: a diary number printed right of this share of the page width.
 DIARY_MIN_X_SHARE = 0.5
 # How alike a garbled heading word must be to "beslut:" / "förslag:" (0..1).
 FUZZY_HEADING = 0.6
 # The same for a heading line printed in a plain face ("Staeseireitör Martin
-# Norrgåres förskag :", Nykarleby agenda p13): "förskag:" ~ "förslag:" = 0.875.
+# Norrgåres förskag :", a whole-meeting agenda, p13): "förskag:" ~ "förslag:" = 0.875.
 FUZZY_PLAIN_HEADING = 0.8
 # How alike a broken people text must be to a clean spelling to take it (0..1).
 NAME_REPAIR = 0.6
 # A spelling at least this alike to a more frequent one is a garbled twin of it.
 SPELLING_TWIN = 0.9
 
-OULU_RUNNING = (re.compile(r"^Oulun kaupunki$"), re.compile(r"^Päivämäärä\b"))
-NYKARLEBY_HEADER_RE = re.compile(
+# A caption page's running head: the organisation ("<Town>n kaupunki") and an empty
+# "Päivämäärä" field.
+CAPTION_RUNNING = (
+    re.compile(r"^[A-ZÅÄÖ][\w\-]+n (?:kaupunki|kunta|kuntayhtymä)$"),
+    re.compile(r"^Päivämäärä\b"),
+)
+MEETING_HEADER_RE = re.compile(
     r"^(?P<kind>Protokoll|Föredragningslista)(?: (?P<section>\d+) §)? "
     r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}) Sida$"
 )
-NYKARLEBY_BODY_RE = re.compile(r"^(?P<body>[A-ZÅÄÖ][\w\- ]+?) \d+$")
-NYKARLEBY_RUNNING = (NYKARLEBY_HEADER_RE, NYKARLEBY_BODY_RE)
+MEETING_BODY_RE = re.compile(r"^(?P<body>[A-ZÅÄÖ][\w\- ]+?) \d+$")
+MEETING_RUNNING = (MEETING_HEADER_RE, MEETING_BODY_RE)
 ATTACHMENT_PAGE_RE = re.compile(r"^Bilaga .*§ ?\d+$")
 ITEM_START_RE = re.compile(r"^(?P<section>\d+) §\s*(?P<title>.*)$")
 HANDLING_RE = re.compile(
@@ -84,11 +90,11 @@ def matches(document: Document) -> bool:
 def split_items(document: Document) -> Layout:
     """The items of a TWeb PDF, in document order, with the pages left out."""
     pages = pdf.read_pages(document.data)
-    if any(NYKARLEBY_HEADER_RE.match(line.text) for p in pages for line in p.lines):
+    if any(MEETING_HEADER_RE.match(line.text) for p in pages for line in p.lines):
         return split_meeting(pages)
     if is_caption_layout(pages):
         return Layout([caption_block(pages, document)])
-    return Layout([one_column_block(pages, document)])
+    return split_lines(pdf.stream_lines(pdf.without_running(pages)), document)
 
 
 # --- shared helpers ---------------------------------------------------------------
@@ -131,7 +137,7 @@ def heading_section(caption: str) -> Section | None:
     return None
 
 
-# --- caption column (Oulu) ------------------------------------------------------
+# --- caption column ------------------------------------------------------
 
 
 def is_caption_line(line: Line) -> bool:
@@ -141,7 +147,7 @@ def is_caption_line(line: Line) -> bool:
 
 
 def is_caption_layout(pages: list[PdfPage]) -> bool:
-    """True when lines start in a value column right of bold captions (Oulu)."""
+    """True when lines start in a value column right of bold captions ."""
     starts = [
         line
         for page in pages
@@ -256,7 +262,7 @@ def meta_date_section(document: Document) -> tuple[str, int | None]:
 def caption_block(pages: list[PdfPage], document: Document) -> ItemBlock:
     """The one item of a caption-column item PDF."""
     meeting_date, section = meta_date_section(document)
-    content = pdf.without_running(pages, OULU_RUNNING)
+    content = pdf.without_running(pages, CAPTION_RUNNING)
     title, entries = caption_values(content)
     body = document.meta.get("body", "")
     return ItemBlock(
@@ -273,98 +279,16 @@ def caption_block(pages: list[PdfPage], document: Document) -> ItemBlock:
     )
 
 
-# --- one column (Vantaa) ----------------------------------------------------------
-
-
-def colon_caption(line: Line) -> str | None:
-    """The caption of a bold line ending ":" ("Kaupunginjohtajan esitys:")."""
-    text = line.text.strip()
-    return text[:-1].strip() if line.bold and text.endswith(":") else None
-
-
-def genitive_presenter(caption: str) -> Presenter | None:
-    """The presenter named by a genitive proposal caption ("Kaupunginjohtajan esitys",
-    "Stadsdirektör Martin Norrgårds förslag"); None when the caption names nobody."""
-    words = caption.split()[:-1]
-    if not words:
-        return None
-    base = [*words[:-1], names.genitive_base(words[-1])]
-    return names.parse_presenter(" ".join(base))
-
-
-def one_column_sections(
-    lines: list[Line],
-) -> tuple[dict[Section, str], Presenter | None]:
-    """Section texts under the colon captions, and the presenter of the proposal."""
-    grouped: dict[Section, list[Line]] = {}
-    presenter = None
-    current: Section | None = None
-    for line in lines:
-        caption = colon_caption(line)
-        if caption is None:
-            if current is not None:
-                grouped.setdefault(current, []).append(line)
-            continue
-        current = heading_section(caption)
-        if current is Section.PROPOSAL and len(caption.split()) > 1:
-            presenter = genitive_presenter(caption)
-    sections = {s: paragraphs(ls) for s, ls in grouped.items()}
-    if Section.ATTACHMENTS in sections:
-        sections[Section.ATTACHMENTS] = "\n".join(
-            line.text for line in grouped[Section.ATTACHMENTS]
-        )
-    if Section.PREPARERS in sections:
-        sections[Section.PREPARERS] = people_lines(sections[Section.PREPARERS])
-    return sections, presenter
-
-
-def header_index(lines: list[Line]) -> tuple[int, fields.Header]:
-    """The index and parsed header line (`Kaupunginhallitus 20.3.2017 § 10`)."""
-    for index, line in enumerate(lines):
-        header = fields.parse_header(line.text)
-        if header:
-            return index, header
-    raise ExtractionError(
-        "no_items", "no item header like 'Kaupunginhallitus 20.3.2017'"
-    )
-
-
-def one_column_block(pages: list[PdfPage], document: Document) -> ItemBlock:
-    """The one item of a one-column item PDF."""
-    lines = [line for page in pdf.without_running(pages) for line in page.lines]
-    index, header = header_index(lines)
-    rest = lines[index + 1 :]
-    diary = next((ln.text for ln in rest if fields.diary_number(ln.text)), None)
-    first_caption = next(
-        (i for i, ln in enumerate(rest) if colon_caption(ln)), len(rest)
-    )
-    title_lines = [ln for ln in rest[:first_caption] if ln.bold]
-    sections, presenter = one_column_sections(rest)
-    return ItemBlock(
-        header=lines[index].text,
-        body_printed=header.body_printed,
-        meeting_date=header.meeting_date,
-        section=header.section,
-        title=" ".join(ln.text for ln in title_lines) or None,
-        diary_line=diary,
-        doc_kind=document.meta.get("doc_kind")
-        or fields.doc_kind_named(" ".join(ln.text for ln in lines[:index])),
-        sections=sections,
-        presenter_person=presenter,
-        text="\n".join(page.text for page in pages),
-    )
-
-
-# --- whole meeting (Nykarleby) --------------------------------------------------
+# --- whole meeting (running header "Protokoll N § d.m.yyyy Sida") ----------
 
 
 def meeting_header(pages: list[PdfPage]) -> tuple[str, str, str]:
     """(body, meeting date ISO, doc kind) from the first running header."""
     for page in pages:
         for k, line in enumerate(page.lines):
-            match = NYKARLEBY_HEADER_RE.match(line.text)
+            match = MEETING_HEADER_RE.match(line.text)
             if match and k + 1 < len(page.lines):
-                body = NYKARLEBY_BODY_RE.match(page.lines[k + 1].text)
+                body = MEETING_BODY_RE.match(page.lines[k + 1].text)
                 kind = KIND_BY_WORD[match.group("kind").lower()]
                 if body:
                     return body.group("body"), fields.iso_date(match["date"]), kind
@@ -374,7 +298,7 @@ def meeting_header(pages: list[PdfPage]) -> tuple[str, str, str]:
 def page_section(page: PdfPage) -> int | None:
     """The § in a page's running header, None for cover, contents and appeal pages."""
     for line in page.lines:
-        match = NYKARLEBY_HEADER_RE.match(line.text)
+        match = MEETING_HEADER_RE.match(line.text)
         if match and pdf.in_band(line, page):
             return int(match["section"]) if match["section"] else None
     return None
@@ -406,7 +330,7 @@ def fuzzy_ends(text: str, word: str, ratio: float = 0.0) -> bool:
     return SequenceMatcher(None, last, word).ratio() >= (ratio or FUZZY_HEADING)
 
 
-def nykarleby_heading(line: Line) -> str | None:
+def margin_heading(line: Line) -> str | None:
     """ "proposal", "decision" or "preparers" for a heading line at the left margin."""
     if line.x0 > HEADING_MAX_X:
         return None
@@ -517,7 +441,7 @@ def swedish_sections(lines: list[Line]) -> dict[Section, str]:
     heading: Line | None = None
     current, preparer = Section.EXPLANATION, None
     for line in lines:
-        kind = nykarleby_heading(line)
+        kind = margin_heading(line)
         if kind == "preparers":
             preparer = line.text.split(":", 1)[1].strip() or None
         elif kind == "proposal":
@@ -557,7 +481,7 @@ def item_head(lines: list[Line], page: PdfPage) -> tuple[str | None, str | None,
 
 def title_below(lines: list[Line], index: int) -> tuple[str | None, int]:
     """(title, next index) when a bare "188 §" line has its title on the next line."""
-    if index < len(lines) and lines[index].bold and not nykarleby_heading(lines[index]):
+    if index < len(lines) and lines[index].bold and not margin_heading(lines[index]):
         return lines[index].text, index + 1
     return None, index
 
@@ -577,7 +501,7 @@ def meeting_item(
     """The ItemBlock of one § of a whole-meeting document. On a garbled page its text
     sections and title are left out (null): the text layer cannot be trusted."""
     body, meeting_date, kind = meeting
-    content = pdf.without_running(pages, NYKARLEBY_RUNNING)
+    content = pdf.without_running(pages, MEETING_RUNNING)
     lines = [line for page in content for line in page.lines]
     diary, title, start = item_head(lines, content[0])
     blocks = handling_blocks(lines[start:])
@@ -655,7 +579,7 @@ def split_meeting(all_pages: list[PdfPage]) -> Layout:
     table of contents, people in a clean spelling) and their garbled text sections
     are left out (null)."""
     meeting = meeting_header(all_pages)
-    content = pdf.without_running(all_pages, NYKARLEBY_RUNNING)
+    content = pdf.without_running(all_pages, MEETING_RUNNING)
     garbled = garbled_pages(content)
     problems = [
         ExtractionError("garbled_text", f"page {p.number}{REPAIRED * p.ocr_repaired}")

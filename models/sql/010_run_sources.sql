@@ -4,7 +4,7 @@
 CREATE TABLE run_sources (
     run_id              VARCHAR NOT NULL,
     source              VARCHAR NOT NULL,
-    status              VARCHAR NOT NULL,  -- succeeded | failed | refused | cancelled
+    status              VARCHAR NOT NULL,  -- succeeded | failed | blocked | refused | cancelled
     finished_at         TIMESTAMPTZ NOT NULL,
     documents_new       INTEGER NOT NULL,
     documents_unchanged INTEGER NOT NULL,

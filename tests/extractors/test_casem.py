@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import ExtractionError
+from extractors import ExtractionError, extract_document
 from extractors.platforms import casem, layout_for
 from tests.extractors.platform_cases import CASEM_META, document, golden, records
 
@@ -76,10 +76,14 @@ def test_meta_section_wins_over_article() -> None:
 
 
 def test_fallbacks_without_meta() -> None:
-    with pytest.raises(ExtractionError, match="missing_header"):
-        records("casem", name(60))
-    (record,) = records("casem", name(60), meta={"meeting_date": "2016-09-05"})
-    assert record["body"] == "Yhdyskuntalautakunta"  # the proposal's subject
+    # Partial beats nothing: without its listing the item is kept, the meeting date
+    # null (a warning says so), § and title from the JSON, the body its proposal's.
+    doc = document("casem", name(60), meta={})
+    extraction = extract_document(doc)
+    (item,) = extraction.items
+    assert (item.meeting_date, item.section) == (None, 10)  # its Article
+    assert item.body == "Yhdyskuntalautakunta"  # the proposal's subject
+    assert [p.reason for p in extraction.problems] == ["missing_meeting_date"]
 
 
 def test_attendance_only_content_has_no_item() -> None:

@@ -83,7 +83,9 @@ def test_agenda_item_has_no_section_or_decision() -> None:
     assert (record["decision"], record["outcome"]) == (None, None)
     assert record["diary_number"] == "5316/00.01.01/2016"
     assert record["proposal"].startswith("Kaupunginhallitus ehdottaa, että valtuusto")
-    assert record["attachments"] == []  # Oheismateriaali is not an attachment
+    # The page's own attachment list (Liitteet, linking -4-1.PDF) is read; the Word
+    # text's Oheismateriaali (background material) is not an attachment.
+    assert record["attachments"] == ["Valtuustoaloite 12.12.2016"]
 
 
 def test_dynasty10_shape() -> None:

@@ -145,7 +145,7 @@ def test_item_found_by_section_when_an_earlier_item_was_dropped() -> None:
     report = score(line({"section": 41, "title": "C"}, index=2), records=records)
     assert report.overall().accuracy == 1.0
     report = score(line({"section": 40, "title": "B"}, index=1), records=records)
-    assert report.mismatches[0].reason == "no item with § 40 (item 1 has § 41)"
+    assert report.mismatches[0].reason == "no item with § 40 (2 item(s) found)"
 
 
 def test_each_file_is_extracted_once() -> None:
@@ -264,7 +264,7 @@ def test_cli_prints_table_and_mismatches(seed_gold: Path) -> None:
     assert "1.000" in rows["presenter_name"]
     assert "mismatches: 2" in done.stdout
     assert "outcome: expected 'rejected', got 'approved'" in done.stdout
-    assert "no item 5: the file gave 1 item(s)" in done.stdout
+    assert "no item with § 1 (1 item(s) found)" in done.stdout
 
 
 def test_cli_min_accuracy_exit_status(seed_gold: Path) -> None:

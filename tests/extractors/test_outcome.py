@@ -110,7 +110,6 @@ def test_part_approved_part_returned_is_other() -> None:
         ("Lautakunta merkitsi katsauksen tiedoksi.", Outcome.NOTED),
         ("Asia poistetaan esityslistalta.", Outcome.REMOVED),
         ("Hallitus hylkäsi esityksen.", Outcome.REJECTED),
-        ("Kokous todettiin lailliseksi ja päätösvaltaiseksi.", Outcome.OTHER),
     ],
 )
 def test_lemma_rules_when_no_phrase_matches(decision: str, expected: Outcome) -> None:
@@ -123,7 +122,7 @@ def test_lemma_outcome_is_recorded_as_spacy_in_provenance() -> None:
     from models.ids import sha256_hex
     from models.records import Document
 
-    text = "# Otsikko\n\nKhall 05.12.2023 § 4\n\nPäätösehdotus\n\nX.\n\nPäätös\n\nEsitys hyväksytään.\n"
+    text = "# Otsikko\n\nKhall 05.12.2023 § 4\n\nPäätösehdotus\n\nX.\n\nPäätös\n\nKunnanhallitus hyväksyy esityksen.\n"
     data = text.encode()
     (item,) = extract(Document(uri="x.txt", data=data, sha256=sha256_hex(data)))
     methods = {p.field: p.method for p in item.extra["provenance"]}

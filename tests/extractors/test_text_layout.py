@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import ExtractionError, extract
-from extractors.platforms import text
+from extractors import ExtractionError, extract, extract_document, sections
+from extractors.lines import text_lines
 from models.ids import sha256_hex
 from models.records import Document
 from models.vocab import Section
@@ -75,21 +75,11 @@ def test_municipality_from_config_wins(several) -> None:
 
 
 def test_sections_split_people_from_explanation() -> None:
-    lines = [
-        "Valmistelija",
-        "",
-        "Kunnanjohtaja Timo Kurula",
-        "",
-        "Selitys.",
-        "",
-        "Päätös",
-        "",
-        "Hyväksyttiin.",
-    ]
-    sections = text.sections_text(text.labelled_sections(lines))
-    assert sections[Section.PREPARERS] == "Kunnanjohtaja Timo Kurula"
-    assert sections[Section.EXPLANATION] == "Selitys."
-    assert sections[Section.DECISION] == "Hyväksyttiin."
+    text_ = "Valmistelija\n\nKunnanjohtaja Timo Kurula\n\nSelitys.\n\nPäätös\n\nHyväksyttiin.\n"
+    found = sections.section_texts(sections.group(text_lines(text_)))
+    assert found[Section.PREPARERS] == "Kunnanjohtaja Timo Kurula"
+    assert found[Section.EXPLANATION] == "Selitys."
+    assert found[Section.DECISION] == "Hyväksyttiin."
 
 
 def test_agenda_item_without_decision() -> None:
@@ -111,8 +101,28 @@ def test_unsupported_format_is_an_error_with_a_reason() -> None:
 
 
 def test_two_line_diary_number() -> None:
-    from extractors.platforms.text import pop_diary
+    data = "# Otsikko\n\nKh 05.12.2023 § 4\n5316/2024\n00.01.01\n\nEsittelijä\n\nKunnanjohtaja Timo Kurula\n"
+    (item,) = extract_bytes(data.encode())
+    assert item.diary_number == "5316/00.01.01/2024"
 
-    lines = ["", "5316/2024", "00.01.01", "", "Esittelijä"]
-    assert pop_diary(lines) == "5316/00.01.01/2024"
-    assert lines == ["", "", "Esittelijä"]
+
+def test_an_impossible_date_is_null_with_a_warning_and_never_merges_items() -> None:
+    data = (
+        "# Eka\n\nKhall 05.12.2023 § 4\n\nPäätösehdotus\n\nKunnanhallitus päättää"
+        " hyväksyä A.\n\nPäätös\n\nHyväksyttiin.\n\n# Toka\n\nKhall 31.02.2023 § 5\n\n"
+        "Valmistelija\n\nKunnanjohtaja Timo Kurula\n\nPäätös\n\nAsia palautettiin"
+        " uudelleen valmisteltavaksi.\n"
+    )
+    document = Document(uri="x.txt", data=data.encode(), sha256="x")
+    found = extract_document(document)
+    first, second = found.items
+    assert (first.section, first.outcome, first.preparers) == (4, "approved", ())
+    assert (second.section, second.meeting_date, second.outcome) == (
+        5,
+        None,
+        "returned",
+    )
+    assert [p.reason for p in found.problems] == [
+        "impossible_date",
+        "missing_meeting_date",
+    ]

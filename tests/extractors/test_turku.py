@@ -20,7 +20,7 @@ def test_header_fields() -> None:
     (record,) = records("turku", NAME)
     assert (record["body"], record["body_abbrev"]) == ("Kaupunginhallitus", "Kh")
     assert (record["meeting_date"], record["section"]) == ("2017-05-02", 195)
-    assert (record["diary_number"], record["diary_class"]) == ("3720-2013", "611")
+    assert (record["diary_number"], record["diary_class"]) == ("3720-2013 (611)", "611")
     assert record["title"] == "Satava-Kakskerran osayleiskaavaluonnos"
     assert record["municipality"] == "Turku"
 

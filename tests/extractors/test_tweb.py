@@ -333,5 +333,7 @@ def test_agenda_has_no_decisions(agenda) -> None:
     r = by_section(agenda, 196)
     assert r["diary_number"] == "NKBY/534/02.05.04.00/2022"
     assert r["presenter"] == {"name": "Martin Norrgård", "title": "stadsdirektör"}
-    assert r["proposal"].startswith("Stadsstyrelsen beslutar at uppta långfristga lån")
+    assert r["proposal"].startswith(
+        "Stadsstyrelsen beslutar att uppta långfristiga lån"
+    )
     assert r["body"] == "Stadsstyrelsen" and r["meeting_date"] == "2022-09-26"

@@ -1,4 +1,5 @@
-"""The CaseM / CloudNC crawler against a replay of Tampere's OData API."""
+"""The CaseM / CloudNC crawler against a replay of Tampere's OData API (read where the
+site has no HTML body list): `$format=json` on every request, `odata.nextLink` paging."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.fetch import FETCHERS
-from flows.platforms.casem import contents_url
+from flows.platforms.casem import as_json, contents_url
 from flows.rawstore import RawStore
 from flows.sources import Source
 from tests.conftest import FIXTURES
@@ -18,6 +19,9 @@ from tests.sites import ReplaySite, site_file
 SITE = FIXTURES / "sites" / "casem"
 API = "/api/opennc/v1/"
 JSON = "application/json; charset=utf-8"
+ATOM = (
+    b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>'
+)
 
 
 @pytest.fixture
@@ -25,10 +29,24 @@ def site(httpserver) -> ReplaySite:
     replay = ReplaySite(httpserver, ("http://tampere.cloudnc.fi",))
 
     def serve(path: str, name: str) -> None:
-        replay.add(API + path, site_file("casem", name).read_bytes(), content_type=JSON)
+        body = site_file("casem", name).read_bytes()
+        replay.add(as_json(API + path), body, content_type=JSON)
 
     serve("Nodes", "nodes.json")
-    serve("Nodes(11291)/SubNodes()", "11291_subnodes.json")
+    replay.add(API + "Nodes", ATOM, content_type="application/atom+xml")
+    bodies = json.loads((SITE / "11291_subnodes.json").read_text("utf-8"))
+    first, rest = bodies["value"][:17], bodies["value"][17:]
+    more = f"{replay.base}{API}Nodes(11291)/SubNodes()?$skiptoken=17"
+    replay.add(
+        as_json(API + "Nodes(11291)/SubNodes()"),
+        json.dumps({"value": first, "odata.nextLink": more}),
+        content_type=JSON,
+    )
+    replay.add(
+        as_json(API + "Nodes(11291)/SubNodes()?$skiptoken=17"),
+        json.dumps({"value": rest}),
+        content_type=JSON,
+    )
     serve("Nodes(11291)/SubNodes(11292)/SubNodes()", "11291_11292_subnodes.json")
     serve(
         "Nodes(11291)/SubNodes(11292)/SubNodes(11291)/SubNodes()",
@@ -36,7 +54,7 @@ def site(httpserver) -> ReplaySite:
     )
     # the stitched fixture has a second "Kaupunginhallitus" node: a body without meetings
     replay.add(
-        API + "Nodes(11291)/SubNodes(12486)/SubNodes()",
+        as_json(API + "Nodes(11291)/SubNodes(12486)/SubNodes()"),
         b'{"value": []}',
         content_type=JSON,
     )
@@ -44,7 +62,7 @@ def site(httpserver) -> ReplaySite:
         (SITE / "11291_11292_11291_subnodes.json").read_text("utf-8")
     )["value"]
     for node in meetings:
-        path = contents_url(API, node["NodeId"])
+        path = as_json(contents_url(API, node["NodeId"]))
         if node["NodeId"] == 11292:
             replay.add(
                 path,
@@ -81,7 +99,7 @@ def test_crawl_walks_nodes_to_item_documents(site: ReplaySite, tmp_path: Path) -
         ("Kaupunginhallitus", "2016-09-05")
     }
     first = results[0]
-    served = site.routes[API + "Contents(57)/ExtendedProperties"].body
+    served = site.routes[as_json(API + "Contents(57)/ExtendedProperties")].body
     assert RawStore(tmp_path / "raw").get(first.row.sha256) == served
 
 
@@ -92,7 +110,9 @@ def test_only_the_chosen_bodies_are_walked(site: ReplaySite, tmp_path: Path) -> 
 
 def test_since_skips_older_meetings(site: ReplaySite, tmp_path: Path) -> None:
     assert crawl(site, tmp_path / "raw", since=date(2016, 9, 6)) == []
-    assert site.count() < 40  # 32 later meetings' (empty) contents and the node walk
+    # 32 later meetings' (empty) contents, the node walk (two pages of bodies), the
+    # HTML body list (404: this tenant answers OData only)
+    assert site.count() <= 41
 
 
 def test_rerun_gets_304_and_stores_nothing_new(
@@ -110,12 +130,18 @@ def test_rerun_gets_304_and_stores_nothing_new(
 def test_server_errors_are_retried_and_malformed_pages_quarantined(
     site: ReplaySite, tmp_path: Path
 ) -> None:
-    site.routes[API + "Nodes"].statuses = [500]
+    site.routes[as_json(API + "Nodes")].statuses = [500]
     site.add(
-        API + "Nodes(11291)/SubNodes(11292)/SubNodes()",
+        as_json(API + "Nodes(11291)/SubNodes(11292)/SubNodes()"),
         b"<html>Virhe</html>",
         content_type="text/html",
     )
     results = crawl(site, tmp_path / "raw")
     assert [(r.stage, r.reason) for r in results] == [("fetch", "malformed_page")]
-    assert [s for _, p, s in site.log if p == API + "Nodes"] == [500, 200]
+    assert [s for _, p, s in site.log if p == as_json(API + "Nodes")] == [500, 200]
+
+
+def test_second_page_of_bodies_is_followed(site: ReplaySite, tmp_path: Path) -> None:
+    crawl(site, tmp_path / "raw")
+    assert as_json(API + "Nodes(11291)/SubNodes()?$skiptoken=17") in site.hits()
+    assert API + "Nodes" not in site.hits()  # never the Atom answer

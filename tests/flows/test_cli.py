@@ -217,7 +217,7 @@ def test_sources_lists_the_real_list() -> None:
     result = minutes("sources", "--sources", str(PROJECT_ROOT / "sources.toml"))
     assert result.returncode == 0
     assert (
-        "41 sources" in result.stdout
+        "332 sources" in result.stdout
         and "espoo" in result.stdout
         and "tweb" in result.stdout
     )

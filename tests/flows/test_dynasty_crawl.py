@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from flows.fetch import FETCHERS
 from flows.rawstore import RawStore
-from flows.results import SourceFailed
+from flows.results import SourceFailed, SourceStatus
 from flows.sources import Source
 from tests.conftest import FIXTURES
 from tests.sites import ReplaySite, site_file
@@ -167,22 +168,56 @@ def test_robots_txt_is_honoured(site: ReplaySite, tmp_path: Path) -> None:
 
 
 CGI = "/cgi/DREQUEST.PHP"
+D10 = FIXTURES / "sites" / "dynasty10"
+D10_HOSTS = ("https://espoo.oncloudos.com:443", "https://espoo.oncloudos.com")
+STATIC_ITEM = re.compile(
+    rb"http://espoo04\.hosting\.documenta\.fi/kokous/(\d{6,}-\d+)\.HTM"
+)
+
+
+def as_cgi_meeting_page(path: Path) -> bytes:
+    """A meeting page of the static export with its item links in the CGI's form."""
+    return STATIC_ITEM.sub(
+        rb"DREQUEST.PHP?page=meetingitem&amp;id=\1", path.read_bytes()
+    )
 
 
 @pytest.fixture
 def cgi_site(httpserver) -> ReplaySite:
-    """The same installation through its CGI: RSS feed and item pages by id."""
-    replay = ReplaySite(httpserver, (HOST,))
+    """Dynasty 10 through its CGI: frames, bodies, icon-only meeting links, meeting
+    pages, item pages by id, and an RSS feed with today's quirks."""
+    replay = ReplaySite(httpserver, D10_HOSTS)
+    html = "text/html; charset=utf-8"
+    replay.add(
+        f"{CGI}?page=meeting_frames",
+        (D10 / "meeting_frames.htm").read_bytes(),
+        content_type=html,
+    )
+    replay.add(
+        f"{CGI}?page=meeting_handlers",
+        (D10 / "meeting_handlers.htm").read_bytes(),
+        content_type=html,
+    )
+    replay.add(
+        f"{CGI}?page=meetings&id=200120",
+        (D10 / "meetings_200120.htm").read_bytes(),
+        content_type=html,
+    )
     replay.add(
         f"{CGI}?page=rss/meetingitems&show=500",
-        (SITE / "rss_meetingitems.xml").read_bytes(),
+        (D10 / "rss_meetingitems.xml").read_bytes(),
         content_type="application/rss+xml",
     )
-    for item, path in (
-        ("2017406946-3", site_file("dynasty", "2017406946-3.HTM")),
-        ("2017409885-1", SITE / "2017409885-1.HTM"),
-    ):
-        replay.add(f"{CGI}?page=meetingitem&id={item}", path.read_bytes())
+    for meeting in ("2017406946", "2017409885", "2017409886"):
+        replay.add(
+            f"{CGI}?page=meeting&id={meeting}",
+            as_cgi_meeting_page(SITE / f"{meeting}.HTM"),
+        )
+    for item in ("2017406946-3", "2017409885-1", "2017409886-4"):
+        replay.add(
+            f"{CGI}?page=meetingitem&id={item}",
+            site_file("dynasty", f"{item}.HTM").read_bytes(),
+        )
     return replay
 
 
@@ -196,27 +231,38 @@ def cgi_source(site: ReplaySite) -> Source:
     )
 
 
+def by_id(results) -> dict[str, dict[str, str]]:
+    return {re.search(r"id=([\d-]+)", r.uri)[1]: r.row.meta for r in results if r.row}
+
+
 def test_incremental_run_reads_the_rss_feed(
     cgi_site: ReplaySite, tmp_path: Path
 ) -> None:
     results = FETCHERS["dynasty"](
         cgi_source(cgi_site), RawStore(tmp_path / "raw"), date(2017, 5, 1), None
     )
-    fetched = {r.uri.rsplit("=", 1)[-1]: r.row.meta for r in results}
-    assert fetched == {
-        "2017409885-1": {
-            "platform": "dynasty",
-            "body": "Kaupunginhallitus",
-            "meeting_date": "2017-05-15",
-            "title": "Länsimetron jatkeen rahoitussopimus",
-        },
-        "2017406946-3": {
-            "platform": "dynasty",
-            "body": "Kaupunginhallitus",
-            "meeting_date": "2017-05-08",
-            "title": "Espoon kaupungin hallintosäännön hyväksyminen (Kv-asia) (Pöydälle 10.4.2017)",
-        },
-    }  # the other body's item and the item before the window are not fetched
+    assert (
+        by_id(results)
+        == {
+            "2017409885-1": {
+                "platform": "dynasty",
+                "body": "Kaupunginhallitus",
+                "meeting_date": "2017-05-15",
+                "title": "Länsimetron jatkeen rahoitussopimus",  # CDATA entities decoded
+                "section": "147",
+            },
+            "2017406946-3": {
+                "platform": "dynasty",
+                "body": "Kaupunginhallitus",
+                "meeting_date": "2017-05-08",
+                "title": "Espoon kaupungin hallintosäännön hyväksyminen (Kv-asia) (Pöydälle 10.4.2017)",
+                "section": "127",  # from the meeting page, not the page's first header (§ 105)
+            },
+        }
+    )  # the other body's item and the item before the window are not fetched
+    assert (
+        cgi_site.hits()[f"{CGI}?page=meetingitem&id=2017409885-1"] == 1
+    )  # listed twice
     assert not any("meeting_frames" in path for path in cgi_site.hits())
 
 
@@ -227,15 +273,39 @@ def test_feed_that_does_not_reach_the_window_falls_back_to_the_walk(
         cgi_source(cgi_site), RawStore(tmp_path / "raw"), date(2017, 1, 1), None
     )
     assert f"{CGI}?page=meeting_frames" in cgi_site.hits()
-    assert [r.reason for r in results] == ["http_404"]  # this replay has no body list
+    assert set(by_id(results)) == {"2017406946-3", "2017409885-1", "2017409886-4"}
 
 
-def test_first_run_and_backfill_walk_everything(
+def test_walk_follows_frames_and_reads_icon_only_links(
     cgi_site: ReplaySite, tmp_path: Path
 ) -> None:
-    with pytest.raises(SourceFailed):  # this replay has no body list: nothing listed
+    results = FETCHERS["dynasty"](
+        cgi_source(cgi_site),
+        RawStore(tmp_path / "raw"),
+        date(2017, 5, 1),
+        date(2017, 6, 30),
+    )
+    metas = by_id(results)
+    assert f"{CGI}?page=rss/meetingitems&show=500" not in cgi_site.hits()
+    assert metas["2017409886-4"]["doc_kind"] == "agenda"  # icon_agenda.png
+    assert "section" not in metas["2017409886-4"]
+    assert metas["2017406946-3"]["doc_kind"] == "minutes"  # icon_protocol.png
+    assert metas["2017406946-3"]["section"] == "127"
+    missing = [r for r in results if r.reason]
+    assert [r.reason for r in missing] == ["http_404"]  # § 128's page
+
+
+def test_missing_bodies_page_fails_the_source(
+    cgi_site: ReplaySite, tmp_path: Path
+) -> None:
+    del cgi_site.routes[f"{CGI}?page=meeting_frames"]
+    with pytest.raises(SourceFailed) as failed:
         FETCHERS["dynasty"](
             cgi_source(cgi_site), RawStore(tmp_path / "raw"), None, None
         )
-    assert f"{CGI}?page=meeting_frames" in cgi_site.hits()
-    assert f"{CGI}?page=rss/meetingitems&show=500" not in cgi_site.hits()
+    assert failed.value.status == SourceStatus.FAILED
+    assert failed.value.error.url.endswith("page=meeting_frames")
+    assert (failed.value.error.kind, failed.value.error.message) == (
+        "FetchError",
+        "http_404",
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from flows.fetch import fetch_folder, fetch_source
 from flows.rawstore import RawStore
-from flows.results import SourceFailed
+from flows.results import SourceFailed, SourceStatus
 from flows.sources import Source
 
 
@@ -49,4 +49,5 @@ def test_platform_without_crawler_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceFailed) as failed:
         fetch_source(source, RawStore(tmp_path), None)
     assert failed.value.error.kind == "ConfigError"
+    assert failed.value.status == SourceStatus.REFUSED
     assert "no crawler for platform 'm-files'" in str(failed.value)

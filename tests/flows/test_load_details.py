@@ -11,7 +11,8 @@ import pytest
 
 from extractors import extract
 from flows import warehouse
-from models.records import Vote
+from models.ids import sha256_hex
+from models.records import Document, Vote
 from tests.extractors.platform_cases import document
 from tests.flows.test_load_provenance import load
 
@@ -25,7 +26,7 @@ def test_diary_class_in_items_and_decisions(con) -> None:
     (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
     load(con, "r1", item)
     row = con.execute("SELECT diary_number, diary_class FROM decisions").fetchone()
-    assert row == ("3720-2013", "611")
+    assert row == ("3720-2013 (611)", "611")
     assert con.execute("SELECT diary_class FROM items").fetchone() == ("611",)
 
 
@@ -39,3 +40,48 @@ def test_vote_kind_and_names_in_votes_and_vote_details(con) -> None:
     ).fetchone()
     assert row == ("side", ["Aho", "Berg"], [], [])
     assert con.execute("SELECT kind FROM votes").fetchone() == ("side",)
+
+
+def test_an_item_without_its_natural_key_is_quarantined_naming_the_field(con) -> None:
+    from extractors.platforms import casem
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    kept = extract(document("turku", "turku_kh_2017-02-05-195.htm"))[0]
+    undated = extract(document("casem", "contents_61_extended_properties.json"))[
+        0
+    ]  # no listing context: no meeting date, no body
+    assert casem.matches(document("casem", "contents_61_extended_properties.json"))
+    results = [
+        DocumentResult(None, kept.source.uri, False, items=[kept]),
+        DocumentResult(None, undated.source.uri, False, items=[undated]),
+    ]
+    counts = load_results(con, run_info("r1"), results)
+    assert counts.items_inserted == 1 and counts.quarantined == 1
+    row = con.execute("SELECT stage, reason, detail FROM quarantine").fetchone()
+    assert row[:2] == ("load", "missing_key")
+    assert "item 15: no body, meeting_date" in row[2]
+    assert con.execute("SELECT count(*) FROM items").fetchone() == (1,)
+
+
+def test_a_section_printed_again_keeps_its_items_apart_and_is_reported(con) -> None:
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    text = "".join(
+        f"# Asia {n}\n\nKhall 05.12.2023 § 5\n\nPäätös\n\nHyväksyttiin.\n\n"
+        for n in range(4)
+    )
+    data = text.encode()
+    items = extract(Document(uri="d.txt", data=data, sha256=sha256_hex(data)))
+    assert [item.section for item in items] == [5, 5, 5, 5]
+    result = DocumentResult(None, "d.txt", False, items=items)
+    counts = load_results(con, run_info("r1"), [result])
+    assert counts.items_inserted == 4
+    titles = con.execute("SELECT title FROM items ORDER BY title").fetchall()
+    assert titles == [("Asia 0",), ("Asia 1",), ("Asia 2",), ("Asia 3",)]
+    row = con.execute("SELECT reason, detail FROM quarantine").fetchone()
+    assert row == ("repeated_key", "items kept apart: § 5 ×4")
+    # a second load of the same document changes nothing
+    again = load_results(con, run_info("r2"), [result])
+    assert (again.items_inserted, again.items_unchanged) == (0, 4)

@@ -79,7 +79,9 @@ def test_some_sources_failing_is_partial_with_every_reason(
     text = " ".join(result.stdout.split())  # rich may wrap long lines
     assert "status: partial" in text
     espoo = f"source espoo failed: http://127.0.0.1:{port}/kokous/TELIMET.HTM:"
-    assert f"{espoo} ConnectError: [Errno 111] Connection refused" in text
+    assert (
+        f"{espoo} ConnectError: network_error: [Errno 111] Connection refused" in text
+    )
     assert (
         f"source helsinki refused: {ahjo.base}/fi: ConfigError: MINUTES_AHJO_API_KEY"
         " is not set" in text

@@ -121,8 +121,8 @@ def test_crawl_posts_the_form_and_fetches_item_documents(
     ]
     assert fetched[0].row.media_type == "application/pdf"  # sniffed, not the header's
     missing = [r for r in results if r.reason]
-    assert [(r.uri.rsplit("=", 1)[-1], r.reason) for r in missing] == [
-        ("632585", "http_404")
+    assert [(r.uri.rsplit("?", 1)[-1], r.reason) for r in missing] == [
+        ("docid=632585&doctype=3", "http_404")
     ]
 
 

@@ -100,3 +100,27 @@ def test_read_only_connection_refuses_writes(tmp_path: Path) -> None:
     con = warehouse.connect_read_only(path)
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM items")
+
+
+def test_a_warehouse_from_before_run_sources_upgrades(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.duckdb"
+    every = warehouse.migrations()
+    assert len({v for v, _, _ in every}) == len(every)  # no two share a number
+    older = [m for m in every if m[0] < 10]
+    monkeypatch.setattr(warehouse, "migrations", lambda: older)
+    warehouse.connect(path).close()  # as a warehouse of migrations 001-007 is
+    assert warehouse.source_states(path) == {}  # no run_sources yet: nothing known
+    monkeypatch.undo()
+    con = warehouse.connect(path)
+    assert warehouse.migrate(con) == []
+    rows = con.execute("SELECT version FROM schema_migrations").fetchall()
+    versions = [r[0] for r in rows]
+    assert max(versions) == 10 and sorted(versions) == [v for v, _, _ in every]
+    con.execute(
+        "INSERT INTO run_sources VALUES ('r1', 'oulu', 'blocked', now(),"
+        " 0, 0, 0, 0, 0, 0, 'https://x/', 'RobotsDisallowed', 'blocked by robots.txt')"
+    )
+    con.close()
+    assert warehouse.source_states(path) == {"oulu": "blocked"}
