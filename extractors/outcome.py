@@ -59,7 +59,9 @@ class Classified:
 
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”(])|\n+")
 BODY_DECIDES_RE = re.compile(
-    r"\bpäätti\b|\bpäättivät\b|\bbeslutade\b|\bbeslöt\b|hyväksyttiin|godkändes",
+    r"\bpäätti\b|\bpäättivät\b|\bbeslutade\b|\bbeslöt\b|hyväksyttiin|godkändes|"
+    # a board's proposal to the council is its decision, not a member's motion
+    r"\behdotti\s+(?:\w+\s+)?\w*valtuustolle\b|\bföreslog\s+(?:för\s+)?\w*fullmäktige\b",
     re.I,
 )
 FATES = (Outcome.REMOVED, Outcome.RETURNED, Outcome.TABLED)

@@ -287,9 +287,15 @@ QUOTE_INTRO_WORDS = 4
 
 
 def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
-    """Indices of § lines in a list that a line ending with ':' introduces."""
+    """Indices of § lines in a list that a line ending with ':' introduces inside
+    an item (a list introduced before any item is the document's own items: "…
+    teki kokouksessa seuraavat päätökset:" atop a decision bulletin)."""
     quoted: set[int] = set()
-    index = 0
+    first_item = next(
+        (k for k, cue in enumerate(found) if cue is not None and cue.starts_item),
+        len(lines),
+    )
+    index = first_item
     while index < len(lines):
         introduces = lines[index].text.rstrip().endswith(":") and (
             len(lines[index].text.split()) >= QUOTE_INTRO_WORDS
