@@ -110,6 +110,11 @@ PAGE_LABEL_RE = re.compile(
     r"(?:\s+(?:klo|kl\.?)\s+[\d.:]+)?(?:\s*/\s*Tarkastettu)?$",
     re.I,
 )
+# A meeting's decisions ("päätökset", "päätöksiä", "päätösluettelo", "beslut",
+# "beslutslista"), never a proposal ("päätösehdotus", "beslutsförslag").
+DECISIONS_WORD = (
+    r"(?:päätök\w*|päätös(?:luettelo|lista|tiedote)\w*|beslut(?:en|slista)?)"
+)
 CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     # a breadcrumb: "Toimielimet > Yhdyskuntalautakunta > Kokous 5.9.2016 > …"
     re.compile(
@@ -128,7 +133,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
-        r"(?:päätö\w*|beslut\w*|protokoll\w*|pöytäkirja\w*)"
+        rf"(?:{DECISIONS_WORD}|protokoll\w*|pöytäkirja\w*)"
         rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.))?"
         r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
         re.I,
@@ -138,7 +143,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         rf"(?:kokouksen\s+|sammanträdes\s+)?(?:den\s+)?{DATE}\s+"
         r"(?:kokouksen\s+)?"
-        r"(?:päätö\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
+        rf"(?:{DECISIONS_WORD}|pöytäkirja|esityslista|protokoll)\s*$",
         re.I,
     ),
 )
