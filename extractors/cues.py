@@ -134,7 +134,8 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
         rf"(?:{DECISIONS_WORD}|protokoll\w*|pöytäkirja\w*)"
-        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.))?"
+        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.|"
+        rf"\d{{1,2}}\.?\s+(?i:{MONTH_WORD})))?"
         r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
         re.I,
     ),
