@@ -203,6 +203,7 @@ def contents_lines(
             runs
             and index - runs[-1][-1] <= CONTENTS_GAP
             and only_trivial(found, runs[-1][-1], index, lines)
+            and not repeats_run(found, runs[-1], index)
         ):
             runs[-1].append(index)
         else:
@@ -213,6 +214,13 @@ def contents_lines(
         if len(run) >= CONTENTS_RUN and is_contents(run, found, lines)
         for i in run
     }
+
+
+def repeats_run(found: list[Cue | None], run: list[int], index: int) -> bool:
+    """True when a § line repeats a § of the run: the items start after the
+    contents list (its first § printed again)."""
+    sections = {found[i].section for i in run}  # type: ignore[union-attr]
+    return found[index].section in sections  # type: ignore[union-attr]
 
 
 # Headings of a table of contents ("Käsiteltävät asiat", "SISÄLLYSLUETTELO",
@@ -780,7 +788,7 @@ def segment(lines: list[Line]) -> Segmentation:
         return Segmentation(meeting, found_items, {}, lines[:top])
     with_heading_above(lines, starts)
     contents = {
-        cue.section: cue.title
+        cue.section: PAGE_NUMBER_END_RE.sub("", cue.title).rstrip(" .")
         for i, cue in enumerate(found)
         if cue and i in contents_lines(found, lines) and cue.section and cue.title
     }
