@@ -191,9 +191,10 @@ def iso(printed: str) -> str:
     ValueError if impossible."""
     worded = re.match(r"(\d{1,2})\.?\s+(\w+)\s+(\d{4})$", printed.strip())
     if worded:
-        return date(
-            int(worded[3]), MONTHS[worded[2].lower()], int(worded[1])
-        ).isoformat()
+        month = MONTHS.get(worded[2].lower())
+        if month is None:
+            raise ValueError(f"no month named {worded[2]!r}")
+        return date(int(worded[3]), month, int(worded[1])).isoformat()
     day, month, year = (int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed)))
     if year < 100:
         year += 2000

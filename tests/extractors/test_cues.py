@@ -307,12 +307,6 @@ def test_iso_rejects_impossible_dates(printed: str) -> None:
         cues.iso(printed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iso() promises ValueError for a date it cannot read, but an unknown "
-    "month word raises KeyError (MONTHS[...]), which `except ValueError` callers "
-    "do not catch",
-)
 def test_iso_rejects_unknown_month_word_with_value_error() -> None:
     with pytest.raises(ValueError):
         cues.iso("12 smarch 2024")

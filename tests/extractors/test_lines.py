@@ -221,23 +221,11 @@ YEAR_TITLE_PAGE = (
         "TULOVEROPROSENTIN MÄÄRÄÄMINEN VUODELLE 2013",
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="a collapsed page's upper-case title is cut at a year inside it "
-    "('36' / 'VUODEN' / '2013 TULOVEROPROSENTIN MÄÄRÄÄMINEN'); on the Kinnula "
-    "corpus document the item gets § 2013 and a truncated title",
-)
 def test_upper_case_title_with_a_year_is_not_cut(title: str) -> None:
     lines = text_lines(YEAR_TITLE_PAGE.format(title=title))
     assert any(line.text.endswith(title) for line in lines)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an earlier handling's header inside a collapsed page is cut before its "
-    "§ ('Kunnanhallitus 01.10.2012' / '§ 228'); the bare '§ 228' then starts a "
-    "spurious item in segment()",
-)
 def test_earlier_handling_header_is_not_cut_before_its_section() -> None:
     title = "VUODEN 2013 TULOVEROPROSENTIN MÄÄRÄÄMINEN"
     lines = text_lines(YEAR_TITLE_PAGE.format(title=title))
