@@ -86,7 +86,7 @@ SECTION_TITLE_RE = re.compile(
 )
 # "60 KOKOUKSEN LAILLISUUS JA PÄÄTÖSVALTAISUUS" (a transcript that lost its §).
 NUMBERED_UPPER_TITLE_RE = re.compile(
-    r"^(?P<sc>\d{1,4})\s+(?P<title>[A-ZÅÄÖ][A-ZÅÄÖ0-9\-/,.():]*"
+    r"^(?!(?:19|20)\d\d\s)(?P<sc>\d{1,4})\s+(?P<title>[A-ZÅÄÖ][A-ZÅÄÖ0-9\-/,.():]*"
     r"(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)*)$"
 )
 SECTION_RE = re.compile(rf"^(?:{SEC}|(?:Pykälä|Paragraf)\s+(?P<sc>\d{{1,4}}))\.?$")

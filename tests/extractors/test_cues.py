@@ -436,3 +436,11 @@ def test_genitive_body_is_the_last_genitive_that_is_not_the_meeting(
     words: str | None, expected: str | None
 ) -> None:
     assert cues.genitive_body(words) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["2024 TALOUSARVIO", "2013 TILINPÄÄTÖS JA TOIMINTAKERTOMUS"]
+)
+def test_a_year_over_an_upper_case_title_is_not_a_section(line: str) -> None:
+    cue = cues.read(line)
+    assert cue is None or cue.section is None
