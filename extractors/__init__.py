@@ -32,6 +32,8 @@ def describe(document: Document) -> str:
 
 def extract_document(document: Document) -> Extraction:
     """Items and problems; raises ExtractionError when nothing could be read."""
+    if not document.data.strip():
+        raise ExtractionError("empty_file", f"the {describe(document)} file is empty")
     module = layout_for(document)
     if module is None:
         raise ExtractionError(
