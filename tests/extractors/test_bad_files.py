@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 
 import pytest
 
-from extractors import ExtractionError, extract
+from extractors import ExtractionError, extract, extract_document
 from models.ids import sha256_hex
 from models.records import Document
 from tests.conftest import FIXTURES
@@ -70,3 +72,56 @@ def test_a_pdf_with_one_corrupted_byte_in_a_page_box_is_unreadable() -> None:
     error = reason_of(broken, "https://example.org/broken.pdf")
     assert error.reason == "unreadable_pdf"
     assert error.detail.startswith("PdfminerException: ")
+
+
+# --- JSON answers whose values are not of the type the system documents ----------
+
+
+def extracted(obj: object, uri: str, meta: dict[str, str] | None = None):
+    data = json.dumps(obj).encode()
+    return extract_document(
+        Document(uri=uri, data=data, sha256=sha256_hex(data), meta=meta or {})
+    )
+
+
+def casem_envelope() -> dict:
+    path = FIXTURES / "casem" / "contents_57_extended_properties.json"
+    return json.loads(path.read_text(encoding="utf-8-sig"))
+
+
+def test_a_casem_value_list_holding_null_keeps_the_item() -> None:
+    envelope = casem_envelope()
+    good = extracted(envelope, "contents_57.json").items[0]
+    envelope["value"] = [None, 5, *envelope["value"], None]
+    item = extracted(envelope, "contents_57.json").items[0]
+    assert (item.section, item.title) == (good.section, good.title)
+
+
+def test_an_impossible_listing_date_is_null_with_a_warning() -> None:
+    meta = {"meeting_date": "2016-02-31", "body": "Kaupunginhallitus"}
+    found = extracted(casem_envelope(), "contents_57.json", meta)
+    assert found.items[0].meeting_date is None
+    assert [p.reason for p in found.problems] == ["impossible_date"]
+    assert "2016-02-31" in found.problems[0].detail
+
+
+AHJO = FIXTURES / "ahjo" / "decision_hel_2020_013928.json"
+WRONG_VALUES = [None, 5, True, [], [None], {"x": 1}, "not a date", [{"Ayes": "x"}]]
+
+
+@pytest.mark.parametrize(
+    "key", ["Title", "DateDecision", "Section", "CaseID", "Content", "VotingResults"]
+)
+@pytest.mark.parametrize("wrong", WRONG_VALUES, ids=repr)
+def test_an_ahjo_field_of_the_wrong_type_never_raises(key: str, wrong: object) -> None:
+    decision = json.loads(AHJO.read_text(encoding="utf-8"))
+    decision[key] = wrong
+    try:
+        found = extracted(decision, "decision.json")
+    except ExtractionError:
+        return  # a reasoned refusal is fine; a traceback is not
+    item = found.items[0]
+    if key == "DateDecision" and item.meeting_date is not None:
+        date.fromisoformat(item.meeting_date)
+    if key == "Title":
+        assert item.title is None or isinstance(item.title, str)
