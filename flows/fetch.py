@@ -146,4 +146,7 @@ def fetch_source(
         raise SourceMisconfigured(
             source.base_url, f"no crawler for platform '{source.platform}' yet"
         )
+    problem = source.problem()
+    if problem is not None:
+        raise SourceMisconfigured(source.base_url, problem)
     return fetcher(source, store, since, until)
