@@ -41,6 +41,7 @@ class Source:
     evidence: str | None = None
     verified: bool | None = None
     link_pattern: str | None = None
+    redirect_hosts: tuple[str, ...] = ()  # other hosts its redirects may go to
 
     def folder(self) -> Path:
         """For `folder` sources: the directory, relative to the sources file."""
@@ -79,6 +80,7 @@ class SourceEntry(BaseModel):
     evidence: str | None = None  # where the system and URL were seen
     verified: bool | None = None  # false: nothing recent confirms it
     link_pattern: str | None = None  # pdf-list: a regex the document links match
+    redirect_hosts: tuple[str, ...] = ()  # hosts besides its own a redirect may reach
 
     @field_validator("platform")
     @classmethod
@@ -107,7 +109,7 @@ def _source(entry: object, where: str, config_dir: Path) -> Source:
     try:
         checked = SourceEntry.model_validate(
             {
-                k: tuple(v) if k == "bodies" and isinstance(v, list) else v
+                k: tuple(v) if k in LIST_KEYS and isinstance(v, list) else v
                 for k, v in entry.items()
             }
         )
@@ -133,8 +135,10 @@ def schema_problem(error: ValidationError) -> str:
     return f"{key} must be {expected}, not {first['input']!r}"
 
 
+LIST_KEYS = ("bodies", "redirect_hosts")
 TYPE_WORDS = {
     "bodies": "a list of strings",
+    "redirect_hosts": "a list of host names",
     "language": "'fi' or 'sv'",
     "verified": "true or false",
 }
