@@ -398,7 +398,10 @@ def block_for(
     end = region_end(lines)
     title = title_of(segment_, end) or seg.contents.get(section or -1)
     body = body_printed(segment_, meeting, document)
-    blocks, current = current_block(blocks_of(lines, end, date, section), date, section)
+    head = header_lines(segment_)
+    blocks, current = current_block(
+        blocks_of(lines[head:], end - head, date, section), date, section
+    )
     texts = grouped_sections(blocks, current, date, section)
     if not body:
         body = subject_body(texts) or lone_body_in(lines[: max(end, 1) + 3])
@@ -423,6 +426,16 @@ def block_for(
     return block, problems
 
 
+def header_lines(segment_: Segment) -> int:
+    """How many of an item's first lines are its own header: the cue line that
+    carries its title ("§ 604 Title"), with the heading line moved above it. They
+    are the item's title, never its text."""
+    start = segment_.start
+    if start.cue_kinds[0] != "section_title" or segment_.offset != start.index:
+        return 0
+    return start.cue_index - start.index + 1
+
+
 def lines_above(seg: Segmentation) -> list[Line]:
     """A one-item document's lines above its item (a table of its handlings)."""
     return seg.preamble if len(seg.segments) == 1 else []
@@ -439,7 +452,17 @@ def unlabelled_decision(
     if start.implicit_decision:
         return True
     kind = start.doc_kind or seg.meeting.doc_kind
+    if kind is None:  # a decision told in the past tense is one ("… valittiin X")
+        return bool(PAST_DECISION_RE.search(text))
     return kind == "minutes" and reads_as_decision(text)
+
+
+# What the body did, in the past passive: only minutes say it of this meeting.
+PAST_DECISION_RE = re.compile(
+    r"\b(?:hyväksyttiin|todettiin|valittiin|merkittiin|päätettiin|palautettiin|"
+    r"godkändes|valdes|antecknades|konstaterades|beslöts|återremitterades)\b",
+    re.I,
+)
 
 
 def missing(block: ItemBlock) -> list[ExtractionError]:

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from urllib.parse import urlsplit
 
 from flows import progress
 from flows.crawl import Crawl
-from flows.http import FetchError, PoliteClient, Politeness
+from flows.http import DEFAULT_MAX_BYTES, FetchError, PoliteClient, Politeness
 from flows.listing import (
     LISTING_NAME,
     Context,
@@ -97,6 +96,10 @@ def fetch_folder(
     listings, results = folder_listings(source, folder)
     for path in folder_files(folder):
         uri = _folder_uri(source, folder, path)
+        problem = file_problem(path, folder, politeness().max_bytes)
+        if problem is not None:
+            results.append(_failed(source, uri, *problem))
+            continue
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -132,6 +135,20 @@ def folder_listings(
     return listings, failures
 
 
+def file_problem(path: Path, folder: Path, max_bytes: int) -> tuple[str, str] | None:
+    """(reason, detail) when a file must not be read: a link leading out of the
+    folder, or more bytes than the cap."""
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return "outside_folder", f"links to {path.resolve()}"
+        size = path.stat().st_size
+    except OSError as error:
+        return "unreadable", str(error)
+    if size > max_bytes:
+        return "too_large", f"{size} bytes > {max_bytes}"
+    return None
+
+
 def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:
     """A fetch failure, for quarantine."""
     return DocumentResult(
@@ -146,11 +163,13 @@ def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResul
 
 
 def politeness() -> Politeness:
-    """Crawl politeness from MINUTES_HTTP_DELAY, _TIMEOUT and _BACKOFF."""
+    """Crawl politeness from MINUTES_HTTP_DELAY, _TIMEOUT, _BACKOFF and
+    MINUTES_MAX_BYTES (the largest body or file read, default 100 MB)."""
     return Politeness(
         delay=float(os.environ.get("MINUTES_HTTP_DELAY", "1.0")),
         timeout=float(os.environ.get("MINUTES_HTTP_TIMEOUT", "30")),
         backoff=float(os.environ.get("MINUTES_HTTP_BACKOFF", "1.0")),
+        max_bytes=int(os.environ.get("MINUTES_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
     )
 
 
@@ -160,7 +179,7 @@ def web_fetcher(module: ModuleType) -> Fetcher:
     def fetch(
         source: Source, store: RawStore, since: date | None, until: date | None = None
     ) -> list[DocumentResult]:
-        client = PoliteClient(politeness())
+        client = PoliteClient(politeness(), redirect_hosts=source.redirect_hosts)
         crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
@@ -199,20 +218,20 @@ REQUIRED_ENVIRONMENT = {"ahjo": ahjo.API_KEY_ENV}  # platform -> variable it nee
 
 
 def check_source(source: Source) -> SourceError | None:
-    """What makes a source impossible to fetch, found before any request: no
-    crawler for its platform, a base_url that is no http(s) URL, a missing key."""
+    """What makes a source impossible to fetch, found before any request or read:
+    no crawler for its platform, a base_url that is no http(s) URL with a host, a
+    folder outside the sources file's directory or missing, a missing API key."""
     if source.platform not in FETCHERS:
         message = f"no crawler for platform '{source.platform}'"
         return SourceError(source.base_url, CONFIG_ERROR, message)
+    problem = source.problem()  # not http(s) with a host; a folder outside
+    if problem is not None:
+        return SourceError(source.base_url, CONFIG_ERROR, problem)
     if source.platform == "folder":
         folder = source.folder()
         if folder.is_dir():
             return None
         return SourceError(str(folder), CONFIG_ERROR, "base_url is not a folder")
-    parts = urlsplit(source.base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        message = "base_url is not an http(s) URL with a host"
-        return SourceError(source.base_url, CONFIG_ERROR, message)
     variable = REQUIRED_ENVIRONMENT.get(source.platform)
     if variable and not os.environ.get(variable):
         message = f"{variable} is not set (the {source.platform} API needs a key)"
