@@ -39,12 +39,19 @@ class Server:
     env: dict[str, str]
 
     def post(self, path: str, body: dict | None = None) -> object:
-        response = httpx.post(f"{self.api}{path}", json=body or {}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return self.request("POST", path, json=body or {})
 
     def get(self, path: str) -> object:
-        response = httpx.get(f"{self.api}{path}", timeout=30)
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, **kwargs: object) -> object:
+        """One API call; a 503 (the server's SQLite busy, e.g. while its scheduler
+        writes a new deployment's runs) is tried again, as Prefect's own client does."""
+        for _ in range(5):
+            response = httpx.request(method, f"{self.api}{path}", timeout=30, **kwargs)
+            if response.status_code != 503:
+                break
+            time.sleep(1)
         response.raise_for_status()
         return response.json()
 
