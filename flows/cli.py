@@ -560,7 +560,7 @@ def sql(
 
     path = settings_for("sql", warehouse).warehouse
     try:
-        con = analyst.open_warehouse(path)
+        con = analyst.locked_session(path)
     except (WarehouseMissing, WarehouseUnreadable) as error:
         fail("sql", error)
     refuse_writes(con, query)
