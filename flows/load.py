@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ class DocumentResult:
     reason: str | None = None
     detail: str | None = None
     source: str | None = None
+    settled: bool = False  # read before by this extractor: not extracted again
 
 
 @dataclass
@@ -202,15 +203,75 @@ def _load_document(
     result: DocumentResult,
     counts: RunCounts,
 ) -> None:
-    """Manifest row and, for a failed document, its quarantine row."""
+    """Documents row (counted new only when the warehouse did not have it: a run
+    killed after fetching leaves the raw zone ahead) and, for a failed document,
+    its quarantine row. A settled document counts unchanged with its items."""
+    if result.settled and result.row is not None:
+        _count_settled(con, result.row, counts)
+        return
     if result.row is not None:
-        counts.documents_new += result.is_new
-        counts.documents_unchanged += not result.is_new
-        _insert_document(con, result.row, result.raw_path or "")
+        is_new = _insert_document(con, result.row, result.raw_path or "")
+        counts.documents_new += is_new
+        counts.documents_unchanged += not is_new
+        if result.reason not in UNSETTLED_REASONS:
+            _mark_extracted(con, result.row, run.extractor_version)
     if result.reason is not None:
         counts.quarantined += 1
         counts.quarantine.append((result.uri, result.stage or "", result.reason))
         _insert_quarantine(con, run, result)
+
+
+# Reasons another try of the same bytes may change: such documents are read again.
+UNSETTLED_REASONS = {"too_slow", "internal_error"}
+
+
+def _count_settled(
+    con: duckdb.DuckDBPyConnection, row: ManifestRow, counts: RunCounts
+) -> None:
+    """A settled document counts as it did when it was read: unchanged, with its
+    items unchanged and its quarantine reasons (still there) reported again."""
+    counts.documents_unchanged += 1
+    found = con.execute(
+        "SELECT count(*) FROM items WHERE source_uri = ? AND source_sha256 = ?",
+        [row.uri, row.sha256],
+    ).fetchone()
+    counts.items_unchanged += int(found[0]) if found else 0
+    for stage, reason in con.execute(
+        "SELECT stage, reason FROM quarantine WHERE document = ? AND sha256 = ?"
+        " ORDER BY stage, reason",
+        [row.uri, row.sha256],
+    ).fetchall():
+        counts.quarantined += reason != "repeated_key"  # a report, not a hold
+        counts.quarantine.append((row.uri, stage, reason))
+
+
+def _mark_extracted(
+    con: duckdb.DuckDBPyConnection, row: ManifestRow, version: str
+) -> None:
+    """The document version was read to the end by this extractor version."""
+    con.execute(
+        "UPDATE documents SET extracted_with = ? WHERE uri = ? AND sha256 = ?",
+        [version, row.uri, row.sha256],
+    )
+
+
+def settle(
+    con: duckdb.DuckDBPyConnection, results: list[DocumentResult], version: str
+) -> list[DocumentResult]:
+    """The results with `settled` set on documents extractor `version` has read
+    already (same uri and bytes): they need no extraction and no load."""
+    read = {
+        (uri, sha256)
+        for uri, sha256 in con.execute(
+            "SELECT uri, sha256 FROM documents WHERE extracted_with = ?", [version]
+        ).fetchall()
+    }
+    return [
+        replace(r, settled=True)
+        if r.row is not None and r.reason is None and (r.row.uri, r.row.sha256) in read
+        else r
+        for r in results
+    ]
 
 
 def missing_key(item: Item) -> str | None:
@@ -278,11 +339,18 @@ def _report_repeats(
 
 def _insert_document(
     con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str
-) -> None:
-    """A documents row, once per (uri, sha256)."""
+) -> bool:
+    """A documents row, once per (uri, sha256); True when it was not there."""
+    known = con.execute(
+        "SELECT count(*) FROM documents WHERE uri = ? AND sha256 = ?",
+        [row.uri, row.sha256],
+    ).fetchone()
+    if known and known[0]:
+        return False
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
+        "INSERT INTO documents (uri, sha256, source, municipality, media_type,"
+        " size, raw_path, etag, last_modified, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.uri,
             row.sha256,
@@ -296,6 +364,7 @@ def _insert_document(
             row.fetched_at,
         ],
     )
+    return True
 
 
 def _insert_quarantine(

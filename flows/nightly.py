@@ -43,6 +43,7 @@ from flows.load import (
     load_results,
     record_part,
     record_source,
+    settle,
     start_run,
 )
 from flows.progress import progress as progress_bar
@@ -316,6 +317,7 @@ class Collector:
     def _load(self, job: Job, fetched: list[DocumentResult]) -> None:
         """Extract a job's documents and load them in one transaction."""
         source = job.source
+        fetched = settle(self.con, fetched, self.run.extractor_version)
         results = extract_task(fetched, self.settings.raw_dir)
         part = source.name
         if job.window is not None:
