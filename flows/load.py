@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from flows import failpoints
 from flows.rawstore import ManifestRow, now_utc
 from flows.results import RunStatus, SourceError, SourceStatus
 from models import ids
@@ -166,6 +167,7 @@ def load_results(
             record_source(con, run, source, SourceStatus.SUCCEEDED, counts)
         if window is not None:
             _complete_window(con, run, *window)
+        failpoints.reach("before_commit")
         con.commit()
     except BaseException:
         con.rollback()

@@ -31,7 +31,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Failed, State
 
 import extractors
-from flows import progress, stop, warehouse
+from flows import failpoints, progress, stop, warehouse
 from flows.extraction import extract_all
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
@@ -167,6 +167,7 @@ def fetch_task(
 ) -> list[DocumentResult]:
     """Fetch one source (or one backfill window of it) into the raw zone."""
     results = fetch_source(source, RawStore(raw_dir), since, until)
+    failpoints.reach("after_fetch")
     new = sum(r.is_new for r in results if r.row is not None)
     failed = sum(r.row is None for r in results)
     get_run_logger().info(
