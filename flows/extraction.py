@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import extractors
-from flows.load import DocumentResult
 from flows.rawstore import RawStore
+from flows.results import DocumentResult
 from models.records import Document
 
 MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
@@ -30,7 +30,6 @@ def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
     document = Document(
         uri=row.uri,
         data=store.get(row.sha256),
-        sha256=row.sha256,
         media_type=row.media_type,
         municipality=row.municipality,
         source=row.source,

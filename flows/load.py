@@ -14,25 +14,9 @@ import duckdb
 
 from flows import failpoints
 from flows.rawstore import ManifestRow, now_utc
-from flows.results import RunStatus, SourceError, SourceStatus
+from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
 from models import ids
 from models.records import Item
-
-
-@dataclass
-class DocumentResult:
-    """One document of a run: its manifest row and its items, or why it failed."""
-
-    row: ManifestRow | None
-    uri: str
-    is_new: bool
-    raw_path: str | None = None
-    items: list[Item] = field(default_factory=list)
-    stage: str | None = None  # fetch | extract, when it failed
-    reason: str | None = None
-    detail: str | None = None
-    source: str | None = None
-    settled: bool = False  # read before by this extractor: not extracted again
 
 
 @dataclass
