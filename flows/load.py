@@ -131,10 +131,12 @@ def load_results(
     part: str = "all",
     window: tuple[str, date, date] | None = None,
     source: str | None = None,
+    held: dict[tuple[str, str], str] | None = None,
 ) -> RunCounts:
     """Load one part of a run (a source, or a backfill window) in one transaction,
     with the run's row (and the source's, when given); on any error nothing of it
-    stays."""
+    stays. With `held`, a batch that is not the part's last: its watermarks wait in
+    `held` for the last batch (given with its own `held=None` after merging)."""
     counts = RunCounts()
     con.begin()
     try:
@@ -144,8 +146,13 @@ def load_results(
             _report_repeats(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
-        for (origin, body), last in newest_meetings(results).items():
-            _advance_watermark(con, run, origin, body, last)
+        newest = newest_meetings(results)
+        if held is not None:
+            for key, last in newest.items():
+                held[key] = max(held.get(key, last), last)
+        else:
+            for (origin, body), last in newest.items():
+                _advance_watermark(con, run, origin, body, last)
         record_part(con, run, part, counts, {"status": "loaded"})
         if source is not None:
             record_source(con, run, source, SourceStatus.SUCCEEDED, counts)
@@ -157,6 +164,22 @@ def load_results(
         con.rollback()
         raise
     return counts
+
+
+def advance_held(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, held: dict[tuple[str, str], str]
+) -> None:
+    """Advance the watermarks earlier batches of a part held back (one transaction)."""
+    if not held:
+        return
+    con.begin()
+    try:
+        for (origin, body), last in held.items():
+            _advance_watermark(con, run, origin, body, last)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def newest_meetings(results: list[DocumentResult]) -> dict[tuple[str, str], str]:
@@ -379,14 +402,18 @@ def _load_item(
     item: Item,
     counts: RunCounts,
 ) -> None:
-    """Insert a new item, update a changed one, leave an unchanged one alone."""
+    """Insert a new item, update a changed one, leave an unchanged one alone; an
+    item from another document's minutes never gives way to an agenda."""
     record = item.to_dict()
     digest = content_hash(record)
     existing = con.execute(
-        "SELECT content_hash, source_sha256, extractor_version FROM items"
-        " WHERE item_id = ?",
+        "SELECT content_hash, source_sha256, extractor_version, doc_kind, source_uri"
+        " FROM items WHERE item_id = ?",
         [key],
     ).fetchone()
+    if existing is not None and _agenda_over_minutes(existing, item):
+        counts.items_unchanged += 1
+        return
     if existing is None:
         counts.items_inserted += 1
         _write_item(con, key, item, record, digest, run.started_at, run.started_at)
@@ -402,6 +429,16 @@ def _load_item(
             item.source.extractor_version,
         ):
             _refresh_source(con, key, item, record)
+
+
+def _agenda_over_minutes(existing: tuple[Any, ...], item: Item) -> bool:
+    """An agenda item about to replace minutes loaded from another document."""
+    doc_kind, source_uri = existing[3], existing[4]
+    return (
+        doc_kind == "minutes"
+        and item.doc_kind == "agenda"
+        and source_uri != item.source.uri
+    )
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -674,7 +711,9 @@ def record_part(
     if row is None:
         _insert_run(con, run)
         row = {"per_source": {}, "fields": {}}
-    row["per_source"][part] = {**counts.totals(), **extra}
+    earlier = row["per_source"].get(part, {})  # a part loaded in several batches
+    totals = {n: earlier.get(n, 0) + v for n, v in counts.totals().items()}
+    row["per_source"][part] = {**totals, **extra}
     fields = Counter(row["fields"]) + counts.field_changes
     sets = ", ".join(f"{name} = {name} + ?" for name in COUNT_NAMES)
     con.execute(

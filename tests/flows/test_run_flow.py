@@ -191,3 +191,27 @@ def test_documents_fetched_before_a_kill_count_new_when_loaded(
     summary = run(sample_site, tmp_path)
     assert summary.counts.documents_new == sum(r.row is not None for r in fetched)
     assert summary.counts.documents_unchanged == 0
+
+
+def test_loading_in_small_batches_gives_the_same_warehouse(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = run(sample_site, tmp_path / "whole")
+    monkeypatch.setenv("MINUTES_LOAD_BATCH", "2")  # five documents: three batches
+    batched = run(sample_site, tmp_path / "batched")
+    assert batched.counts.totals() == whole.counts.totals()
+    tables = ("items", "meetings", "votes", "watermarks", "quarantine")
+    for table in tables:
+        columns = "item_id" if table == "items" else "*"
+        if table == "watermarks":
+            columns = "source, body, last_meeting_date"
+        if table == "quarantine":
+            columns = "document, stage, reason"
+        sql = f"SELECT {columns} FROM {table} ORDER BY ALL"
+        assert query(tmp_path / "batched" / "wh.duckdb", sql) == query(
+            tmp_path / "whole" / "wh.duckdb", sql
+        ), table
+    (per_source,) = query(
+        tmp_path / "batched" / "wh.duckdb", "SELECT per_source FROM runs"
+    )
+    assert '"items_inserted": 5' in per_source[0]
