@@ -31,7 +31,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Failed, State
 
 import extractors
-from flows import failpoints, progress, stop, warehouse
+from flows import failpoints, progress, runners, stop, warehouse
 from flows.extraction import extract_all
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
@@ -187,6 +187,16 @@ def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentR
         return extract_all(results, raw_dir, advance)
 
 
+def extract(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
+    """Extract in this machine's worker processes (the extract-documents task), or,
+    when the flow runs on a DaskTaskRunner, as extract-batch tasks on its cluster;
+    either way the results come back here, to the one writer."""
+    if runners.on_dask():
+        with progress_bar(len(results), "extracting documents") as advance:
+            return runners.extract_in_tasks(results, raw_dir, advance)
+    return extract_task(results, raw_dir)
+
+
 @task(name="load-warehouse", cache_policy=NONE)
 def load_task(
     con: duckdb.DuckDBPyConnection,
@@ -319,7 +329,7 @@ class Collector:
         """Extract a job's documents and load them in one transaction."""
         source = job.source
         fetched = settle(self.con, fetched, self.run.extractor_version)
-        results = extract_task(fetched, self.settings.raw_dir)
+        results = extract(fetched, self.settings.raw_dir)
         part = source.name
         if job.window is not None:
             part = f"{source.name} {job.window[1]}..{job.window[2]}"
@@ -510,7 +520,7 @@ def minutes_reprocess(
     with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
         start_run(w.connection, run)
         try:
-            results = extract_task(fetched, settings.raw_dir)
+            results = extract(fetched, settings.raw_dir)
             summary.counts = load_task(w.connection, run, results, "reprocess")
         except STOP_SIGNALS:  # the load rolled back: nothing of it stays
             finish_run(w.connection, run, RunStatus.CANCELLED)
