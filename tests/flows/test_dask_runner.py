@@ -65,3 +65,18 @@ def test_backfill_on_local_dask_cluster_loads_the_same_items(
 
     again = with_runner(minutes_reprocess, DASK)(tmp_path / "raw2", tmp_path / "b.db")
     assert again.counts.items_unchanged == 5
+
+
+def test_cli_refuses_an_address_without_dask(tmp_path: Path) -> None:
+    from tests.flows.test_cli import minutes
+
+    wh = ["--warehouse", str(tmp_path / "wh.duckdb")]
+    both = minutes(
+        "run", "--task-runner", "processes", "--dask-address", "tcp://s:1", *wh
+    )
+    assert both.returncode == 2 and "needs --task-runner dask" in both.stderr
+    unknown = minutes("reprocess", *wh, env={"MINUTES_TASK_RUNNER": "threads"})
+    assert unknown.returncode == 2 and "task runner 'threads'" in unknown.stderr
+    help_run = minutes("run", "--help", env={"COLUMNS": "200"})
+    assert "env: MINUTES_TASK_RUNNER" in help_run.stdout
+    assert "env: MINUTES_DASK_ADDRESS" in help_run.stdout
