@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from flows import nightly
 from flows.nightly import minutes_reprocess, minutes_run
 from flows.runners import batches, with_runner
 from flows.settings import Parallelism, SettingsError
 from tests.flows.test_run_flow import query
 
 DASK = Parallelism("dask", workers=2)
+
+
+def refuse(*args: object) -> None:
+    raise AssertionError("extracted in the flow's process, not on the cluster")
 
 
 def items(warehouse: Path) -> list[tuple]:
@@ -59,6 +64,7 @@ def test_backfill_on_local_dask_cluster_loads_the_same_items(
     since = date(2020, 1, 1)  # a backfill (a folder source: one window)
     default = minutes_run(sample_site, [], since, tmp_path / "raw", tmp_path / "a.db")
     dask_run = with_runner(minutes_run, DASK)
+    monkeypatch.setattr(nightly, "extract_task", refuse)  # only extract-batch tasks
     on_dask = dask_run(sample_site, [], since, tmp_path / "raw2", tmp_path / "b.db")
     assert on_dask.counts.items_inserted == default.counts.items_inserted == 5
     assert items(tmp_path / "b.db") == items(tmp_path / "a.db")
