@@ -23,7 +23,13 @@ from extractors.errors import is_warning
 from flows import analyst, operate, render, stop
 from flows.console import err, fail, out, settings_for
 from flows.listing import LISTING_KEYS as META_KEYS
-from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
+from flows.settings import (
+    SAMPLE_SOURCES,
+    Parallelism,
+    Settings,
+    SettingsError,
+    configure_prefect,
+)
 from flows.sources import SourcesError, load_sources, select
 from models.records import Document
 
@@ -40,6 +46,31 @@ WarehouseOption = Annotated[
 RawDirOption = Annotated[
     Path | None,
     typer.Option("--raw-dir", help="raw zone folder \\[env: MINUTES_RAW_DIR]"),
+]
+
+
+class TaskRunner(StrEnum):
+    """Where extraction runs."""
+
+    processes = "processes"
+    dask = "dask"
+
+
+TaskRunnerOption = Annotated[
+    TaskRunner | None,
+    typer.Option(
+        "--task-runner",
+        help="extract in worker processes here (processes, the default) or on a"
+        " Dask cluster (dask) \\[env: MINUTES_TASK_RUNNER]",
+    ),
+]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help="an existing Dask scheduler, e.g. tcp://scheduler:8786 (default: a"
+        " local cluster) \\[env: MINUTES_DASK_ADDRESS]",
+    ),
 ]
 
 
@@ -171,6 +202,8 @@ def run(
     ] = None,
     warehouse: WarehouseOption = None,
     raw_dir: RawDirOption = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Run the flow fetch → raw zone → extract → load and print a summary.
 
@@ -185,16 +218,36 @@ def run(
         chosen = select(load_sources(sources), source or [])
     except SourcesError as error:
         fail("run", error)
+    parallel = parallelism("run", task_runner, dask_address)
     settings = flow_command("run", warehouse, raw_dir)
     try:
         with prefect_api() as server:
             summary = run_flow(
-                settings, sources, source or [], start, end, len(chosen), server
+                settings,
+                sources,
+                source or [],
+                start,
+                end,
+                len(chosen),
+                server,
+                parallel,
             )
     except KeyboardInterrupt as signal:  # before the flow began (SIGINT or SIGTERM)
         stopped("run", signal)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
+
+
+def parallelism(
+    command: str, task_runner: TaskRunner | None, dask_address: str | None
+) -> Parallelism:
+    """Where the command extracts: flags, then environment (flows/settings.py)."""
+    try:
+        return Parallelism.resolve(
+            task_runner.value if task_runner else None, dask_address
+        )
+    except SettingsError as error:
+        fail(command, error, 2)
 
 
 def flow_command(
@@ -243,11 +296,13 @@ def run_flow(
     end: date | None,
     total: int,
     server: Any = None,
+    parallel: Parallelism | None = None,
 ) -> Any:
     """The flow run with progress shown; expected endings become one-line errors."""
     from flows import progress
     from flows.nightly import STOP_SIGNALS, AllSourcesFailed, minutes_run
     from flows.prefect_server import ServerError
+    from flows.runners import with_runner
     from flows.writer import WarehouseBusy, WarehouseLocked
 
     paths = (settings.raw_dir, settings.warehouse)
@@ -255,7 +310,8 @@ def run_flow(
         if server is not None:
             server.wait_ready()
         with progress.showing(progress.RunProgress(total)):
-            state = minutes_run(sources, names, start, *paths, end, return_state=True)
+            flow = with_runner(minutes_run, parallel or Parallelism())
+            state = flow(sources, names, start, *paths, end, return_state=True)
         outcome = state.result(raise_on_failure=False)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -299,26 +355,36 @@ def serve() -> None:
 
 
 @app.command()
-def reprocess(warehouse: WarehouseOption = None, raw_dir: RawDirOption = None) -> None:
+def reprocess(
+    warehouse: WarehouseOption = None,
+    raw_dir: RawDirOption = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
+) -> None:
     """Re-extract every document in the raw zone with the current extractors; reload."""
+    parallel = parallelism("reprocess", task_runner, dask_address)
     settings = flow_command("reprocess", warehouse, raw_dir)
     try:
         with prefect_api() as server:
-            summary = reprocess_flow(settings, server)
+            summary = reprocess_flow(settings, server, parallel)
     except KeyboardInterrupt as signal:  # before the flow began
         stopped("reprocess", signal)
     print_summary(summary)
 
 
-def reprocess_flow(settings: Settings, server: Any) -> Any:
+def reprocess_flow(
+    settings: Settings, server: Any, parallel: Parallelism | None = None
+) -> Any:
     """The reprocess flow; expected endings become one-line errors."""
     from flows.nightly import STOP_SIGNALS, minutes_reprocess
+    from flows.runners import with_runner
     from flows.writer import WarehouseLocked
 
     try:
         if server is not None:
             server.wait_ready()
-        return minutes_reprocess(settings.raw_dir, settings.warehouse)
+        flow = with_runner(minutes_reprocess, parallel or Parallelism())
+        return flow(settings.raw_dir, settings.warehouse)
     except WarehouseLocked as error:
         fail("reprocess", f"{error}; try again when it has finished", EXIT_LOCKED)
     except STOP_SIGNALS as signal:

@@ -8,7 +8,7 @@ from typing import Any
 from prefect.schedules import Cron, Schedule
 
 from flows.nightly import minutes_run
-from flows.settings import PROJECT_ROOT
+from flows.settings import PROJECT_ROOT, Parallelism
 
 DEPLOYMENT = "minutes-nightly"
 CRON = "0 3 * * *"
@@ -33,5 +33,8 @@ def deployment_options() -> dict[str, Any]:
 
 
 def serve_nightly() -> None:
-    """Serve the deployment until interrupted (Ctrl-C)."""
-    minutes_run.serve(**deployment_options())
+    """Serve the deployment until interrupted (Ctrl-C); its runs extract as
+    MINUTES_TASK_RUNNER / MINUTES_DASK_ADDRESS say (default: worker processes)."""
+    from flows.runners import with_runner
+
+    with_runner(minutes_run, Parallelism.resolve()).serve(**deployment_options())

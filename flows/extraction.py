@@ -77,7 +77,7 @@ def extract_all(
 ) -> list[DocumentResult]:
     """Every document extracted, in the given order (documents that need no
     extraction — failed to fetch, or settled — pass through as they are)."""
-    todo = [i for i, result in enumerate(results) if _size(result) or _empty(result)]
+    todo = to_extract(results)
     done = list(results)
     workers = workers_for([results[i] for i in todo])
     if workers == 1:
@@ -93,6 +93,16 @@ def extract_all(
         ):
             done[i] = result
     return done
+
+
+def to_extract(results: list[DocumentResult]) -> list[int]:
+    """Positions of the documents that need extracting (fetched, not settled)."""
+    return [i for i, result in enumerate(results) if _size(result) or _empty(result)]
+
+
+def size_of(result: DocumentResult) -> int:
+    """Bytes to extract of one document (0: none, or nothing to extract)."""
+    return _size(result)
 
 
 def _empty(result: DocumentResult) -> bool:

@@ -32,7 +32,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Failed, State
 
 import extractors
-from flows import failpoints, progress, stop, warehouse
+from flows import failpoints, progress, runners, stop, warehouse
 from flows.extraction import extract_all
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
@@ -189,6 +189,16 @@ def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentR
         return extract_all(results, raw_dir, advance)
 
 
+def extract(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
+    """Extract in this machine's worker processes (the extract-documents task), or,
+    when the flow runs on a DaskTaskRunner, as extract-batch tasks on its cluster;
+    either way the results come back here, to the one writer."""
+    if runners.on_dask():
+        with progress_bar(len(results), "extracting documents") as advance:
+            return runners.extract_in_tasks(results, raw_dir, advance)
+    return extract_task(results, raw_dir)
+
+
 @task(name="load-warehouse", cache_policy=NONE)
 def load_task(
     con: duckdb.DuckDBPyConnection,
@@ -334,7 +344,7 @@ class Collector:
             self._done(source)
 
     def _load(self, job: Job, fetched: list[DocumentResult]) -> None:
-        """Extract a job's documents and load them in one transaction."""
+        """Extract a job's documents and load them, batch by batch."""
         source = job.source
         part = source.name
         if job.window is not None:
@@ -343,7 +353,7 @@ class Collector:
         held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
         for number, batch in enumerate(batches, start=1):
             last = number == len(batches)  # the window is complete with the last
-            results = extract_task(
+            results = extract(
                 settle(self.con, batch, self.run.extractor_version),
                 self.settings.raw_dir,
             )
@@ -544,7 +554,7 @@ def minutes_reprocess(
     with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
         start_run(w.connection, run)
         try:
-            results = extract_task(fetched, settings.raw_dir)
+            results = extract(fetched, settings.raw_dir)
             summary.counts = load_task(w.connection, run, results, "reprocess")
         except STOP_SIGNALS:  # the load rolled back: nothing of it stays
             finish_run(w.connection, run, RunStatus.CANCELLED)

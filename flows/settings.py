@@ -155,6 +155,46 @@ def default_base() -> Path:
     return Path(home) / "minutes"
 
 
+TASK_RUNNERS = ("processes", "dask")
+
+
+@dataclass(frozen=True)
+class Parallelism:
+    """Where extraction runs: `processes` (worker processes on this machine, one
+    per core: the default) or `dask` (Prefect's DaskTaskRunner: a local Dask cluster,
+    or the existing one at `dask_address`). From, first found: the flags
+    `--task-runner` / `--dask-address`, the environment `MINUTES_TASK_RUNNER` /
+    `MINUTES_DASK_ADDRESS`, then the default; an address alone means dask."""
+
+    task_runner: str = "processes"
+    dask_address: str | None = None
+    workers: int | None = None  # of a local Dask cluster (None: the cores)
+
+    @classmethod
+    def resolve(
+        cls,
+        task_runner: str | None = None,
+        dask_address: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Parallelism:
+        """Flags, then environment, then the default (see the class)."""
+        environ = os.environ if environ is None else environ
+        address = dask_address or environ.get("MINUTES_DASK_ADDRESS") or None
+        runner = task_runner or environ.get("MINUTES_TASK_RUNNER") or None
+        if runner is None:
+            runner = "dask" if address else "processes"
+        if runner not in TASK_RUNNERS:
+            raise SettingsError(
+                f"task runner '{runner}' is unknown; give one of"
+                f" {', '.join(TASK_RUNNERS)}"
+            )
+        if runner != "dask":
+            if dask_address:
+                raise SettingsError("--dask-address needs --task-runner dask")
+            address = None
+        return cls(runner, address)
+
+
 PREFECT_DEFAULTS = {
     # INFO reaches the Prefect UI (run logs); the console shows WARNING and up.
     "PREFECT_LOGGING_LEVEL": "INFO",
