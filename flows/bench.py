@@ -95,6 +95,7 @@ def run_bench(
     spacy_items: int = SPACY_ITEMS,
     pdf_pages: int = PDF_PAGES,
     progress: Callable[[str], None] = lambda line: None,
+    spacy_model: str = SPACY_MODEL,
 ) -> dict[str, Any]:
     """Measure every size (each in its own process), write `out` and return the
     results. The corpora and warehouses go to a temporary folder, or under `keep`."""
@@ -110,7 +111,7 @@ def run_bench(
                 work = base / f"items-{size}"
                 shutil.rmtree(work, ignore_errors=True)
                 work.mkdir(parents=True)
-                options = (stage_items, spacy_items, pdf_pages)
+                options = (stage_items, spacy_items, pdf_pages, spacy_model)
                 measured = measure_in_subprocess(size, work, options)
                 measured["finland_year"] = finland_year(measured)
                 measured["targets"] = target_values(measured)
@@ -144,11 +145,11 @@ def prefect_server() -> Iterator[float | None]:
 
 
 def measure_in_subprocess(
-    size: int, work: Path, options: tuple[int, int, int]
+    size: int, work: Path, options: tuple[int, int, int, str]
 ) -> dict[str, Any]:
     """One size measured by `python -m flows.bench` in a process of its own."""
     out = work / "size.json"
-    stage_items, spacy_items, pdf_pages = options
+    stage_items, spacy_items, pdf_pages, spacy_model = options
     command = [
         sys.executable,
         "-m",
@@ -165,6 +166,8 @@ def measure_in_subprocess(
         str(spacy_items),
         "--pdf-pages",
         str(pdf_pages),
+        "--spacy-model",
+        spacy_model,
     ]
     started = time.perf_counter()
     done = subprocess.run(command, check=False)
@@ -179,7 +182,12 @@ def measure_in_subprocess(
 
 
 def measure_size(
-    size: int, work: Path, stage_items: int, spacy_items: int, pdf_pages: int
+    size: int,
+    work: Path,
+    stage_items: int,
+    spacy_items: int,
+    pdf_pages: int,
+    spacy_model: str = SPACY_MODEL,
 ) -> dict[str, Any]:
     """Every measurement of one corpus size (run in its own process)."""
     warnings.filterwarnings("ignore")
@@ -196,7 +204,7 @@ def measure_size(
     fetched = fetch_corpus(corpus, work / "stage-raw")
     sample = even_sample(fetched, corpus, stage_items)
     extracted, result["extraction"] = measure_extraction(sample, work / "stage-raw")
-    result["spacy"] = measure_spacy(corpus, sample, spacy_items)
+    result["spacy"] = measure_spacy(corpus, sample, spacy_items, spacy_model)
     result["pdf"] = measure_pdf(corpus, pdf_pages)
     result["load"] = measure_load(extracted, work)
     result["runs"] = measure_runs(corpus, work)
@@ -315,20 +323,23 @@ def measure_spacy(
     corpus: bench_corpus.Corpus,
     sample: list[tuple[Any, bench_corpus.DocSpec]],
     texts_wanted: int,
+    model: str = SPACY_MODEL,
 ) -> dict[str, Any]:
-    """The naive pass: the Finnish model with every pipe over whole item texts."""
+    """The naive pass: the Finnish model with every pipe over whole item texts
+    (`blank:fi`, a tokenizer only, keeps the bench's own test quick)."""
     import spacy
 
     texts = item_texts(corpus, sample)
     texts = texts[:: max(1, -(-len(texts) // texts_wanted))]
     started = time.perf_counter()
-    nlp = spacy.load(SPACY_MODEL)
+    blank = model.startswith("blank:")
+    nlp = spacy.blank(model.split(":", 1)[1]) if blank else spacy.load(model)
     loaded = time.perf_counter() - started
     started = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe(texts))
     seconds = time.perf_counter() - started
     return {
-        "model": SPACY_MODEL,
+        "model": model,
         "pipes": list(nlp.pipe_names),
         "items": len(texts),
         "characters": sum(len(t) for t in texts),
@@ -410,7 +421,9 @@ def measure_pdf(corpus: bench_corpus.Corpus, pages_wanted: int) -> dict[str, Any
     """pages/s of each reader with 1 and 2 worker processes over the same files."""
     files = [str(p) for p in pdf_sample(corpus, pages_wanted)]
     files.sort(key=lambda p: -Path(p).stat().st_size)  # biggest first
-    context = multiprocessing.get_context("spawn")
+    # fork where there is one: workers start at once (their start is not timed)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     measured: dict[str, Any] = {"files": len(files)}
     for workers in WORKERS:
         pool = context.Pool(workers, initializer=_reader_setup, initargs=(files,))
@@ -927,9 +940,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stage-items", type=int, default=STAGE_ITEMS)
     parser.add_argument("--spacy-items", type=int, default=SPACY_ITEMS)
     parser.add_argument("--pdf-pages", type=int, default=PDF_PAGES)
+    parser.add_argument("--spacy-model", default=SPACY_MODEL)
     args = parser.parse_args(argv)
     measured = measure_size(
-        args.size, args.work, args.stage_items, args.spacy_items, args.pdf_pages
+        args.size,
+        args.work,
+        args.stage_items,
+        args.spacy_items,
+        args.pdf_pages,
+        args.spacy_model,
     )
     measured["bench_process_peak_rss_mib"] = mib(_status_memory(os.getpid())[0])
     args.out.write_text(json.dumps(measured, indent=2, ensure_ascii=False) + "\n")
