@@ -201,8 +201,10 @@ def measure_size(
         "layouts": corpus.by_layout(),
         "corpus_build_s": round(built, 2),
     }
-    fetched = fetch_corpus(corpus, work / "stage-raw")
-    sample = even_sample(fetched, corpus, stage_items)
+    chosen = bench_corpus.subset(
+        corpus, work / "stage-corpus", even_sample(corpus, stage_items)
+    )
+    sample = fetch_corpus(chosen, work / "stage-raw")
     extracted, result["extraction"] = measure_extraction(sample, work / "stage-raw")
     result["spacy"] = measure_spacy(corpus, sample, spacy_items, spacy_model)
     result["pdf"] = measure_pdf(corpus, pdf_pages)
@@ -211,33 +213,32 @@ def measure_size(
     return result
 
 
-def fetch_corpus(corpus: bench_corpus.Corpus, raw: Path) -> list[Any]:
-    """Every document of the corpus read into a raw zone (DocumentResults)."""
+def fetch_corpus(
+    corpus: bench_corpus.Corpus, raw: Path
+) -> list[tuple[Any, bench_corpus.DocSpec]]:
+    """Every document of a corpus read into a raw zone: (DocumentResult, its spec)."""
     from flows.fetch import fetch_source
     from flows.rawstore import RawStore
     from flows.sources import load_sources
 
     store = RawStore(raw)
-    results = []
-    for source in load_sources(corpus.sources):
-        results += [
-            r for r in fetch_source(source, store, None, None) if r.row is not None
-        ]
-    return results
-
-
-def even_sample(
-    fetched: list[Any], corpus: bench_corpus.Corpus, items: int
-) -> list[tuple[Any, bench_corpus.DocSpec]]:
-    """(fetched document, its spec) of every k-th document per layout, so that about
-    `items` items are left in the corpus's mix."""
     specs = {doc.path: doc for doc in corpus.documents}
-    pairs = [(r, specs[r.uri]) for r in fetched if r.uri in specs]
+    fetched = []
+    for source in load_sources(corpus.sources):
+        for result in fetch_source(source, store, None, None):
+            if result.row is not None and result.uri in specs:
+                fetched.append((result, specs[result.uri]))
+    return fetched
+
+
+def even_sample(corpus: bench_corpus.Corpus, items: int) -> list[bench_corpus.DocSpec]:
+    """Every k-th document of each layout, so that about `items` items are left, in
+    the corpus's mix."""
     step = max(1, -(-corpus.items // items))  # ceil
-    by_layout: dict[str, list[tuple[Any, bench_corpus.DocSpec]]] = {}
-    for pair in pairs:
-        by_layout.setdefault(pair[1].layout, []).append(pair)
-    return [pair for group in by_layout.values() for pair in group[::step]]
+    by_layout: dict[str, list[bench_corpus.DocSpec]] = {}
+    for doc in corpus.documents:
+        by_layout.setdefault(doc.layout, []).append(doc)
+    return [doc for docs in by_layout.values() for doc in docs[::step]]
 
 
 def measure_extraction(

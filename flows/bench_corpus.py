@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -813,9 +814,7 @@ def build(root: Path, items: int, seed: int = 12) -> Corpus:
     rng = random.Random(seed + 1)
     root.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(root, root / "sources.toml")
-    quotas = _quotas(items)
-    listings: dict[Path, dict[str, object]] = {}
-    for layout, quota in quotas.items():
+    for layout, quota in _quotas(items).items():
         made = 0
         while made < quota:
             doc = _document(layout, maker, rng, quota - made, len(corpus.documents))
@@ -823,21 +822,39 @@ def build(root: Path, items: int, seed: int = 12) -> Corpus:
             path.parent.mkdir(parents=True, exist_ok=True)
             data, doc = _render(doc)
             path.write_bytes(data)
-            _note_listing(listings, path, doc)
             corpus.documents.append(doc)
             made += len(doc.items)
+    _write_listings(corpus)
+    return corpus
+
+
+def subset(corpus: Corpus, root: Path, documents: list[DocSpec]) -> Corpus:
+    """Some documents of a corpus copied into a corpus of their own under root."""
+    part = Corpus(root, root / "sources.toml", list(documents))
+    for doc in documents:
+        target = root / doc.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus.root / doc.path, target)
+    _write_listings(part)
+    return part
+
+
+def _write_listings(corpus: Corpus) -> None:
+    """The listing.toml of every folder of a corpus, and its sources.toml."""
+    listings: dict[Path, dict[str, object]] = {}
+    for doc in corpus.documents:
+        _note_listing(listings, corpus.root / doc.path, doc)
     for folder, listing in listings.items():
         (folder / "listing.toml").write_text(_toml(listing), encoding="utf-8")
+    layouts = dict.fromkeys(doc.layout for doc in corpus.documents)
     corpus.sources.write_text(
         "".join(
             f'[[source]]\nname = "{layout}"\nplatform = "folder"\n'
             f'base_url = "{layout}"\n\n'
-            for layout in quotas
-            if quotas[layout]
+            for layout in layouts
         ),
         encoding="utf-8",
     )
-    return corpus
 
 
 def _quotas(items: int) -> dict[str, int]:
