@@ -853,7 +853,7 @@ def rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
         return lambda: get(*path)
 
     def x(*path: str) -> Callable[[], str]:
-        return lambda: f"{get(*path):.1f}×"
+        return lambda: f"{get(*path):.1f}×" if get(*path) >= 1 else f"{get(*path):.2g}×"
 
     def pct(*path: str) -> Callable[[], str]:
         return lambda: f"{get(*path):.0%}"
