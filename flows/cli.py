@@ -644,7 +644,9 @@ def print_evaluation(report: Any, gold: str) -> None:
 def bench(
     items: Annotated[
         list[int] | None,
-        typer.Option("--items", help="corpus size, repeatable (1000, 10000, 100000)"),
+        typer.Option(
+            "--items", metavar="N", help="corpus size, repeatable (1000, 10000, 100000)"
+        ),
     ] = None,
     results: Annotated[Path, typer.Option("--out", help="the results JSON")] = Path(
         "bench/results.json"
