@@ -36,7 +36,6 @@ from typing import Any
 
 from extractors.errors import ExtractionError
 from models.corpus import split_of
-from models.ids import sha256_hex
 from models.records import RECORD_FIELDS, Document
 
 ALIASES = ("presenter_name", "presenter_title", "preparer_names")
@@ -196,7 +195,6 @@ def extract_line(line: GoldLine) -> list[Record]:
     document = Document(
         uri=str(line.path),
         data=data,
-        sha256=sha256_hex(data),
         municipality=line.municipality,
         meta=dict(line.meta),
     )

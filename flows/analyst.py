@@ -104,6 +104,27 @@ def query_session(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Settings that close a query session to everything but the attached warehouse:
+# no files read or written (COPY … TO, read_csv, ATTACH), no extension installed or
+# loaded on demand, and no setting changed back afterwards.
+LOCKDOWN = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
+
+
+def locked_session(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """query_session closed at the DuckDB level (LOCKDOWN): for queries typed by
+    whoever runs `minutes sql`; full-text search still works (fts is loaded first,
+    from the packaged extension)."""
+    con = query_session(path)
+    for setting in LOCKDOWN:
+        con.execute(setting)
+    return con
+
+
 def _literal(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"

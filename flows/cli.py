@@ -25,7 +25,6 @@ from flows.console import err, fail, out, settings_for
 from flows.listing import LISTING_KEYS as META_KEYS
 from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
 from flows.sources import SourcesError, load_sources, select
-from models.ids import sha256_hex
 from models.records import Document
 
 app = typer.Typer(no_args_is_help=True, help=__doc__.split("\n\n")[0])
@@ -89,7 +88,6 @@ def extract_file(
     document = Document(
         uri=str(path),
         data=data,
-        sha256=sha256_hex(data),
         municipality=municipality,
         meta=meta or {},
     )
@@ -560,7 +558,7 @@ def sql(
 
     path = settings_for("sql", warehouse).warehouse
     try:
-        con = analyst.open_warehouse(path)
+        con = analyst.locked_session(path)
     except (WarehouseMissing, WarehouseUnreadable) as error:
         fail("sql", error)
     refuse_writes(con, query)

@@ -4,20 +4,18 @@ zone (conditional GET against the manifest), and collect the documents to extrac
 from __future__ import annotations
 
 import json
-import mimetypes
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 
 from extractors.html import CP1252_LABELS, declared_charset
 from flows import progress
 from flows.http import FetchError, PoliteClient
-from flows.load import DocumentResult
-from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.rawstore import ManifestRow, Provenance, RawStore
+from flows.results import DocumentResult
 from flows.sources import Source
 from flows.urls import normalise, request_url
 
@@ -127,30 +125,20 @@ class Crawl:
 
     def _store(
         self, url: str, response: httpx.Response, role: str, meta: dict[str, str] | None
-    ) -> ManifestRow:
-        """Bytes into the raw zone; a manifest row when (url, sha256) is new."""
-        sha256 = self.store.put(response.content)
-        previous = self.latest.get(url)
-        row = ManifestRow(
-            uri=url,
-            sha256=sha256,
+    ) -> None:
+        """The answer's bytes into the raw zone (RawStore.ingest); documents go on."""
+        context = Provenance(
             source=self.source.name,
             municipality=self.source.municipality,
-            media_type=media_type(url, response),
-            size=len(response.content),
-            fetched_at=now_utc(),
+            language=self.source.language,
+            content_type=response.headers.get("content-type"),
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
-            language=self.source.language,
-            meta=meta or None,
+            meta=meta,
             role=role,
         )
-        is_new = previous is None or previous.sha256 != sha256
-        if is_new:
-            self.store.record(row)
-            self.latest[url] = row
-        self._record(row if is_new else previous, is_new, role)  # type: ignore[arg-type]
-        return row
+        row, is_new = self.store.ingest(response.content, url, self.latest, context)
+        self._record(row, is_new, role)
 
     def _record(self, row: ManifestRow, is_new: bool, role: str) -> None:
         """Documents go on to extraction; listings only into the manifest."""
@@ -167,16 +155,6 @@ class Crawl:
                 source=self.source.name,
             )
         )
-
-
-def media_type(url: str, response: httpx.Response) -> str | None:
-    """The media type: sniffed PDF first, then the header, then the url's suffix."""
-    if response.content.startswith(b"%PDF"):
-        return "application/pdf"
-    header = response.headers.get("content-type")
-    if header:
-        return header.split(";")[0].strip()
-    return mimetypes.guess_type(PurePosixPath(urlsplit(url).path).name)[0]
 
 
 def charset_of(content_type: str | None, data: bytes, default: str = "cp1252") -> str:

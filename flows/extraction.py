@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import extractors
-from flows.load import DocumentResult
 from flows.rawstore import RawStore
+from flows.results import DocumentResult
 from models.records import Document
 
 MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
@@ -24,13 +24,12 @@ MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is fa
 
 def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
     """Extract the items of one fetched document; failures become quarantine reasons."""
-    if result.row is None or result.reason is not None:
+    if result.row is None or result.reason is not None or result.settled:
         return result
     row = result.row
     document = Document(
         uri=row.uri,
         data=store.get(row.sha256),
-        sha256=row.sha256,
         media_type=row.media_type,
         municipality=row.municipality,
         source=row.source,
@@ -64,7 +63,7 @@ def with_problems(
 
 def workers_for(results: list[DocumentResult]) -> int:
     """How many processes to extract with: one per core, when it is worth it."""
-    work = sum(r.row.size for r in results if r.row is not None and r.reason is None)
+    work = sum(_size(r) for r in results)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if work < MIN_BYTES_FOR_WORKERS or cores < 2:
         return 1
@@ -76,16 +75,34 @@ def extract_all(
     raw_dir: Path,
     advance: Callable[[], None] = lambda: None,
 ) -> list[DocumentResult]:
-    """Every document extracted, in the given order."""
-    workers = workers_for(results)
+    """Every document extracted, in the given order (documents that need no
+    extraction — failed to fetch, or settled — pass through as they are)."""
+    todo = [i for i, result in enumerate(results) if _size(result) or _empty(result)]
+    done = list(results)
+    workers = workers_for([results[i] for i in todo])
     if workers == 1:
         store = RawStore(raw_dir)
-        extracted = []
-        for result in results:
-            extracted.append(extract_result(result, store))
+        for i in todo:
+            done[i] = extract_result(results[i], store)
             advance()
-        return extracted
-    return _in_workers(results, raw_dir, workers, advance)
+    else:
+        for i, result in zip(
+            todo,
+            _in_workers([results[i] for i in todo], raw_dir, workers, advance),
+            strict=True,
+        ):
+            done[i] = result
+    return done
+
+
+def _empty(result: DocumentResult) -> bool:
+    """A fetched empty file: extracted (to be quarantined as empty_file)."""
+    return (
+        result.row is not None
+        and result.reason is None
+        and not result.settled
+        and result.row.size == 0
+    )
 
 
 def _in_workers(
@@ -112,8 +129,10 @@ def _in_workers(
 
 
 def _size(result: DocumentResult) -> int:
-    """Bytes to extract (0 for a document that failed to fetch)."""
-    return result.row.size if result.row is not None and result.reason is None else 0
+    """Bytes to extract (0 for a document that failed to fetch or is settled)."""
+    if result.row is None or result.reason is not None or result.settled:
+        return 0
+    return result.row.size
 
 
 def _worker_setup() -> None:

@@ -6,7 +6,6 @@ flows/platforms/ and plug in through FETCHERS.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from collections.abc import Callable
 from datetime import date
@@ -25,11 +24,10 @@ from flows.listing import (
     read_listing,
     unlisted,
 )
-from flows.load import DocumentResult
 from flows.platforms import ahjo, casem, dynasty, pdf_list, turku, tweb
-from flows.rawstore import ManifestRow, RawStore, now_utc
+from flows.rawstore import ManifestRow, Provenance, RawStore
 from flows.reach import CONFIG_ERROR, SourceMisconfigured, from_fetch_error
-from flows.results import SourceError, SourceFailed
+from flows.results import DocumentResult, SourceError, SourceFailed
 from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
@@ -42,29 +40,20 @@ def store_bytes(
     source: Source,
     uri: str,
     data: bytes,
-    known: set[tuple[str, str]],
+    latest: dict[str, ManifestRow],
     context: Context | None = None,
 ) -> DocumentResult:
-    """Put bytes into the raw zone; a manifest row when (uri, sha256) is new."""
+    """A folder file's bytes into the raw zone (RawStore.ingest)."""
     context = context or Context()
-    sha256 = store.put(data)
-    row = ManifestRow(
-        uri=uri,
-        sha256=sha256,
+    provenance = Provenance(
         source=source.name,
         municipality=context.municipality or source.municipality,
-        media_type=mimetypes.guess_type(PurePosixPath(uri).name)[0],
-        size=len(data),
-        fetched_at=now_utc(),
         language=context.language or source.language,
-        meta=context.meta or None,
+        meta=context.meta,
     )
-    is_new = (uri, sha256) not in known
-    if is_new:
-        store.record(row)
-        known.add((uri, sha256))
+    row, is_new = store.ingest(data, uri, latest, provenance)
     progress.document_fetched()
-    raw_path = str(store.path_for(sha256).relative_to(store.root))
+    raw_path = str(store.path_for(row.sha256).relative_to(store.root))
     return DocumentResult(
         row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name
     )
@@ -92,7 +81,7 @@ def fetch_folder(
     if problem is not None:
         raise SourceMisconfigured(problem.url, problem.message)
     folder = source.folder()
-    known = store.known()
+    latest = store.latest()
     listings, results = folder_listings(source, folder)
     for path in folder_files(folder):
         uri = _folder_uri(source, folder, path)
@@ -106,7 +95,7 @@ def fetch_folder(
             results.append(_failed(source, uri, "unreadable", str(error)))
             continue
         context = context_for(path, folder, listings)
-        results.append(store_bytes(store, source, uri, data, known, context))
+        results.append(store_bytes(store, source, uri, data, latest, context))
     return results
 
 

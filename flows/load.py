@@ -6,31 +6,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
+from flows import failpoints
 from flows.rawstore import ManifestRow, now_utc
-from flows.results import RunStatus, SourceError, SourceStatus
+from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
 from models import ids
 from models.records import Item
-
-
-@dataclass
-class DocumentResult:
-    """One document of a run: its manifest row and its items, or why it failed."""
-
-    row: ManifestRow | None
-    uri: str
-    is_new: bool
-    raw_path: str | None = None
-    items: list[Item] = field(default_factory=list)
-    stage: str | None = None  # fetch | extract, when it failed
-    reason: str | None = None
-    detail: str | None = None
-    source: str | None = None
 
 
 @dataclass
@@ -145,10 +131,12 @@ def load_results(
     part: str = "all",
     window: tuple[str, date, date] | None = None,
     source: str | None = None,
+    held: dict[tuple[str, str], str] | None = None,
 ) -> RunCounts:
     """Load one part of a run (a source, or a backfill window) in one transaction,
     with the run's row (and the source's, when given); on any error nothing of it
-    stays."""
+    stays. With `held`, a batch that is not the part's last: its watermarks wait in
+    `held` for the last batch (given with its own `held=None` after merging)."""
     counts = RunCounts()
     con.begin()
     try:
@@ -158,18 +146,40 @@ def load_results(
             _report_repeats(con, run, result, counts)
         for key, item in latest_items(results).items():
             _load_item(con, run, key, item, counts)
-        for (origin, body), last in newest_meetings(results).items():
-            _advance_watermark(con, run, origin, body, last)
+        newest = newest_meetings(results)
+        if held is not None:
+            for key, last in newest.items():
+                held[key] = max(held.get(key, last), last)
+        else:
+            for (origin, body), last in newest.items():
+                _advance_watermark(con, run, origin, body, last)
         record_part(con, run, part, counts, {"status": "loaded"})
         if source is not None:
             record_source(con, run, source, SourceStatus.SUCCEEDED, counts)
         if window is not None:
             _complete_window(con, run, *window)
+        failpoints.reach("before_commit")
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return counts
+
+
+def advance_held(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, held: dict[tuple[str, str], str]
+) -> None:
+    """Advance the watermarks earlier batches of a part held back (one transaction)."""
+    if not held:
+        return
+    con.begin()
+    try:
+        for (origin, body), last in held.items():
+            _advance_watermark(con, run, origin, body, last)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def newest_meetings(results: list[DocumentResult]) -> dict[tuple[str, str], str]:
@@ -202,15 +212,75 @@ def _load_document(
     result: DocumentResult,
     counts: RunCounts,
 ) -> None:
-    """Manifest row and, for a failed document, its quarantine row."""
+    """Documents row (counted new only when the warehouse did not have it: a run
+    killed after fetching leaves the raw zone ahead) and, for a failed document,
+    its quarantine row. A settled document counts unchanged with its items."""
+    if result.settled and result.row is not None:
+        _count_settled(con, result.row, counts)
+        return
     if result.row is not None:
-        counts.documents_new += result.is_new
-        counts.documents_unchanged += not result.is_new
-        _insert_document(con, result.row, result.raw_path or "")
+        is_new = _insert_document(con, result.row, result.raw_path or "")
+        counts.documents_new += is_new
+        counts.documents_unchanged += not is_new
+        if result.reason not in UNSETTLED_REASONS:
+            _mark_extracted(con, result.row, run.extractor_version)
     if result.reason is not None:
         counts.quarantined += 1
         counts.quarantine.append((result.uri, result.stage or "", result.reason))
         _insert_quarantine(con, run, result)
+
+
+# Reasons another try of the same bytes may change: such documents are read again.
+UNSETTLED_REASONS = {"too_slow", "internal_error"}
+
+
+def _count_settled(
+    con: duckdb.DuckDBPyConnection, row: ManifestRow, counts: RunCounts
+) -> None:
+    """A settled document counts as it did when it was read: unchanged, with its
+    items unchanged and its quarantine reasons (still there) reported again."""
+    counts.documents_unchanged += 1
+    found = con.execute(
+        "SELECT count(*) FROM items WHERE source_uri = ? AND source_sha256 = ?",
+        [row.uri, row.sha256],
+    ).fetchone()
+    counts.items_unchanged += int(found[0]) if found else 0
+    for stage, reason in con.execute(
+        "SELECT stage, reason FROM quarantine WHERE document = ? AND sha256 = ?"
+        " ORDER BY stage, reason",
+        [row.uri, row.sha256],
+    ).fetchall():
+        counts.quarantined += reason != "repeated_key"  # a report, not a hold
+        counts.quarantine.append((row.uri, stage, reason))
+
+
+def _mark_extracted(
+    con: duckdb.DuckDBPyConnection, row: ManifestRow, version: str
+) -> None:
+    """The document version was read to the end by this extractor version."""
+    con.execute(
+        "UPDATE documents SET extracted_with = ? WHERE uri = ? AND sha256 = ?",
+        [version, row.uri, row.sha256],
+    )
+
+
+def settle(
+    con: duckdb.DuckDBPyConnection, results: list[DocumentResult], version: str
+) -> list[DocumentResult]:
+    """The results with `settled` set on documents extractor `version` has read
+    already (same uri and bytes): they need no extraction and no load."""
+    read = {
+        (uri, sha256)
+        for uri, sha256 in con.execute(
+            "SELECT uri, sha256 FROM documents WHERE extracted_with = ?", [version]
+        ).fetchall()
+    }
+    return [
+        replace(r, settled=True)
+        if r.row is not None and r.reason is None and (r.row.uri, r.row.sha256) in read
+        else r
+        for r in results
+    ]
 
 
 def missing_key(item: Item) -> str | None:
@@ -278,11 +348,18 @@ def _report_repeats(
 
 def _insert_document(
     con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str
-) -> None:
-    """A documents row, once per (uri, sha256)."""
+) -> bool:
+    """A documents row, once per (uri, sha256); True when it was not there."""
+    known = con.execute(
+        "SELECT count(*) FROM documents WHERE uri = ? AND sha256 = ?",
+        [row.uri, row.sha256],
+    ).fetchone()
+    if known and known[0]:
+        return False
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
+        "INSERT INTO documents (uri, sha256, source, municipality, media_type,"
+        " size, raw_path, etag, last_modified, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.uri,
             row.sha256,
@@ -296,6 +373,7 @@ def _insert_document(
             row.fetched_at,
         ],
     )
+    return True
 
 
 def _insert_quarantine(
@@ -324,14 +402,18 @@ def _load_item(
     item: Item,
     counts: RunCounts,
 ) -> None:
-    """Insert a new item, update a changed one, leave an unchanged one alone."""
+    """Insert a new item, update a changed one, leave an unchanged one alone; an
+    item from another document's minutes never gives way to an agenda."""
     record = item.to_dict()
     digest = content_hash(record)
     existing = con.execute(
-        "SELECT content_hash, source_sha256, extractor_version FROM items"
-        " WHERE item_id = ?",
+        "SELECT content_hash, source_sha256, extractor_version, doc_kind, source_uri"
+        " FROM items WHERE item_id = ?",
         [key],
     ).fetchone()
+    if existing is not None and _agenda_over_minutes(existing, item):
+        counts.items_unchanged += 1
+        return
     if existing is None:
         counts.items_inserted += 1
         _write_item(con, key, item, record, digest, run.started_at, run.started_at)
@@ -347,6 +429,16 @@ def _load_item(
             item.source.extractor_version,
         ):
             _refresh_source(con, key, item, record)
+
+
+def _agenda_over_minutes(existing: tuple[Any, ...], item: Item) -> bool:
+    """An agenda item about to replace minutes loaded from another document."""
+    doc_kind, source_uri = existing[3], existing[4]
+    return (
+        doc_kind == "minutes"
+        and item.doc_kind == "agenda"
+        and source_uri != item.source.uri
+    )
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -619,7 +711,9 @@ def record_part(
     if row is None:
         _insert_run(con, run)
         row = {"per_source": {}, "fields": {}}
-    row["per_source"][part] = {**counts.totals(), **extra}
+    earlier = row["per_source"].get(part, {})  # a part loaded in several batches
+    totals = {n: earlier.get(n, 0) + v for n, v in counts.totals().items()}
+    row["per_source"][part] = {**totals, **extra}
     fields = Counter(row["fields"]) + counts.field_changes
     sets = ", ".join(f"{name} = {name} + ?" for name in COUNT_NAMES)
     con.execute(

@@ -16,6 +16,7 @@ import contextlib
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +32,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Failed, State
 
 import extractors
-from flows import progress, stop, warehouse
+from flows import failpoints, progress, stop, warehouse
 from flows.extraction import extract_all
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
@@ -39,10 +40,12 @@ from flows.load import (
     DocumentResult,
     RunCounts,
     RunInfo,
+    advance_held,
     finish_run,
     load_results,
     record_part,
     record_source,
+    settle,
     start_run,
 )
 from flows.progress import progress as progress_bar
@@ -166,6 +169,7 @@ def fetch_task(
 ) -> list[DocumentResult]:
     """Fetch one source (or one backfill window of it) into the raw zone."""
     results = fetch_source(source, RawStore(raw_dir), since, until)
+    failpoints.reach("after_fetch")
     new = sum(r.is_new for r in results if r.row is not None)
     failed = sum(r.row is None for r in results)
     get_run_logger().info(
@@ -193,9 +197,11 @@ def load_task(
     part: str = "all",
     window: tuple[str, date, date] | None = None,
     source: str | None = None,
+    held: dict[tuple[str, str], str] | None = None,
 ) -> RunCounts:
-    """Upsert one part of a run in one transaction (with its backfill window)."""
-    return load_results(con, run, results, part, window, source)
+    """Upsert one batch of a part of a run in one transaction (with its backfill
+    window when it is the last)."""
+    return load_results(con, run, results, part, window, source, held)
 
 
 def new_run(kind: str, sources: list[str]) -> RunInfo:
@@ -207,6 +213,20 @@ def new_run(kind: str, sources: list[str]) -> RunInfo:
         sources=sources,
         extractor_version=extractors.EXTRACTOR_VERSION,
     )
+
+
+def load_batch_size() -> int:
+    """Documents extracted and loaded together (MINUTES_LOAD_BATCH, 500): one
+    batch's items are in memory at a time, each batch its own transaction."""
+    return max(1, int(os.environ.get("MINUTES_LOAD_BATCH", "500")))
+
+
+def in_batches(
+    results: list[DocumentResult], size: int
+) -> Iterator[list[DocumentResult]]:
+    """The results in consecutive batches of at most `size`."""
+    for start in range(0, len(results), size):
+        yield results[start : start + size]
 
 
 def retry_delay() -> float:
@@ -316,12 +336,29 @@ class Collector:
     def _load(self, job: Job, fetched: list[DocumentResult]) -> None:
         """Extract a job's documents and load them in one transaction."""
         source = job.source
-        results = extract_task(fetched, self.settings.raw_dir)
         part = source.name
         if job.window is not None:
             part = f"{source.name} {job.window[1]}..{job.window[2]}"
-        counts = load_task(self.con, self.run, results, part, job.window, source.name)
-        self.outcomes[source.name].counts.add(counts)
+        batches = list(in_batches(fetched, load_batch_size())) or [[]]
+        held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
+        for number, batch in enumerate(batches, start=1):
+            last = number == len(batches)  # the window is complete with the last
+            results = extract_task(
+                settle(self.con, batch, self.run.extractor_version),
+                self.settings.raw_dir,
+            )
+            counts = load_task(
+                self.con,
+                self.run,
+                results,
+                part,
+                job.window if last else None,
+                source.name,
+                None if last else held,
+            )
+            self.outcomes[source.name].counts.add(counts)
+            del results  # one batch of items in memory at a time
+        advance_held(self.con, self.run, held)
 
     def _fail(self, source: Source, status: SourceStatus, error: SourceError) -> None:
         """Record a source that failed or was refused (its own transaction)."""

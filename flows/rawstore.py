@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 import os
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from models.ids import sha256_hex
 
@@ -39,6 +41,30 @@ class ManifestRow:
     role: str = "document"  # document (to extract) | listing (a crawled index page)
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What comes with fetched bytes into the manifest besides the bytes."""
+
+    source: str
+    municipality: str | None = None
+    language: str | None = None
+    content_type: str | None = None  # as the server declared it
+    etag: str | None = None
+    last_modified: str | None = None
+    meta: dict[str, str] | None = None
+    role: str = "document"
+
+
+def sniff_media_type(uri: str, data: bytes, declared: str | None) -> str | None:
+    """The media type: a PDF by its bytes first, then what the server declared,
+    then the uri's suffix."""
+    if data.startswith(b"%PDF"):
+        return "application/pdf"
+    if declared:
+        return declared.split(";")[0].strip()
+    return mimetypes.guess_type(PurePosixPath(urlsplit(uri).path).name)[0]
+
+
 class RawStore:
     """Content-addressed storage of fetched bytes under one directory."""
 
@@ -63,6 +89,38 @@ class RawStore:
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
         return sha256
+
+    def ingest(
+        self,
+        data: bytes,
+        uri: str,
+        latest: dict[str, ManifestRow],
+        context: Provenance,
+    ) -> tuple[ManifestRow, bool]:
+        """The one way bytes enter the raw zone: stored once under their hash, and a
+        manifest row when they differ from the uri's latest version (`latest` is
+        updated). Returns the row with today's context and whether it is new."""
+        sha256 = self.put(data)
+        previous = latest.get(uri)
+        row = ManifestRow(
+            uri=uri,
+            sha256=sha256,
+            source=context.source,
+            municipality=context.municipality,
+            media_type=sniff_media_type(uri, data, context.content_type),
+            size=len(data),
+            fetched_at=now_utc(),
+            etag=context.etag,
+            last_modified=context.last_modified,
+            language=context.language,
+            meta=context.meta or None,
+            role=context.role,
+        )
+        if previous is not None and previous.sha256 == sha256:
+            return row, False
+        self.record(row)
+        latest[uri] = row
+        return row, True
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under a hash."""

@@ -1,4 +1,6 @@
-"""What a run says about each source, and the run's status derived from them.
+"""The plain result types the stages hand each other (fetch → extract → load never
+import one another): a document's result, and what a run says about each source
+with the run's status derived from them.
 
 A source ends in one `SourceStatus`; the run is `completed` when every source is in
 SUCCESS, `failed` when none is, `partial` otherwise (exit status 0 / 1 / 3). A new
@@ -8,8 +10,11 @@ state (e.g. `blocked` by robots.txt) is one enum member, placed in SUCCESS or no
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from flows.rawstore import ManifestRow
+from models.records import Item
 
 
 class SourceStatus(StrEnum):
@@ -88,3 +93,19 @@ def error_from(exception: BaseException, url: str) -> SourceError:
     if isinstance(exception, SourceFailed):
         return exception.error
     return SourceError(url, type(exception).__name__, str(exception) or "(no message)")
+
+
+@dataclass
+class DocumentResult:
+    """One document of a run: its manifest row and its items, or why it failed."""
+
+    row: ManifestRow | None
+    uri: str
+    is_new: bool
+    raw_path: str | None = None
+    items: list[Item] = field(default_factory=list)
+    stage: str | None = None  # fetch | extract, when it failed
+    reason: str | None = None
+    detail: str | None = None
+    source: str | None = None
+    settled: bool = False  # read before by this extractor: not extracted again

@@ -24,7 +24,7 @@ from types import TracebackType
 
 import duckdb
 
-from flows import warehouse
+from flows import failpoints, warehouse
 
 PUBLISH_EVERY = float(os.environ.get("MINUTES_PUBLISH_EVERY", "60"))  # seconds
 BUSY_WAIT = 10.0  # seconds to wait for an outside process writing the file
@@ -193,9 +193,11 @@ class Writer:
     def _replace(self, staged: Path) -> None:
         """Atomically put `staged` where the warehouse is."""
         _fsync(staged)
+        failpoints.reach("before_publish")
         _remove(sidecar(self.path, ".wal"))  # a stale log must not meet new bytes
         os.replace(staged, self.path)
         self._published = time.monotonic()
+        failpoints.reach("after_publish")
 
     def _prepare_copy(self) -> None:
         """The working copy: the warehouse as it is (with its log, if any), taken

@@ -155,6 +155,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "etag": "HTTP ETag, when the server sent one.",
         "last_modified": "HTTP Last-Modified, when the server sent one.",
         "fetched_at": "When these bytes were first fetched.",
+        "extracted_with": "Extractor version that last read these bytes (null: not"
+        " read to the end, e.g. too_slow); a run skips a document read by the"
+        " current version.",
     },
     "bodies": {"name": "Full name of the deciding body, nominative."},
     "meetings": {"doc_kind": "'minutes' once any item of the meeting is minutes."},
@@ -172,8 +175,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "started_at": "When the run started.",
         "finished_at": "When the run committed.",
         "sources": "Names of the sources the run covered (JSON list).",
-        "documents_new": "Documents fetched that were not in the raw zone.",
-        "documents_unchanged": "Documents fetched with bytes already stored.",
+        "documents_new": "Document versions new to the warehouse.",
+        "documents_unchanged": "Document versions the warehouse had already.",
         "items_inserted": "Items new to the warehouse.",
         "items_updated": "Items whose record changed.",
         "items_unchanged": "Items whose record did not change.",
@@ -203,8 +206,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         " be listed, or the crawl broke), blocked (robots.txt disallows its listing),"
         " refused (its configuration is unusable) or cancelled (the run stopped).",
         "finished_at": "When the source's part of the run ended.",
-        "documents_new": "Documents of this source not yet in the raw zone.",
-        "documents_unchanged": "Documents of this source with bytes already stored.",
+        "documents_new": "Document versions of this source new to the warehouse.",
+        "documents_unchanged": "Document versions of this source the warehouse had"
+        " already.",
         "items_inserted": "Items of this source new to the warehouse.",
         "items_updated": "Items of this source whose record changed.",
         "items_unchanged": "Items of this source whose record did not change.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from models.ids import sha256_hex
+
 
 @dataclass(frozen=True)
 class Person:
@@ -155,11 +157,13 @@ RECORD_FIELDS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Document:
-    """Fetched bytes with where they came from; the unit the extractors take."""
+    """Fetched bytes with where they came from; the unit the extractors take.
+    Its sha256 is computed from the bytes; only a view derived from a raw document
+    (a part of it, replace(document, data=…)) carries its source's hash."""
 
     uri: str
     data: bytes
-    sha256: str
+    sha256: str = ""
     media_type: str | None = None
     municipality: str | None = None
     source: str | None = None
@@ -168,3 +172,7 @@ class Document:
     # themselves (TWeb item PDFs have no § or date): keys `platform`, `body`,
     # `meeting_date` (ISO), `section`, `title`, `doc_kind`, `diary_number`.
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.sha256:  # a view made from a document keeps its source's hash
+            object.__setattr__(self, "sha256", sha256_hex(self.data))

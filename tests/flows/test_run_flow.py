@@ -8,7 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import extractors
+from flows.fetch import fetch_source
 from flows.nightly import AllSourcesFailed, minutes_reprocess, minutes_run
+from flows.rawstore import RawStore
+from flows.sources import load_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -152,3 +156,62 @@ def test_reprocess_reloads_the_raw_zone_without_changes(
     summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
     assert summary.counts.items_unchanged == 5 and summary.counts.items_updated == 0
     assert snapshot(tmp_path / "wh.duckdb") == before
+
+
+def test_unchanged_documents_are_not_extracted_again(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run(sample_site, tmp_path)
+    calls: list[str] = []
+    real = extractors.extract_document
+
+    def counted(document, *args, **kwargs):
+        calls.append(document.uri)
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(extractors, "extract_document", counted)
+    again = run(sample_site, tmp_path)
+    assert calls == []  # same bytes, same extractor: nothing read again
+    assert again.counts.documents_unchanged == first.counts.documents_new
+    assert again.counts.items_unchanged == first.counts.items_inserted
+    assert again.counts.quarantined == first.counts.quarantined
+
+    monkeypatch.setattr(extractors, "EXTRACTOR_VERSION", "next")
+    third = run(sample_site, tmp_path)
+    assert len(calls) == first.counts.documents_new  # a new extractor reads all
+    assert third.counts.items_unchanged == first.counts.items_inserted
+
+
+def test_documents_fetched_before_a_kill_count_new_when_loaded(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    source = load_sources(sample_site)[0]
+    fetched = fetch_source(source, RawStore(tmp_path / "raw"), None)  # then killed
+    assert fetched and all(r.is_new for r in fetched if r.row is not None)
+    summary = run(sample_site, tmp_path)
+    assert summary.counts.documents_new == sum(r.row is not None for r in fetched)
+    assert summary.counts.documents_unchanged == 0
+
+
+def test_loading_in_small_batches_gives_the_same_warehouse(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = run(sample_site, tmp_path / "whole")
+    monkeypatch.setenv("MINUTES_LOAD_BATCH", "2")  # five documents: three batches
+    batched = run(sample_site, tmp_path / "batched")
+    assert batched.counts.totals() == whole.counts.totals()
+    tables = ("items", "meetings", "votes", "watermarks", "quarantine")
+    for table in tables:
+        columns = "item_id" if table == "items" else "*"
+        if table == "watermarks":
+            columns = "source, body, last_meeting_date"
+        if table == "quarantine":
+            columns = "document, stage, reason"
+        sql = f"SELECT {columns} FROM {table} ORDER BY ALL"
+        assert query(tmp_path / "batched" / "wh.duckdb", sql) == query(
+            tmp_path / "whole" / "wh.duckdb", sql
+        ), table
+    (per_source,) = query(
+        tmp_path / "batched" / "wh.duckdb", "SELECT per_source FROM runs"
+    )
+    assert '"items_inserted": 5' in per_source[0]

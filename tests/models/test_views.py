@@ -54,7 +54,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     c = warehouse.connect(path)
     c.execute(
         f"""
-        INSERT INTO documents VALUES
+        INSERT INTO documents (uri, sha256, source, municipality, media_type, size, raw_path, etag, last_modified, fetched_at) VALUES
           ('a.txt', 's1', 'kittila', 'Kittilä', 'text/plain', 1, 'x', NULL, NULL, '{NOW}'),
           ('b.txt', 's2', 'kittila', 'Kittilä', 'text/plain', 1, 'y', NULL, NULL, '{NOW}');
         INSERT INTO quarantine VALUES ('bad.txt', 's3', 'extract', 'no_items', NULL, 'kittila', '{NOW}');

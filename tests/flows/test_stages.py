@@ -1,0 +1,78 @@
+"""The stages stand alone: fetch, extract and load never import one another (they
+share models/ and flows/results.py), the raw zone has one way in, and a Document has
+one hash — that of its bytes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flows.rawstore import Provenance, RawStore
+from models.ids import sha256_hex
+from models.records import Document
+
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
+FETCH = [
+    "fetch.py",
+    "crawl.py",
+    "listing.py",
+    *(f"platforms/{p.name}" for p in (FLOWS / "platforms").glob("*.py")),
+]
+STAGES = {
+    "fetch": FETCH,
+    "extract": ["extraction.py"],
+    "load": ["load.py"],
+}
+MODULES = {
+    "fetch": {"flows.fetch", "flows.crawl"},
+    "extract": {"flows.extraction"},
+    "load": {"flows.load"},
+}
+
+
+def imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return names
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_a_stage_imports_no_other_stage(stage: str) -> None:
+    others = set().union(*(m for s, m in MODULES.items() if s != stage))
+    for name in STAGES[stage]:
+        wrong = {m for m in imported(FLOWS / name) if m in others}
+        assert not wrong, f"flows/{name} ({stage}) imports {sorted(wrong)}"
+
+
+def test_only_the_raw_zone_builds_manifest_rows() -> None:
+    builders = [
+        str(path.relative_to(FLOWS))
+        for path in FLOWS.rglob("*.py")
+        if "ManifestRow(" in path.read_text(encoding="utf-8")
+    ]
+    assert builders == ["rawstore.py"]
+
+
+def test_ingest_stores_once_and_records_a_row_per_new_version(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    latest = store.latest()
+    context = Provenance(source="s", content_type="text/html; charset=utf-8")
+    first, new = store.ingest(b"<html>a", "http://x/1", latest, context)
+    assert new and first.media_type == "text/html" and first.size == 7
+    _, again = store.ingest(b"<html>a", "http://x/1", latest, context)
+    pdf, changed = store.ingest(b"%PDF-1.4 b", "http://x/1", latest, context)
+    assert not again and changed and pdf.media_type == "application/pdf"
+    assert [row.sha256 for row in store.manifest()] == [first.sha256, pdf.sha256]
+    assert store.get(pdf.sha256) == b"%PDF-1.4 b"
+
+
+def test_a_document_hash_is_that_of_its_bytes() -> None:
+    assert Document(uri="u", data=b"abc").sha256 == sha256_hex(b"abc")
