@@ -1,9 +1,11 @@
 # The README's two commands: `make run` (the main job on the bundled samples) and
 # `make test`. Both set up the environment first (scripts/bootstrap.sh).
+# `make bench` measures speed and memory (README "Speed"); BENCH_SIZES="1000 10000
+# 100000" for the largest corpus too.
 VENV := .venv
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean bench
 
 $(STAMP): requirements.lock pyproject.toml scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -21,6 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+BENCH_SIZES ?= 1000 10000
+
+bench: $(STAMP)
+	$(VENV)/bin/minutes bench $(foreach n,$(BENCH_SIZES),--items $(n)) --out bench/results.json
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -704,6 +704,32 @@ def print_evaluation(report: Any, gold: str) -> None:
             out.print(f"  ({m.reason})", **PLAIN)
 
 
+@app.command()
+def bench(
+    items: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--items", metavar="N", help="corpus size, repeatable (1000, 10000, 100000)"
+        ),
+    ] = None,
+    results: Annotated[Path, typer.Option("--out", help="the results JSON")] = Path(
+        "bench/results.json"
+    ),
+    keep: Annotated[
+        Path | None, typer.Option(help="keep the corpora and warehouses in this folder")
+    ] = None,
+) -> None:
+    """Measure speed and memory on a synthetic corpus of the real layouts (FI, SV):
+    extraction, PDF, load, run and no-op re-run; print a table, write JSON."""
+    from flows import bench as measure
+
+    configure_prefect(settings_for("bench"))
+    sizes = items or list(measure.DEFAULT_SIZES)
+    found = measure.run_bench(sizes, results, keep, progress=err.print)
+    measure.print_results(found, out)
+    out.print(f"results: {results.resolve()}", **PLAIN)
+
+
 # The analyst commands live in flows/analyst.py, the operator's in flows/operate.py.
 app.command()(analyst.docs)
 app.command()(analyst.export)
