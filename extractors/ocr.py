@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 
 import pdfplumber
+from PIL import Image
 
 RESOLUTION = 300  # dpi for rendering; tesseract reads 10–12 pt text well at 300
 LANGUAGES = "swe+fin"
@@ -44,7 +45,11 @@ def available() -> bool:
 
 def page_words(page: pdfplumber.page.Page) -> list[OcrWord]:
     """The words OCR reads on a rendered page (confident ones only)."""
-    image = page.to_image(resolution=RESOLUTION).original
+    return image_words(page.to_image(resolution=RESOLUTION).original)
+
+
+def image_words(image: Image.Image) -> list[OcrWord]:
+    """The words OCR reads on a page image rendered at RESOLUTION."""
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return _words(buffer.getvalue(), RESOLUTION / 72.0)

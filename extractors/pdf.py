@@ -1,4 +1,11 @@
-"""PDF pages as words and lines with their font, size and position (pdfplumber).
+"""PDF pages as words and lines with their font, size and position.
+
+Characters come from pdfium (`extractors.pdfium_chars`: the C library pdfplumber
+itself ships, a hundred times faster than pdfminer's Python interpreter) as the char
+dicts pdfplumber would give, and pdfplumber's own word grouping makes the words; a
+page pdfium reads differently, a PDF pdfium cannot open, and OCR's page images go
+through pdfplumber as before. `read_pages_pdfplumber` is the reader as it was, kept
+as that fallback and for scripts/compare_pdf_readers.py.
 
 Everything here is a derived view: a page is read once into immutable `PdfPage`s, and
 removing running headers or cropping returns new pages (DESIGN.md principle 10).
@@ -17,15 +24,19 @@ figures are at `GARBLED_SHARE`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extractors import budget, ocr
+from extractors import budget, char_words, ocr, pdfium_chars
 from extractors.errors import ExtractionError
 from extractors.names import _voikko
 from models.lexicon import SWEDISH_COMMON_WORDS
@@ -139,6 +150,35 @@ class PdfPage:
         return "\n".join(line.text for line in self.lines)
 
 
+class CharSource(Protocol):
+    """What reading a page needs of it: pdfplumber's `Page`, or a `CharPage`."""
+
+    @property
+    def chars(self) -> list[dict]: ...
+
+    @property
+    def width(self) -> Any: ...
+
+    @property
+    def height(self) -> Any: ...
+
+    def extract_words(self, **kwargs: Any) -> list[dict]: ...
+
+
+class CharPage:
+    """A page's chars read with pdfium, with pdfplumber's word grouping (the
+    part of a pdfplumber `Page` that reading and `repair_ligatures` use)."""
+
+    def __init__(self, chars: list[dict], width: float, height: float):
+        self.chars = chars
+        self.width = width
+        self.height = height
+
+    def extract_words(self, **kwargs: Any) -> list[dict]:
+        """pdfplumber's words of these chars (`Page.extract_words`)."""
+        return char_words.extract_words(self.chars, **kwargs)
+
+
 def _word(raw: dict) -> Word:
     """A Word from one pdfplumber word dict, control characters (NUL) removed."""
     text = CONTROL_RE.sub("", raw["text"])
@@ -156,12 +196,15 @@ def group_lines(words: list[Word], tolerance: float = LINE_TOLERANCE) -> list[Li
     return [Line(tuple(sorted(group, key=lambda w: w.x0))) for group in groups]
 
 
-def _read_page(number: int, page: pdfplumber.page.Page) -> PdfPage:
-    """A page, its garbled words repaired by OCR when that is possible."""
+def _read_page(
+    number: int, page: CharSource, image: Callable[[], list[ocr.OcrWord]]
+) -> PdfPage:
+    """A page, its garbled words repaired by OCR when that is possible (`image`
+    gives OCR's words of the rendered page)."""
     read = _page(number, page)
     if not worth_ocr(read) or not ocr.available():
         return read
-    repaired = repair_words(read, ocr.page_words(page))
+    repaired = repair_words(read, image())
     if has_non_word(repaired.text):  # OCR could not mend it all: keep it as printed
         return read
     # Only a page that was garbled counts as repaired (reported, trusted less); a
@@ -201,15 +244,27 @@ LIGATURE_EXTRA = 0.15
 LIGATURE_FIT = 0.05
 
 
-def typical_widths(chars: list[dict]) -> dict[tuple[str, str], float]:
-    """The narrowest width (in ems) of each (font, letter) on a page."""
+# Two widths (ems) closer than this are one glyph's (float noise, not two glyphs).
+SAME_WIDTH = 0.002
+LIGATURE_LETTERS = frozenset(LIGATURE_HEADS + LIGATURE_TAILS)
+
+
+def typical_widths(
+    chars: list[dict], letters: frozenset[str] | None = None
+) -> dict[tuple[str, str], float]:
+    """The narrowest width (in ems) of each (font, letter) on a page (of `letters`
+    only, when given)."""
     widths: dict[tuple[str, str], float] = {}
     for char in chars:
-        if len(char["text"]) != 1 or not char.get("size"):
+        text = char["text"]
+        if len(text) != 1 or not char.get("size"):
             continue
-        key = (char["fontname"], char["text"])
+        if letters is not None and text not in letters:
+            continue
+        key = (char["fontname"], text)
         width = (char["x1"] - char["x0"]) / char["size"]
-        widths[key] = min(width, widths.get(key, width))
+        if width < widths.get(key, width + 1):
+            widths[key] = width
     return widths
 
 
@@ -218,19 +273,49 @@ def em_width(char: dict) -> float:
     return (char["x1"] - char["x0"]) / char["size"]
 
 
-def ligature_groups(chars: list[dict]) -> dict[tuple[str, str, float], list[dict]]:
+def ligature_groups(
+    chars: list[dict], widths: dict[tuple[str, str], float] | None = None
+) -> dict[tuple[str, str, float], list[dict]]:
     """Glyphs read as "t" or "f" but wider than that letter by LIGATURE_EXTRA, by
-    (font, letter, width): each group is one ligature glyph of the font."""
-    widths = typical_widths(chars)
-    groups: dict[tuple[str, str, float], list[dict]] = {}
+    (font, letter, width): each group is one ligature glyph of the font. Widths
+    within SAME_WIDTH are one glyph's (a width on a rounding boundary would
+    otherwise split one glyph in two groups by float noise)."""
+    if widths is None:
+        widths = typical_widths(chars, LIGATURE_LETTERS)
+    wide: list[tuple[str, str, float, dict]] = []
     for char in chars:
-        text, font = char["text"], char["fontname"]
+        text = char["text"]
+        if text not in LIGATURE_HEADS or not char.get("size"):
+            continue
+        font = char["fontname"]
         base = widths.get((font, text))
-        if text in LIGATURE_HEADS and base is not None and char.get("size"):
+        if base is not None:
             width = em_width(char)
             if width - base >= LIGATURE_EXTRA:
-                groups.setdefault((font, text, round(width, 2)), []).append(char)
+                wide.append((font, text, width, char))
+    named = _width_names(wide)
+    groups: dict[tuple[str, str, float], list[dict]] = {}
+    for font, text, width, char in wide:
+        groups.setdefault((font, text, named[(font, text, width)]), []).append(char)
     return groups
+
+
+def _width_names(
+    wide: list[tuple[str, str, float, dict]],
+) -> dict[tuple[str, str, float], float]:
+    """Each (font, letter, width) named by the first width of its cluster (widths
+    of one font and letter, each within SAME_WIDTH of the one before)."""
+    named: dict[tuple[str, str, float], float] = {}
+    last: dict[tuple[str, str], tuple[float, float]] = {}
+    for font, text, width in sorted({(f, t, w) for f, t, w, _ in wide}):
+        previous = last.get((font, text))
+        if previous is not None and width - previous[0] <= SAME_WIDTH:
+            name = previous[1]
+        else:
+            name = round(width, 3)
+        named[(font, text, width)] = name
+        last[(font, text)] = (width, name)
+    return named
 
 
 def char_key(char: dict) -> tuple[float, float]:
@@ -238,7 +323,7 @@ def char_key(char: dict) -> tuple[float, float]:
     return round(char["x0"], 2), round(char["top"], 2)
 
 
-def words_by_char(page: pdfplumber.page.Page) -> dict[tuple[float, float], list[dict]]:
+def words_by_char(page: CharSource) -> dict[tuple[float, float], list[dict]]:
     """For each glyph's place, the characters of the word it is in."""
     found: dict[tuple[float, float], list[dict]] = {}
     for word in page.extract_words(x_tolerance=WORD_X_TOLERANCE, return_chars=True):
@@ -287,16 +372,16 @@ def ligature_tail(
     return best[1] if best[0] > printed else None
 
 
-def repair_ligatures(page: pdfplumber.page.Page) -> int:
+def repair_ligatures(page: CharSource) -> int:
     """Give ligature glyphs a broken font map cut short their two letters ("Martn"
     → "Martin", "at" → "att"), in the page's characters; how many were repaired.
     The letter a glyph adds is the one whose width fits and that spells known words
     (Voikko, the Swedish word list)."""
     chars = page.chars
-    groups = ligature_groups(chars)
+    widths = typical_widths(chars, LIGATURE_LETTERS)
+    groups = ligature_groups(chars, widths)
     if not groups:
         return 0
-    widths = typical_widths(chars)
     words = words_by_char(page)
     repaired = 0
     for (font, head, _), group in groups.items():
@@ -309,8 +394,8 @@ def repair_ligatures(page: pdfplumber.page.Page) -> int:
     return repaired
 
 
-def _page(number: int, page: pdfplumber.page.Page) -> PdfPage:
-    """A PdfPage from a pdfplumber page (ligatures a broken font map cut short
+def _page(number: int, page: CharSource) -> PdfPage:
+    """A PdfPage from a page's chars (ligatures a broken font map cut short
     repaired first)."""
     repair_ligatures(page)
     raw = page.extract_words(
@@ -320,21 +405,121 @@ def _page(number: int, page: pdfplumber.page.Page) -> PdfPage:
     return PdfPage(number, float(page.width), float(page.height), tuple(lines))
 
 
-def _read_closed(number: int, page: pdfplumber.page.Page) -> PdfPage:
-    """One page read, then closed: pdfplumber keeps every page's caches until the
-    page is closed (a 500-page PDF reached 5.4 GB without this)."""
-    try:
-        budget.check()
-        return _read_page(number, page)
-    finally:
-        page.close()
-
-
 def read_pages(data: bytes) -> list[PdfPage]:
     """Every page of a PDF as lines; a garbled page's broken words are replaced by what
     OCR reads at the same place (when tesseract is installed). Raises ExtractionError
     when the PDF cannot be read: `empty_file`, `encrypted_pdf`, `unreadable_pdf` (with
     the parser's exception class, whatever it is)."""
+    if not data.strip():
+        raise ExtractionError("empty_file", "the file is empty (0 bytes)")
+    try:
+        with pdfium_chars.LOCK:
+            document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ExtractionError(
+                "encrypted_pdf", "the PDF is encrypted (password protected)"
+            ) from error
+        return read_pages_pdfplumber(data)  # pdfminer may read what pdfium cannot
+    reader = _Reader(data, document)
+    try:
+        return [reader.page(index) for index in range(reader.count)]
+    except ExtractionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure is this file's
+        raise pdf_error(error) from error
+    finally:
+        reader.close()
+
+
+class _Reader:
+    """One PDF read page by page with pdfium, pdfplumber opened only for a page
+    pdfium reads differently or OCR's page image. Each page is released once read."""
+
+    def __init__(self, data: bytes, document: pdfium.PdfDocument):
+        self.data = data
+        self.document = document
+        self.plumber: pdfplumber.PDF | None = None
+        with pdfium_chars.LOCK:
+            self.count = len(document)
+            self.glyphs = pdfium_chars.Glyphs(document)
+
+    def page(self, index: int) -> PdfPage:
+        """Page `index` (0-based) read."""
+        budget.check()
+        try:
+            with pdfium_chars.LOCK:
+                page = self.document[index]
+                try:
+                    chars, width, height = pdfium_chars.read_chars(page, self.glyphs)
+                finally:
+                    page.close()
+        except (pdfium_chars.Unsupported, pdfium.PdfiumError):
+            return self.plumber_page(index)
+        return _read_page(index + 1, CharPage(chars, width, height), self.ocr(index))
+
+    def ocr(self, index: int) -> Callable[[], list[ocr.OcrWord]]:
+        """OCR's words of page `index` as pdfplumber renders it."""
+
+        def words() -> list[ocr.OcrWord]:
+            page = self.open_plumber().pages[index]
+            try:
+                with pdfium_chars.LOCK:  # pdfplumber renders with pdfium
+                    image = page.to_image(resolution=ocr.RESOLUTION).original
+                return ocr.image_words(image)
+            finally:
+                page.close()
+
+        return words
+
+    def plumber_page(self, index: int) -> PdfPage:
+        """Page `index` read with pdfplumber, as before pdfium."""
+        page = self.open_plumber().pages[index]
+        try:
+            return _read_plumber_page(index + 1, page)
+        finally:
+            page.close()
+
+    def open_plumber(self) -> pdfplumber.PDF:
+        """The PDF opened with pdfplumber (once)."""
+        if self.plumber is None:
+            self.plumber = pdfplumber.open(io.BytesIO(self.data))
+        return self.plumber
+
+    def close(self) -> None:
+        """Release pdfium's and pdfplumber's documents."""
+        with pdfium_chars.LOCK:
+            self.document.close()
+        if self.plumber is not None:
+            # a PDF pdfminer could not list its pages of fails to close too
+            with contextlib.suppress(Exception):
+                self.plumber.close()
+
+
+def _read_plumber_page(number: int, page: pdfplumber.page.Page) -> PdfPage:
+    """A pdfplumber page read (OCR renders it through pdfplumber too)."""
+
+    def words() -> list[ocr.OcrWord]:
+        with pdfium_chars.LOCK:
+            image = page.to_image(resolution=ocr.RESOLUTION).original
+        return ocr.image_words(image)
+
+    return _read_page(number, page, words)
+
+
+def _read_closed(number: int, page: pdfplumber.page.Page) -> PdfPage:
+    """One page read, then closed: pdfplumber keeps every page's caches until the
+    page is closed (a 500-page PDF reached 5.4 GB without this)."""
+    try:
+        budget.check()
+        return _read_plumber_page(number, page)
+    finally:
+        page.close()
+
+
+def read_pages_pdfplumber(data: bytes) -> list[PdfPage]:
+    """`read_pages` with pdfplumber alone (the reader before pdfium): for a PDF
+    pdfium cannot open, and to compare the two."""
     if not data.strip():
         raise ExtractionError("empty_file", "the file is empty (0 bytes)")
     try:
@@ -424,8 +609,9 @@ def is_known_word(word: str) -> bool:
 
 
 def is_non_word(word: str) -> bool:
-    """True for an unknown word that also shows a garble signature."""
-    return not is_known_word(word) and bool(GARBLE_SIGNS.search(word))
+    """True for an unknown word that also shows a garble signature (the signature
+    first: a regular expression costs less than asking Voikko)."""
+    return bool(GARBLE_SIGNS.search(word)) and not is_known_word(word)
 
 
 def non_word_share(text: str) -> tuple[float, int]:

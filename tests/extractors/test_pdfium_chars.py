@@ -1,0 +1,213 @@
+"""PDF text through pdfium: the chars pdfplumber gave, the words and lines it gave,
+the reasons a PDF is refused, and pdfplumber where pdfium would read differently."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from extractors import char_words, pdf, pdfium_chars
+from extractors.errors import ExtractionError
+from tests.conftest import FIXTURES, ROOT
+from tests.extractors.test_bad_files import encrypted_pdf
+
+NYKARLEBY = ROOT.parent / "shared" / "fixtures" / "real" / "tweb-nykarleby"
+AGENDA = NYKARLEBY / "stadsstyrelsen_foredragningslista_26_09_2022_16_30_140208.pdf"
+UNGDOM = NYKARLEBY / "ungdomsfullmaktige_protokoll_30_01_2023_16_15_153457.pdf"
+OULU = sorted((FIXTURES / "tweb").glob("*.pdf"))
+needs_shared = pytest.mark.skipif(
+    not AGENDA.exists(), reason="../shared/fixtures/real/tweb-nykarleby not checked out"
+)
+KEYS = ("x0", "x1", "top", "bottom", "size")
+
+
+def both_chars(data: bytes, index: int) -> tuple[list[dict], list[dict]]:
+    """Page `index`'s chars from pdfplumber and from pdfium."""
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        before = plumber.pages[index].chars
+    document = pdfium.PdfDocument(data)
+    try:
+        with pdfium_chars.LOCK:
+            glyphs = pdfium_chars.Glyphs(document)
+            now, _, _ = pdfium_chars.read_chars(document[index], glyphs)
+    finally:
+        document.close()
+    return before, now
+
+
+def turned(data: bytes, degrees: int) -> bytes:
+    document = pdfium.PdfDocument(data)
+    for index in range(len(document)):
+        document[index].set_rotation(degrees)
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+@pytest.mark.parametrize("path", OULU, ids=lambda p: p.name)
+def test_chars_are_pdfplumbers(path, degrees: int) -> None:
+    """Same text, same order (spaces aside: pdfium keeps one of several), boxes
+    within a thousandth of a point, same font (the subset tag aside)."""
+    before, now = both_chars(turned(path.read_bytes(), degrees), 0)
+    before = [c for c in before if c["text"] != " "]
+    now = [c for c in now if c["text"] != " "]
+    assert [c["text"] for c in now] == [c["text"] for c in before]
+    for a, b in zip(before, now, strict=True):
+        assert b["fontname"] == a["fontname"].split("+", 1)[-1]
+        assert b["upright"] == a["upright"]
+        for key in KEYS:
+            assert b[key] == pytest.approx(a[key], abs=1e-3), (a["text"], key)
+
+
+@needs_shared
+@pytest.mark.parametrize("page", [37, 38, 40, 41])
+def test_ligature_glyphs_italics_and_a_turned_page(page: int) -> None:
+    """Agenda p37-38: a broken map gives wide ligature glyphs and an italic "f"
+    whose ink runs past its advance the letter of a narrower glyph; p40 is turned
+    (/Rotate 270); p41 a font whose descent has decimals (-235.84)."""
+    before, now = both_chars(AGENDA.read_bytes(), page - 1)
+    before = [c for c in before if c["text"] != " "]
+    now = [c for c in now if c["text"] != " "]
+    assert [c["text"] for c in now] == [c["text"] for c in before]
+    for a, b in zip(before, now, strict=True):
+        for key in KEYS:
+            # pdfium keeps a descent as an integer: 0.84/1000 em off at worst
+            assert b[key] == pytest.approx(a[key], abs=0.01), (a["text"], key)
+        assert b["x1"] - b["x0"] == pytest.approx(a["x1"] - a["x0"], abs=1e-3)
+
+
+@needs_shared
+def test_subsets_sharing_a_name_stay_apart() -> None:
+    """Ungdomsfullmäktige p6: BAAAAA+Calibri and Calibri (not embedded) both
+    print "Calibri" in pdfium; words must still split where the font changes."""
+    _, now = both_chars(UNGDOM.read_bytes(), 5)
+    assert {c["fontname"] for c in now} == {
+        "1+Calibri",
+        "2+Calibri",
+        "1+Calibri-Bold",
+        "2+Calibri-Bold",
+    }
+
+
+@needs_shared
+def test_a_space_pdfium_dropped_inside_a_word_sends_the_page_to_pdfplumber() -> None:
+    """Agenda p6: " " [jump] " ," — pdfium keeps the first of the two spaces; the
+    second stood between "landskapsstyrelsen" and ",", which pdfplumber splits."""
+    document = pdfium.PdfDocument(AGENDA.read_bytes())
+    try:
+        with pdfium_chars.LOCK, pytest.raises(pdfium_chars.Unsupported, match="space"):
+            pdfium_chars.read_chars(document[5], pdfium_chars.Glyphs(document))
+    finally:
+        document.close()
+    page = pdf.read_pages(AGENDA.read_bytes())[5]
+    assert any("landskapsstyrelsen ," in line.text for line in page.lines)
+
+
+@pytest.mark.parametrize("path", OULU, ids=lambda p: p.name)
+def test_pages_are_the_pdfplumber_readers(path) -> None:
+    data = path.read_bytes()
+    old, new = pdf.read_pages_pdfplumber(data), pdf.read_pages(data)
+    assert [p.text for p in new] == [p.text for p in old]
+    for before, now in zip(old, new, strict=True):
+        assert (now.width, now.height) == pytest.approx((before.width, before.height))
+        for a, b in zip(before.lines, now.lines, strict=True):
+            for w1, w2 in zip(a.words, b.words, strict=True):
+                assert (w2.bold, w2.x0, w2.top, w2.size) == (
+                    w1.bold,
+                    pytest.approx(w1.x0, abs=1e-3),
+                    pytest.approx(w1.top, abs=1e-3),
+                    pytest.approx(w1.size, abs=1e-3),
+                )
+
+
+def test_an_encrypted_pdf_is_refused_as_encrypted() -> None:
+    with pytest.raises(ExtractionError) as refused:
+        pdf.read_pages(encrypted_pdf())
+    assert refused.value.reason == "encrypted_pdf"
+
+
+def test_a_pdf_pdfium_cannot_open_goes_to_pdfplumber_for_its_reason() -> None:
+    with pytest.raises(ExtractionError) as refused:
+        pdf.read_pages(b"%PDF-1.4 not really a pdf")
+    assert refused.value.reason == "unreadable_pdf"
+    assert refused.value.detail.startswith("PdfminerException: ")
+
+
+def test_an_empty_media_box_is_read_by_pdfplumber() -> None:
+    real = OULU[0].read_bytes()
+    box = re.search(rb"/MediaBox\s*\[\s*0", real)
+    assert box is not None
+    broken = real[: box.end() - 1] + b"x" + real[box.end() :]
+    document = pdfium.PdfDocument(broken)
+    try:
+        with pdfium_chars.LOCK, pytest.raises(pdfium_chars.Unsupported, match="empty"):
+            pdfium_chars.read_chars(document[0], pdfium_chars.Glyphs(document))
+    finally:
+        document.close()
+
+
+def test_threads_read_alike() -> None:
+    """pdfium is not thread-safe: reads in threads hold one lock and agree."""
+    data = OULU[1].read_bytes()
+    expected = [p.text for p in pdf.read_pages(data)]
+    found: list[list[str]] = []
+
+    def read() -> None:
+        found.append([p.text for p in pdf.read_pages(data)])
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [expected] * 4
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 270])
+@pytest.mark.parametrize("path", OULU, ids=lambda p: p.name)
+def test_fast_word_grouping_is_pdfplumbers(path, degrees: int) -> None:
+    _, chars = both_chars(turned(path.read_bytes(), degrees), 0)
+    for kwargs in (
+        {"x_tolerance": 1.5, "extra_attrs": ["fontname", "size"]},
+        {"x_tolerance": 1.5, "return_chars": True},
+        {"x_tolerance": 0, "y_tolerance": 0},
+    ):
+        expected = pdfplumber.utils.extract_words(chars, **kwargs)
+        assert char_words.extract_words(chars, **kwargs) == expected
+
+
+def test_fast_word_grouping_edge_cases() -> None:
+    def char(text: str, x0: float, top: float = 10.0, upright: bool = True) -> dict:
+        return {
+            "text": text,
+            "x0": x0,
+            "x1": x0 + 5,
+            "top": top,
+            "doctop": top,
+            "bottom": top + 10,
+            "upright": upright,
+            "fontname": "F",
+            "size": 10.0,
+        }
+
+    chars = [
+        char("a", 0),
+        char("", 5),
+        char("b", 10),
+        char("ﬁ", 15),
+        char("c", 4, top=11),  # behind, on the same line
+        char(" ", 21),
+        char("d", 26),
+        char("e", 0, top=40, upright=False),
+        char("f", 1, top=46, upright=False),
+    ]
+    for kwargs in ({}, {"x_tolerance": 1.5, "extra_attrs": ["fontname"]}):
+        expected = pdfplumber.utils.extract_words(chars, **kwargs)
+        assert char_words.extract_words(chars, **kwargs) == expected
