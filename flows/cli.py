@@ -21,6 +21,7 @@ from flows.settings import SAMPLE_SOURCES, Settings, configure_prefect
 from flows.sources import SourcesError, load_sources, select
 from models.ids import sha256_hex
 from models.records import Document
+from web import commands as web_commands
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 # Piped output (files, CI logs) gets a wide console instead of rich's 80 columns.
@@ -466,10 +467,11 @@ def print_evaluation(report: Any, gold: str) -> None:
             out.print(f"  ({m.reason})", **PLAIN)
 
 
-# The analyst commands live in flows/analyst.py.
+# The analyst commands live in flows/analyst.py, the web app's in web/commands.py.
 app.command()(analyst.docs)
 app.command()(analyst.export)
-app.command()(analyst.report)
+app.command()(web_commands.report)
+app.command()(web_commands.browse)
 
 
 if __name__ == "__main__":
