@@ -74,7 +74,9 @@ class Reader:
         with self._lock:
             self._cancel_timer()
             base = self._database()
-            if self._users == 0 and self._attached != self._identity():
+            if self._users == 0 and (
+                self._attached is None or self._attached != self._identity()
+            ):
                 self._detach()
                 self._attach(base)
             self._users += 1
