@@ -80,7 +80,7 @@ class Page:
 
     def here(self, **changes: Any) -> str:
         """This page's URL with some query values changed (None removes one)."""
-        values = {**self.params, **{k: v for k, v in changes.items()}}
+        values = {**self.params, **changes}
         kept = {k: v for k, v in values.items() if v not in (None, "")}
         return self.path + ("?" + urlencode(kept) if kept else "")
 

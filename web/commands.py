@@ -13,8 +13,8 @@ from rich.console import Console
 
 from flows.settings import Settings
 
-out = Console(width=None)
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -50,7 +50,7 @@ def browse(
     """Serve the read-only web app: search, item pages, case timelines, people and
     bodies (http://127.0.0.1:8000 by default)."""
     settings = Settings.from_env(raw_dir, warehouse)
-    prepare(settings.warehouse, "browse")
+    open_or_exit(settings.warehouse, "browse").close()
     if not is_loopback(host):
         err.print(
             f"[yellow]minutes browse: warning:[/yellow] binding {host} makes the app"
@@ -67,14 +67,14 @@ def browse(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def prepare(path: Path, command: str) -> None:
-    """Check the warehouse opens, upgrading an older schema once (as every analyst
-    command does); exit 2 with the reason otherwise."""
+def open_or_exit(path: Path, command: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, the schema upgraded once if it is older (as every
+    analyst command does); exit 2 with the reason when it cannot be opened."""
     from flows import analyst
     from flows import warehouse as wh
 
     try:
-        analyst.open_warehouse(path).close()
+        return analyst.open_warehouse(path)
     except (wh.WarehouseMissing, duckdb.Error) as error:
         err.print(f"[red]minutes {command}:[/red] {error}")
         raise typer.Exit(2) from error
@@ -97,12 +97,10 @@ def report(
 ) -> None:
     """Write one self-contained HTML page with charts of the warehouse and the
     latest decisions (the browse app's templates and charts)."""
-    from flows import analyst
     from web.report import build_report
 
     target = Settings.from_env(warehouse=warehouse).warehouse
-    prepare(target, "report")
-    con = analyst.open_warehouse(target)
+    con = open_or_exit(target, "report")
     try:
         html = build_report(con, str(target), lang, browse_url)
     finally:

@@ -36,29 +36,19 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Row | No
 
 
 def facets(con: duckdb.DuckDBPyConnection) -> Row:
-    """What the search form offers: municipalities, bodies, languages, date span."""
-    span = one(
+    """What the search form offers: municipalities, bodies and outcomes (from the
+    small bodies table, not the items)."""
+    municipalities = rows(
         con,
-        "SELECT min(meeting_date) AS first, max(meeting_date) AS last FROM items",
+        "SELECT DISTINCT municipality AS m FROM bodies WHERE municipality IS NOT NULL"
+        " ORDER BY 1",
         [],
     )
+    names = rows(con, "SELECT DISTINCT name AS b FROM bodies ORDER BY 1", [])
     return {
-        "municipalities": [
-            r["m"]
-            for r in rows(
-                con,
-                "SELECT DISTINCT municipality AS m FROM items"
-                " WHERE municipality IS NOT NULL ORDER BY 1",
-                [],
-            )
-        ],
-        "bodies": [
-            r["b"]
-            for r in rows(con, "SELECT DISTINCT body AS b FROM items ORDER BY 1", [])
-        ],
+        "municipalities": [r["m"] for r in municipalities],
+        "bodies": [r["b"] for r in names],
         "outcomes": OUTCOMES,
-        "first": span["first"] if span else None,
-        "last": span["last"] if span else None,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -419,8 +419,3 @@ def snippet(text: str, wanted: set[str], stem_of: dict[str, str]) -> Snippet:
         cursor = word.end()
     end = chosen[-1].end()
     return Snippet(parts, first > 0, end < len(text.rstrip()))
-
-
-def with_page(filters: Filters, **changes: Any) -> Filters:
-    """The same filters with some values changed (for links)."""
-    return replace(filters, **changes)
