@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import PurePosixPath
 
+from extractors.blocks import ItemBlock
 from extractors.build import build_item
 from extractors.errors import ExtractionError
 from extractors.platforms import layout_for
@@ -32,18 +34,40 @@ def describe(document: Document) -> str:
 
 def extract_document(document: Document) -> Extraction:
     """Items and problems; raises ExtractionError when nothing could be read."""
+    if not document.data.strip():
+        raise ExtractionError("empty_file", f"the {describe(document)} file is empty")
     module = layout_for(document)
     if module is None:
         raise ExtractionError(
             "unsupported_format", f"no extractor for {describe(document)}"
         )
     layout = module.split_items(document)
-    items = [build_item(block, document, EXTRACTOR_VERSION) for block in layout.blocks]
-    if not items and layout.problems:
+    problems = list(layout.problems)
+    blocks = [checked_date(block, problems) for block in layout.blocks]
+    items = [build_item(block, document, EXTRACTOR_VERSION) for block in blocks]
+    if not items and problems:
         raise layout.problems[0]
     if not items:
         raise ExtractionError("no_items", "no agenda item found")
-    return Extraction(items, layout.problems)
+    return Extraction(items, problems)
+
+
+def checked_date(block: ItemBlock, problems: list[ExtractionError]) -> ItemBlock:
+    """The block with its meeting date null (and a warning) when it is not a real
+    ISO date ("2016-02-31" from a listing, a number in a JSON field)."""
+    if block.meeting_date is None:
+        return block
+    try:
+        date.fromisoformat(block.meeting_date)
+    except (TypeError, ValueError):
+        where = f"§ {block.section}" if block.section is not None else "an item"
+        problems.append(
+            ExtractionError(
+                "impossible_date", f"{where}: '{block.meeting_date}' is not a date"
+            )
+        )
+        return replace(block, meeting_date=None)
+    return block
 
 
 def extract(document: Document) -> list[Item]:

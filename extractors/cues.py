@@ -86,7 +86,7 @@ SECTION_TITLE_RE = re.compile(
 )
 # "60 KOKOUKSEN LAILLISUUS JA PÄÄTÖSVALTAISUUS" (a transcript that lost its §).
 NUMBERED_UPPER_TITLE_RE = re.compile(
-    r"^(?P<sc>\d{1,4})\s+(?P<title>[A-ZÅÄÖ][A-ZÅÄÖ0-9\-/,.():]*"
+    r"^(?!(?:19|20)\d\d\s)(?P<sc>\d{1,4})\s+(?P<title>[A-ZÅÄÖ][A-ZÅÄÖ0-9\-/,.():]*"
     r"(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)*)$"
 )
 SECTION_RE = re.compile(rf"^(?:{SEC}|(?:Pykälä|Paragraf)\s+(?P<sc>\d{{1,4}}))\.?$")
@@ -110,6 +110,11 @@ PAGE_LABEL_RE = re.compile(
     r"(?:\s+(?:klo|kl\.?)\s+[\d.:]+)?(?:\s*/\s*Tarkastettu)?$",
     re.I,
 )
+# A meeting's decisions ("päätökset", "päätöksiä", "päätösluettelo", "beslut",
+# "beslutslista"), never a proposal ("päätösehdotus", "beslutsförslag").
+DECISIONS_WORD = (
+    r"(?:päätök\w*|päätös(?:luettelo|lista|tiedote)\w*|beslut(?:en|slista)?)"
+)
 CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     # a breadcrumb: "Toimielimet > Yhdyskuntalautakunta > Kokous 5.9.2016 > …"
     re.compile(
@@ -128,8 +133,9 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
-        r"(?:päätö\w*|beslut\w*|protokoll\w*|pöytäkirja\w*)"
-        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.))?"
+        rf"(?:{DECISIONS_WORD}|protokoll\w*|pöytäkirja\w*)"
+        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.|"
+        rf"\d{{1,2}}\.?\s+(?i:{MONTH_WORD})))?"
         r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
         re.I,
     ),
@@ -138,7 +144,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
         rf"(?:kokouksen\s+|sammanträdes\s+)?(?:den\s+)?{DATE}\s+"
         r"(?:kokouksen\s+)?"
-        r"(?:päätö\w*|pöytäkirja|esityslista|beslut\w*|protokoll)\s*$",
+        rf"(?:{DECISIONS_WORD}|pöytäkirja|esityslista|protokoll)\s*$",
         re.I,
     ),
 )
@@ -185,9 +191,10 @@ def iso(printed: str) -> str:
     ValueError if impossible."""
     worded = re.match(r"(\d{1,2})\.?\s+(\w+)\s+(\d{4})$", printed.strip())
     if worded:
-        return date(
-            int(worded[3]), MONTHS[worded[2].lower()], int(worded[1])
-        ).isoformat()
+        month = MONTHS.get(worded[2].lower())
+        if month is None:
+            raise ValueError(f"no month named {worded[2]!r}")
+        return date(int(worded[3]), month, int(worded[1])).isoformat()
     day, month, year = (int(p) for p in re.split(r"[.-]", re.sub(r"\s", "", printed)))
     if year < 100:
         year += 2000

@@ -39,7 +39,7 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 DIARY_SLASH_SPACE_RE = re.compile(r"\s*/\s*")
 # The classification code: the middle of "N/TT.TT.TT/YYYY", Turku's "(611)" suffix.
 DIARY_CLASS_RE = re.compile(r"/(?P<code>\d{2}(?:\.\d{2}){1,4})/\d{4}$")
-HELSINKI_CLASS_RE = re.compile(r"\sT\s(?P<code>\d{2}(?:\s\d{2}){1,4})$")
+SPACED_T_CLASS_RE = re.compile(r"\sT\s(?P<code>\d{2}(?:\s\d{2}){1,4})$")
 BRACKETED_DIARY_RE = re.compile(r"^(?P<number>\d{1,6}-\d{4}) \((?P<code>[^)]+)\)$")
 SPLIT_DIARY_HEAD_RE = re.compile(r"^(?P<number>\d{1,6})/(?P<year>\d{4})$")
 SPLIT_DIARY_TAIL_RE = re.compile(r"^\d{2}(?:\.\d{2}){1,3}$")
@@ -125,7 +125,7 @@ def diary_class(line: str | None) -> str | None:
     match = (
         BRACKETED_DIARY_RE.match(printed)
         or DIARY_CLASS_RE.search(printed)
-        or HELSINKI_CLASS_RE.search(printed)
+        or SPACED_T_CLASS_RE.search(printed)
     )
     return match.group("code") if match else None
 

@@ -398,7 +398,10 @@ def block_for(
     end = region_end(lines)
     title = title_of(segment_, end) or seg.contents.get(section or -1)
     body = body_printed(segment_, meeting, document)
-    blocks, current = current_block(blocks_of(lines, end, date, section), date, section)
+    head = header_lines(segment_)
+    blocks, current = current_block(
+        blocks_of(lines[head:], end - head, date, section), date, section
+    )
     texts = grouped_sections(blocks, current, date, section)
     if not body:
         body = subject_body(texts) or lone_body_in(lines[: max(end, 1) + 3])
@@ -421,6 +424,16 @@ def block_for(
         text="\n".join(line.text for line in [*lines_above(seg), *lines]),
     )
     return block, problems
+
+
+def header_lines(segment_: Segment) -> int:
+    """How many of an item's first lines are its own header: the cue line that
+    carries its title ("§ 604 Title"), with the heading line moved above it. They
+    are the item's title, never its text."""
+    start = segment_.start
+    if start.cue_kinds[0] != "section_title" or segment_.offset != start.index:
+        return 0
+    return start.cue_index - start.index + 1
 
 
 def lines_above(seg: Segmentation) -> list[Line]:

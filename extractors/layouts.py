@@ -78,8 +78,8 @@ DYNASTY_ITEM_PAGE = HtmlLayout(
 )
 
 # Turku's item pages (static, and the html of its API's minutes).
-TURKU_ITEM_PAGE = HtmlLayout(
-    name="turku-item-page",
+YTT_XSDOC_ITEM_PAGE = HtmlLayout(
+    name="ytt-xsdoc-item-page",
     markers=(b'class="ytt"', b"XSDoc"),
     all_markers=True,
 )

@@ -70,9 +70,10 @@ COLLAPSED_BREAK_RE = re.compile(
     r"(?:§\s*)?\d{1,4},\s*[A-ZÅÄÖ]{2,11}\s+\d{4}-\d{2}-\d{2}\b"
     r"|"
     r"[A-ZÅÄÖ]{1,8}\s*§\s*\d{1,4}\b"
-    r"|[A-ZÅÄÖ]{2,8}\s+\d{1,4}\s"
-    r"|§\s*\d{1,4}\s"
-    r"|\d{1,4}\s+[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)+\s"
+    r"|(?<![A-ZÅÄÖ0-9]\s)[A-ZÅÄÖ]{2,8}\s+\d{1,4}\s"  # "KH 117", not "VUODEN 2013"
+    r"|(?<!\d{4}\s)§\s*\d{1,4}\s"  # never between a header's date and its §
+    # a numbered upper-case title, never a number inside one ("VUODEN 2013 …")
+    r"|(?<![A-ZÅÄÖ]\s)\d{1,4}\s+[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9\-/,.():]+)+\s"
     rf"|(?<![A-ZÅÄÖ0-9,] ){UPPER_WORD}[A-ZÅÄÖ]{{3,}}{UPPER_WORD}(?:\s+{UPPER_WORD})+\s"
     r"|(?:PÄÄTÖS|Päätös|PÄÄTÖSEHDOTUS|Päätösehdotus|EHDOTUS|Ehdotus|ESITYS|"
     r"Esitys|Päätösesitys|ESITTELIJÄ|Esittelijä|KÄSITTELY|Käsittely|Beslut|BESLUT|"
@@ -156,9 +157,19 @@ def collapsed_lines(text: str) -> list[Line]:
         elif UPPER_TITLE_RE.match(piece) and sum(c.isupper() for c in piece) >= 6:
             result.append(Line(piece, level=3, gap_before=True))
             continue
-        if piece:
-            result.append(Line(piece, gap_before=True))
+        head = HEADER_HEAD_RE.match(piece)
+        for part in [head["cue"], head["rest"]] if head else [piece]:
+            if part:
+                result.append(Line(part, gap_before=True))
     return result
+
+
+# A handling header that leads a piece of a collapsed page ("Kunnanhallitus
+# 01.10.2012 § 228 Kuntalain 66 §:n mukaan …"): its own line.
+HEADER_HEAD_RE = re.compile(
+    r"^(?P<cue>[A-ZÅÄÖ][\wåäö\-]+(?:\s[\wåäö\-]+){0,3}\s+\d{1,2}\.\d{1,2}\.\d{4}"
+    r",?\s*§\s*\d{1,4})\s+(?P<rest>\S.*)$"
+)
 
 
 def text_line(stripped: str, gap: bool) -> Line:

@@ -59,10 +59,18 @@ class Classified:
 
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”(])|\n+")
 BODY_DECIDES_RE = re.compile(
-    r"\bpäätti\b|\bpäättivät\b|\bbeslutade\b|\bbeslöt\b|hyväksyttiin|godkändes",
+    r"\bpäätti\b|\bpäättivät\b|\bbeslutade\b|\bbeslöt\b|hyväksyttiin|godkändes|"
+    # a board's proposal to the council is its decision, not a member's motion
+    r"\behdotti\s+(?:\w+\s+)?\w*valtuustolle\b|\bföreslog\s+(?:för\s+)?\w*fullmäktige\b",
     re.I,
 )
 FATES = (Outcome.REMOVED, Outcome.RETURNED, Outcome.TABLED)
+# An approval the body states outright ("… merkittiin tiedoksi ja hyväksyttiin
+# vastine", "… antecknades för kännedom och godkände …").
+EXPLICIT_APPROVAL_RE = re.compile(
+    r"\bhyväksy(?:ttiin|i|ivät)\b|\bgodkän(?:des|de)\b|\bmyönsi\b|\bbeviljade\b",
+    re.I,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -178,6 +186,10 @@ def explain(
     confirms = first is None or first[0] in ("confirm", Outcome.APPROVED)
     if confirms and amendment_accepted(handling):
         return Classified(Outcome.AMENDED, "amendment_in_handling")
+    if first is not None and first[0] is Outcome.NOTED:
+        approval = EXPLICIT_APPROVAL_RE.search(decision)
+        if approval:  # noted, and something approved besides: the approval decides
+            return Classified(Outcome.APPROVED, "noted_and_approved", approval.group(0))
     if first is not None and first[0] != "confirm":
         return Classified(Outcome(first[0]), f"outcome_phrase:{first[0]}", first[1])
     if first is not None or repeats_proposal(decision, proposal):

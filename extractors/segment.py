@@ -203,6 +203,7 @@ def contents_lines(
             runs
             and index - runs[-1][-1] <= CONTENTS_GAP
             and only_trivial(found, runs[-1][-1], index, lines)
+            and not repeats_run(found, runs[-1], index)
         ):
             runs[-1].append(index)
         else:
@@ -213,6 +214,13 @@ def contents_lines(
         if len(run) >= CONTENTS_RUN and is_contents(run, found, lines)
         for i in run
     }
+
+
+def repeats_run(found: list[Cue | None], run: list[int], index: int) -> bool:
+    """True when a § line repeats a § of the run: the items start after the
+    contents list (its first § printed again)."""
+    sections = {found[i].section for i in run}  # type: ignore[union-attr]
+    return found[index].section in sections  # type: ignore[union-attr]
 
 
 # Headings of a table of contents ("Käsiteltävät asiat", "SISÄLLYSLUETTELO",
@@ -287,9 +295,15 @@ QUOTE_INTRO_WORDS = 4
 
 
 def quoted_lines(lines: list[Line], found: list[Cue | None]) -> set[int]:
-    """Indices of § lines in a list that a line ending with ':' introduces."""
+    """Indices of § lines in a list that a line ending with ':' introduces inside
+    an item (a list introduced before any item is the document's own items: "…
+    teki kokouksessa seuraavat päätökset:" atop a decision bulletin)."""
     quoted: set[int] = set()
-    index = 0
+    first_item = next(
+        (k for k, cue in enumerate(found) if cue is not None and cue.starts_item),
+        len(lines),
+    )
+    index = first_item
     while index < len(lines):
         introduces = lines[index].text.rstrip().endswith(":") and (
             len(lines[index].text.split()) >= QUOTE_INTRO_WORDS
@@ -476,7 +490,18 @@ def is_decision_anchor(line: Line, first_in_paragraph: bool) -> bool:
     label = label_of(line, first_in_paragraph)
     if label is not None:
         return label.section.value == "decision"
+    if LIST_INTRO_RE.search(line.text):
+        return False
     return first_in_paragraph and bool(DECISION_SENTENCE.match(line.text))
+
+
+# A sentence that introduces the list of decisions ("… beslutade på sitt möte om
+# bland annat följande ärenden:", "… teki seuraavat päätökset:"), not a decision.
+LIST_INTRO_RE = re.compile(
+    r"\b(?:följande|seuraav\w*)\s+(?:\w+\s+)?(?:ärenden|beslut|asiat|asioista|"
+    r"päätökset|päätöksiä)\s*:?\s*$",
+    re.I,
+)
 
 
 DECISION_HEADINGS = frozenset(
@@ -542,11 +567,14 @@ DECISION_SENTENCES_READ = 4
 def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
     """Items of a decision bulletin: a title line, then a decision (labelled or a
     decision sentence); a decision with no title of its own joins the item above."""
-    segments: list[Segment] = []
-    floor = 0
+    segments: list[Segment] = listed_bullets(lines, meeting)
+    listed = {seg.offset for seg in segments}
+    floor = max(listed, default=-1) + 1
     # A text with no blank line at all tells no paragraphs: each line is one.
     unparagraphed = not any(line.gap_before for line in lines)
     for index, line in enumerate(lines):
+        if index in listed:
+            continue
         bullet = bullet_item(line) or numbered_decision(line)
         if bullet:
             title, decision = bullet
@@ -566,10 +594,71 @@ def bulletin_segments(lines: list[Line], meeting: Meeting) -> list[Segment]:
                 Segment(bulletin_start(title_index, title, meeting), [], title_index)
             )
         floor = index + 1
+    segments += titled_paragraphs(lines, segments, meeting)
     segments = sorted(
         segments + undecided_titles(lines, segments), key=lambda seg: seg.offset
     )
     return with_lines(segments, lines)
+
+
+# The meeting as the one who decided ("… beslutade på sitt möte om …", "… teki
+# kokouksessaan seuraavat päätökset").
+MEETING_DECIDED_RE = re.compile(
+    r"\b(?:beslutade|beslöt|behandlade|päätti|teki|käsitteli)\b.*\b(?:möte|sammanträde|"
+    r"kokouk\w*)\b",
+    re.I,
+)
+
+
+def listed_bullets(lines: list[Line], meeting: Meeting) -> list[Segment]:
+    """The bullets under a list intro ("… beslutade om bland annat följande
+    ärenden:"): each is an item, "Title: text" or a decision with no title."""
+    found = []
+    for index, line in enumerate(lines):
+        if not (
+            LIST_INTRO_RE.search(line.text) and MEETING_DECIDED_RE.search(line.text)
+        ):
+            continue
+        for k in range(index + 1, len(lines)):
+            if not lines[k].bullet:
+                break
+            text = lines[k].text
+            title, sep, rest = text.partition(":")
+            if not (sep and bulletin_title(Line(title.strip())) and rest.strip()):
+                title, rest = "", text
+            start = bulletin_start(k, title.strip(), meeting)
+            found.append(Segment(start, [with_text(lines[k], rest.strip())], k))
+    return found
+
+
+def titled_paragraphs(
+    lines: list[Line], found: list[Segment], meeting: Meeting
+) -> list[Segment]:
+    """More bulletin items: a paragraph whose first line is a title and whose text
+    reports a decision, though not in its first sentence ("Nytt program" over
+    "Kommunen har … Kommunstyrelsen beslutade att godkänna …")."""
+    taken = {seg.offset for seg in found}
+    extra = []
+    for index, line in enumerate(lines):
+        if index in taken or not (index == 0 or line.gap_before):
+            continue
+        if within_taken(index, found) or not bulletin_title(line):
+            continue
+        text = paragraph_after(lines, index)
+        if text and not text.rstrip().endswith(":") and reads_as_decision(text):
+            title = bulletin_title(line) or ""
+            extra.append(Segment(bulletin_start(index, title, meeting), [], index))
+    return extra
+
+
+def paragraph_after(lines: list[Line], index: int) -> str:
+    """The text of a paragraph's lines after its first one."""
+    rest = []
+    for line in lines[index + 1 :]:
+        if line.gap_before:
+            break
+        rest.append(line.text)
+    return " ".join(rest)
 
 
 def undecided_titles(lines: list[Line], found: list[Segment]) -> list[Segment]:
@@ -699,7 +788,7 @@ def segment(lines: list[Line]) -> Segmentation:
         return Segmentation(meeting, found_items, {}, lines[:top])
     with_heading_above(lines, starts)
     contents = {
-        cue.section: cue.title
+        cue.section: PAGE_NUMBER_END_RE.sub("", cue.title).rstrip(" .")
         for i, cue in enumerate(found)
         if cue and i in contents_lines(found, lines) and cue.section and cue.title
     }

@@ -613,7 +613,10 @@ OUTCOME_SENTENCES: list[tuple[Outcome, re.Pattern[str]]] = [
             r"beviljade|valtuutti|myönsi|myönnettiin|"
             r"todettiin|totesi|konstaterades|konstaterade|"
             r"\bmukaan\b|mukainen|enligt\s+förslag|käsiteltiin|keskusteltiin|"
-            r"kävi\s+keskustelu|antoi\s+lausunnon",
+            r"kävi\s+keskustelu|antoi\s+lausunnon|"
+            # a board's proposal to the council is its decision on the item
+            r"\behdotti\s+(?:\w+\s+)?\w*valtuustolle\b|"
+            r"\bföreslog\s+(?:för\s+)?\w*fullmäktige\b",
             re.I,
         ),
     ),

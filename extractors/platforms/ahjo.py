@@ -62,6 +62,17 @@ def sectioned(lines: list[str]) -> dict[Section, list[str]]:
     return grouped
 
 
+def text_of(value: dict[str, Any], key: str) -> str:
+    """A text field as text ("" when absent or of another type: a number is
+    written out, a list or an object is not text)."""
+    found = value.get(key)
+    if isinstance(found, bool):
+        return ""
+    if isinstance(found, (str, int)):
+        return str(found)
+    return ""
+
+
 def tally(result: dict[str, Any], key: str) -> int | None:
     """A vote count: a number (older shape) or `{NumberOfVotes, Voters}` (today)."""
     value = result.get(key)
@@ -74,19 +85,26 @@ def voters(result: dict[str, Any], key: str) -> tuple[str, ...]:
     """The voters' names as the API gives them ("Surname, Firstname")."""
     value = result.get(key)
     people = value.get("Voters") if isinstance(value, dict) else None
-    return tuple(str(p.get("Name")) for p in people or [] if p.get("Name"))
+    if not isinstance(people, list):
+        return ()
+    return tuple(
+        p["Name"]
+        for p in people
+        if isinstance(p, dict) and isinstance(p.get("Name"), str)
+    )
 
 
 def votes(value: dict[str, Any]) -> tuple[Vote, ...] | None:
     """VotingResults as votes (None when there was no vote)."""
-    results = value.get("VotingResults") or []
+    results = value.get("VotingResults")
+    results = results if isinstance(results, list) else []
     found = tuple(
         Vote(
             tally(r, "Ayes"),
             tally(r, "Noes"),
             tally(r, "Blank"),
             tally(r, "Absent"),
-            r.get("Title"),
+            text_of(r, "Title") or None,
             for_names=voters(r, "Ayes"),
             against_names=voters(r, "Noes"),
             blank_names=voters(r, "Blank"),
@@ -104,8 +122,8 @@ def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
     meeting: dict[str, Any] = found if isinstance(found, dict) else {}
     when = (
         meta.get("meeting_date")
-        or str(meeting.get("DateMeeting") or "")[:10]
-        or str(value.get("DateDecision") or "")[:10]
+        or text_of(meeting, "DateMeeting")[:10]
+        or text_of(value, "DateDecision")[:10]
     )
     if not when:
         raise ExtractionError(
@@ -116,7 +134,7 @@ def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
 
 def section_of(value: dict[str, Any], meta: dict[str, str]) -> int | None:
     """The § as an int ("10", "10 §")."""
-    raw = meta.get("section") or str(value.get("Section") or "")
+    raw = meta.get("section") or text_of(value, "Section")
     digits = "".join(ch for ch in raw if ch.isdigit())
     return int(digits) if digits else None
 
@@ -125,25 +143,25 @@ def decision_maker(value: dict[str, Any]) -> str:
     """The deciding body: DecisionMaker, else Organization.Name (today's shape)."""
     organization = value.get("Organization")
     name = organization.get("Name") if isinstance(organization, dict) else None
-    return str(value.get("DecisionMaker") or name or "")
+    return text_of(value, "DecisionMaker") or (name if isinstance(name, str) else "")
 
 
 def block_of(document: Document, value: dict[str, Any]) -> ItemBlock:
     """One item block from a decision object."""
-    grouped = sectioned(fragment_lines(value.get("Content")))
+    grouped = sectioned(fragment_lines(text_of(value, "Content")))
     sections = {k: "\n".join(v) for k, v in grouped.items()}
-    motion = "\n".join(fragment_lines(value.get("Motion")))
+    motion = "\n".join(fragment_lines(text_of(value, "Motion")))
     if motion:
         sections[Section.PROPOSAL] = motion
     body = document.meta.get("body") or decision_maker(value)
     return ItemBlock(
-        header=f"{body} {value.get('Section') or ''}".strip(),
+        header=f"{body} {text_of(value, 'Section')}".strip(),
         body_printed=body,
         body_full=body,
         meeting_date=meeting_date(value, document.meta),
         section=section_of(value, document.meta),
-        title=document.meta.get("title") or value.get("Title"),
-        diary_line=str(value.get("CaseID") or "") or None,
+        title=document.meta.get("title") or text_of(value, "Title") or None,
+        diary_line=text_of(value, "CaseID") or None,
         doc_kind=document.meta.get("doc_kind") or "minutes",
         sections=sections,
         text="\n".join(sections.values()),

@@ -50,8 +50,14 @@ def properties(data: bytes) -> dict[str, list[str]]:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ExtractionError("undecodable", str(error)) from error
     found: dict[str, list[str]] = {}
-    for prop in envelope.get("value") or []:
-        found.setdefault(str(prop.get("Name")), []).append(prop.get("Text") or "")
+    listed = envelope.get("value") if isinstance(envelope, dict) else None
+    for prop in listed if isinstance(listed, list) else []:
+        if not isinstance(prop, dict):
+            continue  # a null or a bare value in the list: nothing to read
+        text = prop.get("Text")
+        found.setdefault(str(prop.get("Name")), []).append(
+            text if isinstance(text, str) else ""
+        )
     return found
 
 

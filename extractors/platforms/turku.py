@@ -1,5 +1,5 @@
 """Turku item pages (`<docid>.htm`, and each item's html in its API's minutes): a
-layout spec (`extractors.layouts.TURKU_ITEM_PAGE`) over the generic path.
+layout spec (`extractors.layouts.YTT_XSDOC_ITEM_PAGE`) over the generic path.
 
 The handlings table (`table.ytt`, one row per handling, the last this meeting's)
 gives the earlier handlings and the item's own body, date and §; each handling's
@@ -9,7 +9,7 @@ above `Ehdotus` names the presenter.
 
 from __future__ import annotations
 
-from extractors.layouts import TURKU_ITEM_PAGE
+from extractors.layouts import YTT_XSDOC_ITEM_PAGE
 
-matches = TURKU_ITEM_PAGE.matches
-split_items = TURKU_ITEM_PAGE.split_items
+matches = YTT_XSDOC_ITEM_PAGE.matches
+split_items = YTT_XSDOC_ITEM_PAGE.split_items

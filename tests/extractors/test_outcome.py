@@ -132,3 +132,28 @@ def test_lemma_outcome_is_recorded_as_spacy_in_provenance() -> None:
 def test_swedish_election_phrase() -> None:
     decision = "Till protokolljusterare utsågs Johanna Norrbygård och Tua Backman."
     assert outcome.classify(decision) == Outcome.ELECTED
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (
+            "Palaute merkittiin tiedoksi ja hyväksyttiin palautteeseen laadittu vastine. "
+            "Kaupunginvaltuusto hyväksyi osayleiskaavan.",
+            Outcome.APPROVED,
+        ),
+        (
+            "Tilintarkastuskertomus merkittiin tiedoksi. Valtuusto myönsi vastuuvapauden.",
+            Outcome.APPROVED,
+        ),
+        (
+            "Kaupunginhallitus päätti merkitä raportin tiedoksi ja esittää sen edelleen "
+            "tiedoksi kaupunginvaltuustolle.",
+            Outcome.NOTED,
+        ),
+    ],
+)
+def test_a_noting_with_an_outright_approval_is_approved(
+    decision: str, expected: Outcome
+) -> None:
+    assert outcome.classify(decision) is expected
