@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePosixPath
 
+from extractors import budget
 from extractors.blocks import ItemBlock
 from extractors.build import build_item
 from extractors.errors import ExtractionError
@@ -32,8 +33,15 @@ def describe(document: Document) -> str:
     return suffix.lstrip(".") or document.media_type or "unknown"
 
 
-def extract_document(document: Document) -> Extraction:
-    """Items and problems; raises ExtractionError when nothing could be read."""
+def extract_document(document: Document, time_limit: float | None = None) -> Extraction:
+    """Items and problems; raises ExtractionError when nothing could be read, or
+    `too_slow` when the work takes more than `time_limit` seconds."""
+    with budget.time_limit(time_limit):
+        return _extract_document(document)
+
+
+def _extract_document(document: Document) -> Extraction:
+    """extract_document without its time limit."""
     if not document.data.strip():
         raise ExtractionError("empty_file", f"the {describe(document)} file is empty")
     module = layout_for(document)
@@ -44,12 +52,18 @@ def extract_document(document: Document) -> Extraction:
     layout = module.split_items(document)
     problems = list(layout.problems)
     blocks = [checked_date(block, problems) for block in layout.blocks]
-    items = [build_item(block, document, EXTRACTOR_VERSION) for block in blocks]
+    items = [built(block, document) for block in blocks]
     if not items and problems:
         raise layout.problems[0]
     if not items:
         raise ExtractionError("no_items", "no agenda item found")
     return Extraction(items, problems)
+
+
+def built(block: ItemBlock, document: Document) -> Item:
+    """One block as an item, within the document's time."""
+    budget.check()
+    return build_item(block, document, EXTRACTOR_VERSION)
 
 
 def checked_date(block: ItemBlock, problems: list[ExtractionError]) -> ItemBlock:

@@ -150,7 +150,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
 )
 DATE_LINE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
-        rf"^(?:Kokousaika|Kokouspäivä|Kokouspäivämäärä|Aika|Tid|Sammanträdestid|"
+        rf"^(?:{KIND_WORD}\s+)?(?:Kokousaika|Kokouspäivä|Kokouspäivämäärä|Aika|Tid|Sammanträdestid|"
         rf"Sammanträdesdatum|Datum|Päivämäärä)\s*:?\s*(?:\w+\s+)?{DATE}",
         re.I,
     ),
@@ -367,9 +367,14 @@ def context_cue(text: str) -> Cue | None:
         match = pattern.match(text)
         if match:
             found, bad = _date_of(match)
-            body = match.groupdict().get("body")
+            groups = match.groupdict()
+            body, kind = groups.get("body"), groups.get("kind")
             return Cue(
-                "context", body=body.strip() if body else None, date=found, bad_date=bad
+                "context",
+                body=body.strip() if body else None,
+                date=found,
+                doc_kind=doc_kind_of(kind) if kind else None,
+                bad_date=bad,
             )
     return None
 

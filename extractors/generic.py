@@ -452,7 +452,17 @@ def unlabelled_decision(
     if start.implicit_decision:
         return True
     kind = start.doc_kind or seg.meeting.doc_kind
+    if kind is None:  # a decision told in the past tense is one ("… valittiin X")
+        return bool(PAST_DECISION_RE.search(text))
     return kind == "minutes" and reads_as_decision(text)
+
+
+# What the body did, in the past passive: only minutes say it of this meeting.
+PAST_DECISION_RE = re.compile(
+    r"\b(?:hyväksyttiin|todettiin|valittiin|merkittiin|päätettiin|palautettiin|"
+    r"godkändes|valdes|antecknades|konstaterades|beslöts|återremitterades)\b",
+    re.I,
+)
 
 
 def missing(block: ItemBlock) -> list[ExtractionError]:

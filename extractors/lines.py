@@ -42,6 +42,11 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").replace("\u200b", "").split())
 
 
+# A stored document page names its file in a download link: 'Download "PÖYTÄKIRJA
+# Kokouspäivä 18.5.2011"' — the quoted title is the line's text.
+DOWNLOAD_TITLE_RE = re.compile(r'^(?:Download|Lataa|Ladda ner)\s+"(?P<title>[^"]+)"$')
+
+
 def text_lines(text: str) -> list[Line]:
     """Plain text (or a stored web page's text) as lines: blank lines become
     `gap_before`, markdown `#` titles become headings, bullets are marked; a whole
@@ -49,7 +54,7 @@ def text_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     gap = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = clean(raw)
+        stripped = DOWNLOAD_TITLE_RE.sub(r"\g<title>", clean(raw))
         if not stripped:
             gap = True
             continue

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extractors import ocr
+from extractors import budget, ocr
 from extractors.errors import ExtractionError
 from extractors.names import _voikko
 from models.lexicon import SWEDISH_COMMON_WORDS
@@ -324,6 +324,7 @@ def _read_closed(number: int, page: pdfplumber.page.Page) -> PdfPage:
     """One page read, then closed: pdfplumber keeps every page's caches until the
     page is closed (a 500-page PDF reached 5.4 GB without this)."""
     try:
+        budget.check()
         return _read_page(number, page)
     finally:
         page.close()

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 
 from flows.crawl import Crawl
-from flows.http import FetchError, PoliteClient, Politeness
+from flows.http import DEFAULT_MAX_BYTES, FetchError, PoliteClient, Politeness
 from flows.load import DocumentResult
 from flows.platforms import ahjo, casem, dynasty, pdf_list, turku, tweb
 from flows.rawstore import ManifestRow, RawStore, now_utc
@@ -75,6 +75,10 @@ def fetch_folder(
     results = []
     for path in folder_files(folder):
         uri = str(PurePosixPath(source.base_url) / path.relative_to(folder).as_posix())
+        problem = file_problem(path, folder, politeness().max_bytes)
+        if problem is not None:
+            results.append(_failed(source, uri, *problem))
+            continue
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -82,6 +86,20 @@ def fetch_folder(
             continue
         results.append(store_bytes(store, source, uri, data, known))
     return results
+
+
+def file_problem(path: Path, folder: Path, max_bytes: int) -> tuple[str, str] | None:
+    """(reason, detail) when a file must not be read: a link leading out of the
+    folder, or more bytes than the cap."""
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return "outside_folder", f"links to {path.resolve()}"
+        size = path.stat().st_size
+    except OSError as error:
+        return "unreadable", str(error)
+    if size > max_bytes:
+        return "too_large", f"{size} bytes > {max_bytes}"
+    return None
 
 
 def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:
@@ -98,11 +116,13 @@ def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResul
 
 
 def politeness() -> Politeness:
-    """Crawl politeness from MINUTES_HTTP_DELAY, _TIMEOUT and _BACKOFF."""
+    """Crawl politeness from MINUTES_HTTP_DELAY, _TIMEOUT, _BACKOFF and
+    MINUTES_MAX_BYTES (the largest body or file read, default 100 MB)."""
     return Politeness(
         delay=float(os.environ.get("MINUTES_HTTP_DELAY", "1.0")),
         timeout=float(os.environ.get("MINUTES_HTTP_TIMEOUT", "30")),
         backoff=float(os.environ.get("MINUTES_HTTP_BACKOFF", "1.0")),
+        max_bytes=int(os.environ.get("MINUTES_MAX_BYTES", str(DEFAULT_MAX_BYTES))),
     )
 
 
@@ -112,7 +132,7 @@ def web_fetcher(module: ModuleType) -> Fetcher:
     def fetch(
         source: Source, store: RawStore, since: date | None, until: date | None = None
     ) -> list[DocumentResult]:
-        client = PoliteClient(politeness())
+        client = PoliteClient(politeness(), redirect_hosts=source.redirect_hosts)
         crawl = Crawl(source, store, client, since, until)
         try:
             module.crawl(crawl)
@@ -146,4 +166,7 @@ def fetch_source(
         raise SourceMisconfigured(
             source.base_url, f"no crawler for platform '{source.platform}' yet"
         )
+    problem = source.problem()
+    if problem is not None:
+        raise SourceMisconfigured(source.base_url, problem)
     return fetcher(source, store, since, until)

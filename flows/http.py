@@ -1,5 +1,10 @@
 """A polite HTTP client: robots.txt, a delay per host, retries with backoff that
-respect Retry-After, conditional GET, and form posts in the page's encoding."""
+respect Retry-After, conditional GET, and form posts in the page's encoding.
+
+Redirects are followed by hand, only within the host asked (http→https on the same
+name included) or to hosts the source allows; every hop passes robots.txt and the
+host's delay; credentials go only to the host they were set for. Bodies larger
+than `Politeness.max_bytes` are refused while they arrive."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlencode, urlsplit
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -22,6 +28,10 @@ from tenacity import (
 USER_AGENT = "minutes-etl/0.1 (open-source minutes ETL; polite crawler)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+MAX_REDIRECTS = 10
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class FetchError(Exception):
@@ -62,6 +72,7 @@ class Politeness:
     timeout: float = 30.0
     attempts: int = 4
     backoff: float = 1.0
+    max_bytes: int = DEFAULT_MAX_BYTES  # a larger body is refused (too_large)
 
 
 class PoliteClient:
@@ -71,10 +82,13 @@ class PoliteClient:
         self,
         politeness: Politeness | None = None,
         transport: httpx.BaseTransport | None = None,
+        redirect_hosts: tuple[str, ...] = (),
     ) -> None:
         self.politeness = politeness or Politeness()
         self.transport = transport
+        self.redirect_hosts = {host.lower() for host in redirect_hosts}
         self.headers: dict[str, str] = {"User-Agent": USER_AGENT}
+        self.credentials: dict[str, tuple[str, str]] = {}  # header -> (host, value)
         self.client = self._new_client()
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
@@ -84,7 +98,7 @@ class PoliteClient:
         return httpx.Client(
             timeout=self.politeness.timeout,
             headers=self.headers,
-            follow_redirects=True,
+            follow_redirects=False,
             transport=self.transport,
         )
 
@@ -92,6 +106,10 @@ class PoliteClient:
         """A header sent with every request from now on (e.g. an API key)."""
         self.headers[name] = value
         self.client.headers[name] = value
+
+    def set_credential(self, name: str, value: str, url: str) -> None:
+        """A secret header (an API key) sent only to the host of `url`."""
+        self.credentials[name] = (host_port(url), value)
 
     def reset_cookies(self) -> None:
         """Start a new session (Dynasty keeps per-cookie state on the server)."""
@@ -121,21 +139,55 @@ class PoliteClient:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return self._request("POST", url, headers=headers, content=body)
 
-    def _request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
-        """One request with robots, delay and retries; raises FetchError."""
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request with robots, delay and retries, following redirects that stay
+        where they may; raises FetchError."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._request_once(method, url, **kwargs)
+            target = redirect_target(response)
+            if target is None:
+                if response.status_code >= 400:
+                    raise FetchError(url, f"http_{response.status_code}")
+                return response
+            if not self.may_follow(url, target):
+                raise FetchError(url, "redirect_refused", f"to {target}")
+            if response.status_code in (301, 302, 303) and method == "POST":
+                method, kwargs = "GET", {"headers": {}}
+            url = target
+        raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS}")
+
+    def _request_once(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request (no redirect followed) with robots, delay and retries."""
         if not self.allowed(url):
             raise FetchError(url, "robots_disallowed")
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.update(self.credentials_for(url))
         try:
-            response = self._retrying()(self._send, method, url, **kwargs)
+            return self._retrying()(self._send, method, url, headers=headers, **kwargs)
         except RetryableStatus as error:
             raise FetchError(
                 url, f"http_{error.response.status_code}", "gave up"
             ) from error
         except httpx.HTTPError as error:
             raise FetchError(url, "network_error", type(error).__name__) from error
-        if response.status_code >= 400:
-            raise FetchError(url, f"http_{response.status_code}")
-        return response
+
+    def credentials_for(self, url: str) -> dict[str, str]:
+        """The secret headers set for this url's host (none for any other host)."""
+        where = host_port(url)
+        return {k: v for k, (host, v) in self.credentials.items() if host == where}
+
+    def may_follow(self, origin: str, target: str) -> bool:
+        """A redirect stays on the origin's host and port, upgrades it to https on
+        the same name, or goes to a host the source allows."""
+        parts = urlsplit(target)
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+            return False
+        if host_port(target) == host_port(origin):
+            return True
+        if parts.hostname.lower() in self.redirect_hosts:
+            return True
+        same_name = parts.hostname.lower() == (urlsplit(origin).hostname or "").lower()
+        return same_name and host_port(target).endswith(":443")
 
     def _retrying(self) -> Retrying:
         """The retry policy: timeouts, transport errors, 429 and 5xx."""
@@ -154,13 +206,15 @@ class PoliteClient:
         backoff = wait_exponential(multiplier=self.politeness.backoff, max=60)
         return float(backoff(state))
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
-        """Send after the host's delay; a retryable status raises."""
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send after the host's delay and read at most `max_bytes` of the body; a
+        retryable status raises."""
         self._pause(urlsplit(url).netloc)
-        response = self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
-        if response.status_code in RETRY_STATUSES:
-            raise RetryableStatus(response)
-        return response
+        with self.client.stream(method, url, **kwargs) as response:
+            if response.status_code in RETRY_STATUSES:
+                response.read()
+                raise RetryableStatus(response)
+            return read_capped(response, url, self.politeness.max_bytes)
 
     def _pause(self, host: str) -> None:
         """Sleep so that requests to one host are `delay` seconds apart."""
@@ -185,6 +239,55 @@ class PoliteClient:
             response = self.client.get(f"{host}/robots.txt")
         except httpx.HTTPError:
             return None
+        if response.status_code in REDIRECT_STATUSES:  # e.g. http→https: follow once
+            target = redirect_target(response)
+            if target is None or not self.may_follow(f"{host}/robots.txt", target):
+                return None
+            try:
+                self._pause(urlsplit(target).netloc)
+                response = self.client.get(target)
+            except httpx.HTTPError:
+                return None
         if response.status_code != 200:
             return None
         return Protego.parse(response.text)
+
+
+def host_port(url: str) -> str:
+    """`host:port` of a url, the scheme's default port written out."""
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    return f"{(parts.hostname or '').lower()}:{port}"
+
+
+def redirect_target(response: httpx.Response) -> str | None:
+    """Where a redirect answer points (absolute), or None when it is not one."""
+    location = response.headers.get("location")
+    if response.status_code not in REDIRECT_STATUSES or not location:
+        return None
+    return urljoin(str(response.request.url), location)
+
+
+def read_capped(response: httpx.Response, url: str, max_bytes: int) -> httpx.Response:
+    """The response with its body read, refused (too_large) past `max_bytes`
+    whether the server announces the size or not."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, "too_large", f"{declared} bytes > {max_bytes}")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(url, "too_large", f"more than {max_bytes} bytes")
+        chunks.append(chunk)
+    headers = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=b"".join(chunks),
+        request=response.request,
+    )

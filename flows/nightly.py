@@ -66,12 +66,17 @@ def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
         meta=row.meta or {},
     )
     try:
-        extraction = extractors.extract_document(document)
+        extraction = extractors.extract_document(document, document_time_limit())
     except extractors.ExtractionError as error:
         return replace(
             result, stage="extract", reason=error.reason, detail=error.detail
         )
     return with_problems(replace(result, items=extraction.items), extraction.problems)
+
+
+def document_time_limit() -> float:
+    """Seconds one document's extraction may take (MINUTES_DOCUMENT_SECONDS, 300)."""
+    return float(os.environ.get("MINUTES_DOCUMENT_SECONDS", "300"))
 
 
 def with_problems(

@@ -6,6 +6,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PLATFORMS = (
     "dynasty",
@@ -16,15 +20,6 @@ PLATFORMS = (
     "turku",
     "pdf-list",
     "m-files",
-)
-REQUIRED = ("name", "platform", "base_url")
-OPTIONAL = (
-    "municipality",
-    "bodies",
-    "language",
-    "evidence",  # where the system and URL were seen
-    "verified",  # false: nothing recent confirms it
-    "link_pattern",  # pdf-list: a regex the document links match
 )
 
 
@@ -46,53 +41,107 @@ class Source:
     evidence: str | None = None
     verified: bool | None = None
     link_pattern: str | None = None
+    redirect_hosts: tuple[str, ...] = ()  # other hosts its redirects may go to
 
     def folder(self) -> Path:
         """For `folder` sources: the directory, relative to the sources file."""
         path = Path(self.base_url)
         return path if path.is_absolute() else self.config_dir / path
 
+    def problem(self) -> str | None:
+        """What is wrong with base_url, found before any request (None: nothing)."""
+        if self.platform == "folder":
+            return folder_problem(self.folder(), self.config_dir)
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "base_url is not an http(s) URL with a host"
+        return None
 
-def _source(entry: dict[str, object], where: str, config_dir: Path) -> Source:
-    """One validated entry."""
-    for key in entry:
-        if key not in REQUIRED + OPTIONAL:
-            raise SourcesError(f"{where}: unknown key '{key}'")
-    for key in REQUIRED:
-        if not entry.get(key):
-            raise SourcesError(f"{where}: missing key '{key}'")
-    if entry["platform"] not in PLATFORMS:
-        raise SourcesError(
-            f"{where}: unknown platform '{entry['platform']}'"
-            f" (one of {', '.join(PLATFORMS)})"
-        )
-    if entry.get("language") not in (None, "fi", "sv"):
-        raise SourcesError(f"{where}: language must be 'fi' or 'sv'")
-    if not isinstance(entry.get("verified", True), bool):
-        raise SourcesError(f"{where}: verified must be true or false")
-    _check_pattern(entry.get("link_pattern"), where)
-    return Source(
-        name=str(entry["name"]),
-        platform=str(entry["platform"]),
-        base_url=str(entry["base_url"]),
-        municipality=entry.get("municipality"),  # type: ignore[arg-type]
-        bodies=tuple(entry.get("bodies", ())),  # type: ignore[arg-type]
-        language=entry.get("language"),  # type: ignore[arg-type]
-        config_dir=config_dir,
-        evidence=entry.get("evidence"),  # type: ignore[arg-type]
-        verified=entry.get("verified"),  # type: ignore[arg-type]
-        link_pattern=entry.get("link_pattern"),  # type: ignore[arg-type]
+
+def folder_problem(folder: Path, config_dir: Path) -> str | None:
+    """A folder source must lie inside the directory of its sources file."""
+    inside = folder.resolve().is_relative_to(config_dir.resolve())
+    return (
+        None if inside else "base_url is a folder outside the sources file's directory"
     )
 
 
-def _check_pattern(pattern: object, where: str) -> None:
-    """A link_pattern must be a valid regular expression."""
-    if pattern is None:
-        return
+class SourceEntry(BaseModel):
+    """The typed schema of one [[source]] entry: strict types, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str = Field(min_length=1)
+    platform: str
+    base_url: str = Field(min_length=1)
+    municipality: str | None = None
+    bodies: tuple[str, ...] = ()
+    language: Literal["fi", "sv"] | None = None
+    evidence: str | None = None  # where the system and URL were seen
+    verified: bool | None = None  # false: nothing recent confirms it
+    link_pattern: str | None = None  # pdf-list: a regex the document links match
+    redirect_hosts: tuple[str, ...] = ()  # hosts besides its own a redirect may reach
+
+    @field_validator("platform")
+    @classmethod
+    def known_platform(cls, value: str) -> str:
+        if value not in PLATFORMS:
+            raise ValueError(
+                f"unknown platform '{value}' (one of {', '.join(PLATFORMS)})"
+            )
+        return value
+
+    @field_validator("link_pattern")
+    @classmethod
+    def valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regex: {error}") from error
+        return value
+
+
+def _source(entry: object, where: str, config_dir: Path) -> Source:
+    """One entry checked against the schema; SourcesError names the entry and key."""
+    if not isinstance(entry, dict):
+        raise SourcesError(f"{where}: not a table of keys")
     try:
-        re.compile(str(pattern))
-    except re.error as error:
-        raise SourcesError(f"{where}: link_pattern is not a regex: {error}") from error
+        checked = SourceEntry.model_validate(
+            {
+                k: tuple(v) if k in LIST_KEYS and isinstance(v, list) else v
+                for k, v in entry.items()
+            }
+        )
+    except ValidationError as error:
+        raise SourcesError(f"{where}: {schema_problem(error)}") from None
+    return Source(config_dir=config_dir, **checked.model_dump())
+
+
+def schema_problem(error: ValidationError) -> str:
+    """The first schema error in words, naming its key."""
+    first = error.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else "?"
+    kind = first["type"]
+    if kind == "missing" or (
+        kind == "string_too_short" and key in ("name", "base_url")
+    ):
+        return f"missing key '{key}'"
+    if kind == "extra_forbidden":
+        return f"unknown key '{key}'"
+    if kind == "value_error":
+        return f"{key}: {first['msg'].removeprefix('Value error, ')}"
+    expected = TYPE_WORDS.get(key, "a string")
+    return f"{key} must be {expected}, not {first['input']!r}"
+
+
+LIST_KEYS = ("bodies", "redirect_hosts")
+TYPE_WORDS = {
+    "bodies": "a list of strings",
+    "redirect_hosts": "a list of host names",
+    "language": "'fi' or 'sv'",
+    "verified": "true or false",
+}
 
 
 def load_sources(path: Path) -> list[Source]:

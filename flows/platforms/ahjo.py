@@ -117,7 +117,7 @@ def crawl(crawl: Crawl) -> None:
             f"Helsinki's Ahjo API needs a key: set {API_KEY_ENV} in the environment"
             f" (source '{crawl.source.name}' not started)",
         )
-    crawl.client.set_header("api-key", key)
+    crawl.client.set_credential("api-key", key, api)
     for start, end in windows(crawl.since or FIRST_DAY, crawl.until or date.today()):
         url = f"{api}meetings?start={start}&end={end}&agendaminutespublished=true"
         try:

@@ -444,3 +444,9 @@ def test_genitive_body_is_the_last_genitive_that_is_not_the_meeting(
 def test_a_year_over_an_upper_case_title_is_not_a_section(line: str) -> None:
     cue = cues.read(line)
     assert cue is None or cue.section is None
+
+
+def test_a_date_line_after_the_documents_kind_gives_date_and_kind() -> None:
+    cue = cues.context_cue("PÖYTÄKIRJA Kokouspäivä 18.5.2011")
+    assert cue is not None
+    assert (cue.date, cue.doc_kind) == ("2011-05-18", "minutes")

@@ -278,3 +278,11 @@ def test_with_text_keeps_hints_and_drops_the_lead() -> None:
     assert with_text(line, "Hyväksyttiin.") == Line(
         "Hyväksyttiin.", bold=True, x=56.0, page=3, gap_before=True
     )
+
+
+def test_a_stored_pages_download_title_is_its_line() -> None:
+    lines = text_lines('Transkriptio\n\nDownload "PÖYTÄKIRJA Kokouspäivä 18.5.2011"\n')
+    assert [line.text for line in lines] == [
+        "Transkriptio",
+        "PÖYTÄKIRJA Kokouspäivä 18.5.2011",
+    ]

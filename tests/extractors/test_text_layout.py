@@ -126,3 +126,23 @@ def test_an_impossible_date_is_null_with_a_warning_and_never_merges_items() -> N
         "impossible_date",
         "missing_meeting_date",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text_", "decision"),
+    [
+        (
+            "Puheenjohtajaksi valittiin Anna Rova.",
+            "Puheenjohtajaksi valittiin Anna Rova.",
+        ),
+        ("Till ordförande valdes Anna Rova.", "Till ordförande valdes Anna Rova."),
+        ("Puheenjohtaja avaa kokouksen.", None),
+    ],
+)
+def test_unlabelled_past_tense_is_a_decision_when_the_kind_is_unknown(
+    text_, decision
+) -> None:
+    """No kind printed: '… valittiin X' tells what was decided; the present tense does not."""
+    data = f"§ 12 Puheenjohtajan valinta\n\n{text_}\n\n§ 13 Muut asiat\n\nEi muita asioita.\n"
+    first = extract_bytes(data.encode())[0]
+    assert first.decision == decision
