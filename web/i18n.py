@@ -40,6 +40,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "no": ("no", "ei", "nej"),
     "lang_fi": ("Finnish", "suomi", "finska"),
     "lang_sv": ("Swedish", "ruotsi", "svenska"),
+    "result": ("result", "tulos", "träff"),
     "results": ("results", "tulosta", "träffar"),
     "no_results": (
         "Nothing matches every word and filter.",

@@ -92,6 +92,7 @@ def test_search_item_timeline_without_javascript(
     expect(page).to_have_url(
         re.compile(r"/\?q=osayleiskaavaluonnoksen&municipality=Turku")
     )
+    expect(page.locator("#count")).to_have_text("1 result")
     result = page.locator("ol.results li").first
     expect(result).to_contain_text("Satava-Kakskerran osayleiskaavaluonnos")
     expect(result).to_contain_text("Kaupunginhallitus")

@@ -52,6 +52,16 @@ def test_search_finds_inflected_finnish_words_and_marks_them(
     assert re.search(r'id="count"><b>\d+</b>', page)
 
 
+def test_the_count_says_result_or_results_in_each_language(
+    client: TestClient,
+) -> None:
+    one = "/?q=hyvinvointialue+kumppanuus&lang="
+    for lang, word in [("en", "result"), ("fi", "tulos"), ("sv", "träff")]:
+        assert f'id="count"><b>1</b> {word}</p>' in client.get(one + lang).text
+    many = client.get("/?sort=newest&lang=fi").text
+    assert re.search(r'id="count"><b>\d+</b> tulosta</p>', many)
+
+
 def test_every_word_must_match(client: TestClient) -> None:
     both = download_rows(client, "/?q=hyvinvointialue+kumppanuus")
     assert [r["title"][: len(SEED_TITLE)] for r in both] == [SEED_TITLE]
