@@ -17,7 +17,9 @@ def document(path: str) -> Document:
     return Document(uri=path, data=data, sha256=sha256_hex(data))
 
 
-@pytest.mark.parametrize("path", ["tweb/vantaa_kh_2017-03-20_10.pdf", "text/several_items.txt"])
+@pytest.mark.parametrize(
+    "path", ["tweb/vantaa_kh_2017-03-20_10.pdf", "text/several_items.txt"]
+)
 def test_past_the_time_limit_the_document_is_too_slow(path: str) -> None:
     doc = document(path)
     assert extractors.extract_document(doc, time_limit=None).items
