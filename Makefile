@@ -20,6 +20,8 @@ run: $(STAMP)
 	@echo 'Open the report: data/report.html'
 	@echo 'Try a first query:'
 	@echo '  $(VENV)/bin/minutes sql "SELECT body, meeting_date, section, title, outcome FROM decisions ORDER BY meeting_date"'
+	@echo 'Browse and search the decisions (http://127.0.0.1:8000):'
+	@echo '  $(VENV)/bin/minutes browse'
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

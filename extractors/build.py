@@ -64,9 +64,11 @@ def departure_text(block: ItemBlock) -> str:
 
 def build_item(block: ItemBlock, document: Document, version: str) -> Item:
     """The item record for one block of a document, with the provenance of its
-    fields in `extra["provenance"]` (a list of provenance.FieldSource)."""
+    fields in `extra["provenance"]` (a list of provenance.FieldSource) and the text
+    their spans point into in `extra["text"]`."""
     item = record_of(block, document, version)
     item.extra["provenance"] = provenance.explain(block, document, item)
+    item.extra["text"] = block.text
     return item
 
 

@@ -1,17 +1,13 @@
 """The analyst's side of the warehouse: `minutes docs` (the data dictionary,
-docs/warehouse.md), `minutes export` (Parquet / CSV per analyst view) and
-`minutes report` (one self-contained HTML page with inline SVG charts)."""
+docs/warehouse.md) and `minutes export` (Parquet / CSV per analyst view); the
+report (`minutes report`) is made with the browse app's templates (web/report.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from enum import StrEnum
-from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -19,13 +15,12 @@ import duckdb
 import typer
 from rich.table import Table
 
-from flows import charts, warehouse
+from flows import warehouse
 from flows.console import err, fail, out
-from flows.load import COUNT_NAMES
 from flows.render import text_select
+from flows.search_index import fts_extension
 from flows.settings import PROJECT_ROOT, Settings, SettingsError
 from models import dictionary
-from models.vocab import Outcome
 
 ANALYST_VIEWS = (
     "decisions",
@@ -83,12 +78,6 @@ def _has_views(con: duckdb.DuckDBPyConnection) -> bool:
         r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()
     }
     return set(ANALYST_VIEWS) <= found
-
-
-def fts_extension() -> Path:
-    """The fts extension file shipped by the duckdb-extension-fts package."""
-    folder = Path(str(resources.files("duckdb_extension_fts"))) / "extensions"
-    return next(folder.glob(f"v{duckdb.__version__}/fts.duckdb_extension"))
 
 
 def query_session(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -370,249 +359,3 @@ def open_or_exit(path: Path | None, command: str) -> duckdb.DuckDBPyConnection:
         duckdb.Error,
     ) as error:
         fail(command, error)
-
-
-# --- report -----------------------------------------------------------------------
-
-OUTCOME_ORDER = [o.value for o in Outcome] + ["(none)"]
-OUTCOME_COLORS = {
-    "approved": "#2e7d32",
-    "amended": "#81c784",
-    "rejected": "#c62828",
-    "tabled": "#ef6c00",
-    "returned": "#f9a825",
-    "noted": "#1565c0",
-    "removed": "#757575",
-    "elected": "#6a1b9a",
-    "other": "#8d6e63",
-    "(none)": "#cfd8dc",
-}
-MAX_SERIES = 9
-
-
-def report(
-    out_path: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path(
-        "report.html"
-    ),
-    warehouse: WarehouseOption = None,
-) -> None:
-    """Write one self-contained HTML page with charts of the warehouse."""
-    con = open_or_exit(warehouse, "report")
-    target = Settings.resolve(warehouse=warehouse).warehouse
-    html = build_report(con, str(target))
-    con.close()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(html, encoding="utf-8")
-    out.print(f"wrote {out_path} ({len(html) // 1024} KiB)")
-
-
-def build_report(con: duckdb.DuckDBPyConnection, source: str) -> str:
-    """The report page: a header, a contents line and four sections."""
-    sections = [
-        ("decisions-over-time", "Decisions over time per body", decisions_over_time),
-        ("outcome-mix", "Outcome mix per municipality", outcome_mix),
-        ("field-coverage", "Field coverage per source", field_coverage),
-        ("latest-run", "Latest run", latest_run),
-    ]
-    nav = " · ".join(
-        f"<a href='#{sid}'>{escape(title)}</a>" for sid, title, _ in sections
-    )
-    body = "".join(
-        f"<section id='{sid}'><h2>{escape(title)}</h2>{build(con)}</section>"
-        for sid, title, build in sections
-    )
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    head = f"<p class='meta'>{escape(source)} · generated {stamp}</p><nav>{nav}</nav>"
-    return PAGE.format(totals=_totals(con), head=head, body=body)
-
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>minutes — warehouse report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1000px;
-       color: #222; padding: 0 1rem; }}
-h1 {{ margin-bottom: .2rem; }}
-h2 {{ border-bottom: 1px solid #ddd; margin-top: 2.2rem; }}
-.meta, .note {{ color: #666; font-size: .9rem; }}
-nav a {{ color: #1565c0; }}
-.totals {{ display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }}
-.totals div {{ background: #f5f7fa; border-radius: 6px; padding: .5rem .9rem; }}
-.totals b {{ display: block; font-size: 1.4rem; }}
-table {{ border-collapse: collapse; font-size: .9rem; margin: .5rem 0; }}
-td, th {{ border-bottom: 1px solid #eee; padding: .25rem .6rem; text-align: left; }}
-svg.chart {{ display: block; margin: .5rem 0; }}
-</style></head><body>
-<h1>Meeting minutes warehouse</h1>
-{head}
-{totals}
-{body}
-</body></html>
-"""
-
-
-def _totals(con: duckdb.DuckDBPyConnection) -> str:
-    """Headline numbers: items, meetings, bodies, municipalities, quarantined."""
-    row = con.execute(
-        "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM meetings),"
-        " (SELECT count(*) FROM bodies),"
-        " (SELECT count(DISTINCT municipality) FROM items),"
-        " (SELECT count(DISTINCT document) FROM quarantine)"
-    ).fetchone() or (0, 0, 0, 0, 0)
-    labels = ("items", "meetings", "bodies", "municipalities", "quarantined documents")
-    cells = "".join(
-        f"<div><b>{v}</b>{k}</div>" for k, v in zip(labels, row, strict=True)
-    )
-    return f"<div class='totals'>{cells}</div>"
-
-
-def _empty(message: str) -> str:
-    """A note shown where a section has no data yet."""
-    return f"<p class='note'>{escape(message)}</p>"
-
-
-def decisions_over_time(con: duckdb.DuckDBPyConnection) -> str:
-    """Stacked columns of minutes items per period (month or year), one colour per
-    body."""
-    rows = con.execute(
-        "SELECT body || coalesce(' (' || municipality || ')', '') AS body,"
-        " meeting_date, count(*) FROM items WHERE doc_kind = 'minutes' GROUP BY ALL"
-    ).fetchall()
-    if not rows:
-        return _empty("No minutes loaded yet.")
-    unit = _unit(min(r[1] for r in rows), max(r[1] for r in rows))
-    categories = _periods(min(r[1] for r in rows), max(r[1] for r in rows), unit)
-    series = _series(rows, categories, unit)
-    note = (
-        f"Items of minutes (agendas left out) per {unit}; bodies are per municipality"
-        f", the {MAX_SERIES} biggest shown, the rest as 'other bodies'."
-    )
-    chart = charts.stacked_columns(categories, series, "decisions over time per body")
-    return _empty(note) + chart
-
-
-def _unit(first: date, last: date) -> str:
-    """Month when the data spans up to three years, else year."""
-    return "month" if (last - first).days <= 3 * 366 else "year"
-
-
-def _period(day: date, unit: str) -> str:
-    """The label of the period a date falls in."""
-    return day.strftime("%Y-%m") if unit == "month" else str(day.year)
-
-
-def _periods(first: date, last: date, unit: str) -> list[str]:
-    """Every period from first to last, gaps included."""
-    if unit == "year":
-        return [str(y) for y in range(first.year, last.year + 1)]
-    months = (last.year - first.year) * 12 + last.month - first.month
-    index = first.year * 12 + first.month - 1
-    return [
-        f"{(index + i) // 12}-{(index + i) % 12 + 1:02d}" for i in range(months + 1)
-    ]
-
-
-def _series(
-    rows: list[tuple[str, date, int]], categories: list[str], unit: str
-) -> dict[str, list[float]]:
-    """Counts per body and period; bodies beyond MAX_SERIES summed as 'other'."""
-    totals: dict[str, int] = {}
-    for body, _, n in rows:
-        totals[body] = totals.get(body, 0) + n
-    top = sorted(totals, key=lambda b: (-totals[b], b))[:MAX_SERIES]
-    series = {b: [0.0] * len(categories) for b in [*top, "other bodies"]}
-    for body, day, n in rows:
-        key = body if body in top else "other bodies"
-        series[key][categories.index(_period(day, unit))] += n
-    return {k: v for k, v in series.items() if any(v)}
-
-
-def outcome_mix(con: duckdb.DuckDBPyConnection) -> str:
-    """100 % bars of outcomes per municipality."""
-    rows = con.execute(
-        "SELECT coalesce(municipality, '(unknown)'), coalesce(outcome, '(none)'),"
-        " count(*) FROM items GROUP BY ALL ORDER BY 1"
-    ).fetchall()
-    if not rows:
-        return _empty("No items loaded yet.")
-    mix: dict[str, dict[str, float]] = {}
-    for municipality, outcome, n in rows:
-        mix.setdefault(municipality, {})[outcome] = n
-    colors = {
-        **OUTCOME_COLORS,
-        **{o: "#999" for _, o, _ in rows if o not in OUTCOME_COLORS},
-    }
-    order = OUTCOME_ORDER + sorted(set(colors) - set(OUTCOME_ORDER))
-    note = _empty("Share of items per outcome; (none) = agenda items, not yet decided.")
-    return note + charts.share_bars(mix, order, colors, "outcome mix per municipality")
-
-
-def field_coverage(con: duckdb.DuckDBPyConnection) -> str:
-    """A heatmap of the `quality` view, and documents / quarantined per source."""
-    rows = con.execute(
-        "SELECT source, field, coverage_pct, documents, quarantined_documents"
-        " FROM quality ORDER BY field, source"
-    ).fetchall()
-    if not rows:
-        return _empty("No sources loaded yet.")
-    fields = list(dict.fromkeys(r[1] for r in rows))
-    sources = sorted({r[0] for r in rows})
-    values = {(r[1], r[0]): r[2] for r in rows}
-    heat = charts.heatmap(fields, sources, values, "field coverage per source")
-    docs = {r[0]: (r[3], r[4]) for r in rows}
-    quarantined = {s: float(docs[s][1]) for s in sources}
-    bars = charts.bars(quarantined, "quarantined documents per source", "#c62828")
-    note = _empty(
-        "Share of items with a value in each field (null and empty count as missing)."
-    )
-    return (
-        note
-        + heat
-        + "<h3>Quarantined documents per source</h3>"
-        + bars
-        + (_source_table(sources, docs))
-    )
-
-
-def _source_table(sources: list[str], docs: dict[str, tuple[int, int]]) -> str:
-    """Documents and quarantined documents per source, as a table."""
-    rows = "".join(
-        f"<tr><td>{escape(s)}</td><td>{docs[s][0]}</td><td>{docs[s][1]}</td></tr>"
-        for s in sources
-    )
-    head = "<tr><th>source</th><th>documents</th><th>quarantined</th></tr>"
-    return f"<table>{head}{rows}</table>"
-
-
-RUN_COUNTS = COUNT_NAMES
-
-
-def latest_run(con: duckdb.DuckDBPyConnection) -> str:
-    """The newest row of `runs`: its facts as a table, its counts as bars."""
-    result = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
-    row = result.fetchone()
-    if row is None:
-        return _empty("No runs yet: `minutes run` loads the warehouse.")
-    run = dict(zip([d[0] for d in result.description], row, strict=True))
-    seconds = (run["finished_at"] - run["started_at"]).total_seconds()
-    facts = {
-        "run": str(run["run_id"]),
-        "kind": str(run["kind"]),
-        "started": str(run["started_at"])[:19],
-        "duration": f"{seconds:.1f} s",
-        "sources": ", ".join(_json_list(run["sources"])),
-        "extractor version": str(run["extractor_version"]),
-        "runs in total": str(_count(con, "runs")),
-    }
-    rows = "".join(
-        f"<tr><th>{k}</th><td>{escape(v)}</td></tr>" for k, v in facts.items()
-    )
-    counts = {name.replace("_", " "): float(run[name]) for name in RUN_COUNTS}
-    return f"<table>{rows}</table>" + charts.bars(counts, "latest run counts")
-
-
-def _json_list(value: object) -> list[str]:
-    """A JSON list column as Python strings."""
-    items = json.loads(value) if isinstance(value, str) else value
-    return [str(v) for v in items] if isinstance(items, list) else []

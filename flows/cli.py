@@ -32,6 +32,7 @@ from flows.settings import (
 )
 from flows.sources import SourcesError, load_sources, select
 from models.records import Document
+from web import commands as web_commands
 
 app = typer.Typer(no_args_is_help=True, help=__doc__.split("\n\n")[0])
 
@@ -730,10 +731,12 @@ def bench(
     out.print(f"results: {results.resolve()}", **PLAIN)
 
 
-# The analyst commands live in flows/analyst.py, the operator's in flows/operate.py.
+# The analyst commands live in flows/analyst.py, the web app's in web/commands.py,
+# the operator's in flows/operate.py.
 app.command()(analyst.docs)
 app.command()(analyst.export)
-app.command()(analyst.report)
+app.command()(web_commands.report)
+app.command()(web_commands.browse)
 app.command()(operate.status)
 app.command()(operate.doctor)
 

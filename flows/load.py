@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from flows import failpoints
+from flows import failpoints, search_index
 from flows.rawstore import ManifestRow, now_utc
 from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
 from models import ids
@@ -44,6 +44,7 @@ class RunCounts:
         self.field_changes.update(other.field_changes)
 
 
+INDEXED_STATUSES = ("completed", "partial")  # runs that refresh the search index
 COUNT_NAMES = (
     "documents_new",
     "documents_unchanged",
@@ -429,6 +430,7 @@ def _load_item(
             item.source.extractor_version,
         ):
             _refresh_source(con, key, item, record)
+    _write_text(con, key, item)
 
 
 def _agenda_over_minutes(existing: tuple[Any, ...], item: Item) -> bool:
@@ -675,6 +677,18 @@ def _write_provenance(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> N
         con.executemany("INSERT INTO field_provenance VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
+def _write_text(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+    """The text the item was read from (what its provenance spans point into)."""
+    text = item.extra.get("text")
+    if text is None:
+        return
+    con.execute(
+        "INSERT INTO item_texts VALUES (?, ?) ON CONFLICT (item_id)"
+        " DO UPDATE SET text = excluded.text WHERE item_texts.text <> excluded.text",
+        [key, text],
+    )
+
+
 def _complete_window(
     con: duckdb.DuckDBPyConnection, run: RunInfo, job: str, start: date, end: date
 ) -> None:
@@ -783,7 +797,11 @@ def start_run(con: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run: RunInfo, status: str) -> None:
-    """Close a run's row with its final status (the row is made if no part loaded)."""
+    """Close a run's row with its final status (the row is made if no part loaded);
+    a run that ended normally first rebuilds the search index where items changed
+    (a stopped run leaves that to the next one)."""
+    if status in INDEXED_STATUSES:
+        search_index.refresh(con)
     if _run_row(con, run) is None:
         _insert_run(con, run)
     con.execute(

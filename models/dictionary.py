@@ -42,6 +42,10 @@ RELATIONS: dict[str, str] = {
     " meeting's body, date and §), never the item's own.",
     "field_provenance": "Why a field has its value: one row per extracted field of an"
     " item with the rule (or model) that produced it and where in the item's text.",
+    "item_texts": "The text each item was read from, as the extractor saw it: what"
+    " field_provenance spans point into.",
+    "search_index": "One row per full-text index (one per stemmer): what it covers and"
+    " when the load built it.",
 }
 
 # Sentences for columns that mean the same wherever they appear.
@@ -140,6 +144,19 @@ COLUMNS: dict[str, dict[str, str]] = {
         " when the value is not read from the text.",
         "span_end": "End (exclusive) of the value's text in the item's text.",
         "value_excerpt": "The value as text, at most 80 characters.",
+    },
+    "item_texts": {
+        "text": "The item's text (its block of the document, labels included);"
+        " field_provenance spans are [start, end) offsets into it.",
+    },
+    "search_index": {
+        "language": "Language of the items indexed: 'fi' or 'sv'.",
+        "stemmer": "Snowball stemmer of the index: 'finnish' or 'swedish'.",
+        "items": "Items indexed (title, proposal and decision of each).",
+        "fingerprint": "Item count and latest change when the index was built; the"
+        " load rebuilds the index when it differs.",
+        "built_at": "When the index was built.",
+        "seconds": "How long the build took, in seconds.",
     },
     "items": {
         "content_hash": "Hash of the record without `source`; a change means an"

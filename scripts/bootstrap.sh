@@ -24,6 +24,24 @@ install_apt_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $APT_PACKAGES >/dev/null
 }
 
+# Debian's chromium for the browser tests (Playwright drives it; tests skip without it)
+install_chromium() {
+  if command -v chromium >/dev/null 2>&1; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "NOTE: apt-get not found: the browser tests (tests/web/test_browser.py) skip" \
+         "until a Chromium is installed as 'chromium' (or MINUTES_CHROMIUM names one)." >&2
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing chromium with apt-get (for the browser tests)"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null ||
+    echo "NOTE: chromium could not be installed; the browser tests will skip" >&2
+}
+
 find_python() {
   for candidate in "${PYTHON:-}" python3.11 python3; do
     if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 &&
@@ -36,6 +54,7 @@ find_python() {
 }
 
 install_apt_packages
+install_chromium
 if [ ! -x .venv/bin/python ]; then
   "$(find_python)" -m venv .venv
 fi

@@ -1,4 +1,5 @@
-"""The analyst's side: data dictionary, example queries, exports and the report,
+"""The analyst's side: data dictionary, example queries and exports (the report is
+tested with the browse app, tests/web/test_report.py),
 against one warehouse loaded (once per module) from the samples plus the Dynasty and
 Turku fixtures and a file that ends in quarantine."""
 
@@ -211,25 +212,3 @@ def test_export_without_warehouse_says_so(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "minutes run" in result.output
-
-
-# --- report ------------------------------------------------------------------------
-
-SECTIONS = ("decisions-over-time", "outcome-mix", "field-coverage", "latest-run")
-
-
-def test_report_is_self_contained_with_a_chart_per_section(
-    wh: Path, tmp_path: Path
-) -> None:
-    out = tmp_path / "report.html"
-    result = runner.invoke(app, ["report", "--out", str(out), "--warehouse", str(wh)])
-    assert result.exit_code == 0, result.output
-    html = out.read_text("utf-8")
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
-    assert "<script" not in html.lower() and "<link" not in html.lower()
-    assert "@import" not in html and "url(" not in html
-    for section in SECTIONS:
-        match = re.search(rf"<section id='{section}'>(.*?)</section>", html, re.S)
-        assert match, section
-        assert "<svg" in match.group(1), section
-    assert "Kittilä" in html and "Espoo" in html and "Turku" in html
