@@ -11,9 +11,8 @@ Per corpus size, in a process of its own (`python -m flows.bench --size N`):
   (`page.extract_text()`) and of bare pypdfium2 (`get_textpage().get_text_range()`)
   on the same files, with 1 and 2 worker processes (pools started before the clock);
 - load: rows/s of `flows.load.load_results` into a fresh warehouse, against DuckDB's
-  own bulk insert of the very rows it wrote (`INSERT INTO t SELECT * FROM df` from
-  pandas DataFrames — pyarrow is not installed, so not from Arrow), into another
-  fresh warehouse with the same schema and constraints;
+  own bulk insert of the very rows it wrote (`INSERT INTO t SELECT * FROM tbl` from
+  Arrow tables), into another fresh warehouse with the same schema and constraints;
 - `minutes run` over the corpus as a folder source (a subprocess, against a Prefect
   server started once for the whole bench), then again on the unchanged corpus (the
   no-op re-run); wall time, the flow's own time (runs table) and peak RSS, sampled
@@ -65,7 +64,7 @@ PACKAGES = (
     "minutes-etl",
     "prefect",
     "duckdb",
-    "pandas",
+    "pyarrow",
     "pdfplumber",
     "pdfminer.six",
     "pypdfium2",
@@ -456,7 +455,7 @@ def _nothing(_: int) -> None:
 
 def measure_load(extracted: list[Any], work: Path) -> dict[str, Any]:
     """Our load of the extracted sample into a fresh warehouse vs DuckDB's bulk
-    insert of the rows it wrote into another fresh one (pandas DataFrames)."""
+    insert of the rows it wrote into another fresh one (Arrow tables)."""
     import extractors
     from flows import warehouse
     from flows.load import RunInfo, load_results
@@ -480,9 +479,9 @@ def measure_load(extracted: list[Any], work: Path) -> dict[str, Any]:
             " WHERE table_name <> 'schema_migrations' ORDER BY table_name"
         ).fetchall()
     ]
-    frames = {table: con.execute(f"SELECT * FROM {table}").df() for table in tables}
+    frames = {table: con.execute(f"SELECT * FROM {table}").arrow().read_all() for table in tables}
     con.close()
-    per_table = {table: len(frame) for table, frame in frames.items()}
+    per_table = {table: frame.num_rows for table, frame in frames.items()}
     rows = sum(per_table.values())
     bulk_con = warehouse.connect(bulk_path)
     started = time.perf_counter()
@@ -508,7 +507,7 @@ def measure_load(extracted: list[Any], work: Path) -> dict[str, Any]:
         "bulk_rows": copied,
         "bulk_s": round(bulk, 3),
         "bulk_rows_per_s": rate(copied, bulk),
-        "bulk_from": "pandas DataFrame (pyarrow is not installed)",
+        "bulk_from": "Arrow table",
     }
 
 
@@ -891,7 +890,7 @@ def rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("PDF ours 1 worker / pdfplumber 1", x(tg, "pdf_vs_pdfplumber_1"), "≥ 10×"),
         ("PDF ours 2 workers / pdfplumber 1", x(tg, "pdf_vs_pdfplumber_2"), "≥ 18×"),
         ("load rows/s (load_results)", v("load", "ours_rows_per_s"), ""),
-        ("DuckDB bulk insert rows/s (pandas)", v("load", "bulk_rows_per_s"), ""),
+        ("DuckDB bulk insert rows/s (Arrow)", v("load", "bulk_rows_per_s"), ""),
         ("load / bulk insert", x(tg, "load_vs_bulk"), "≥ 0.5×"),
         ("minutes run, first: wall s (flow s)", run("first"), ""),
         ("minutes run again, no-op: wall s (flow s)", run("again"), ""),
