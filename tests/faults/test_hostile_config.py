@@ -13,6 +13,8 @@ from flows.rawstore import RawStore
 from flows.reach import SourceMisconfigured
 from flows.sources import SourcesError, load_sources
 
+pytestmark = pytest.mark.fault("hostile config")
+
 
 def sources_file(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "conf" / "sources.toml"

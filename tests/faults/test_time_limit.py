@@ -11,13 +11,17 @@ from models.ids import sha256_hex
 from models.records import Document
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.fault("time limit")
+
 
 def document(path: str) -> Document:
     data = (FIXTURES / path).read_bytes()
     return Document(uri=path, data=data, sha256=sha256_hex(data))
 
 
-@pytest.mark.parametrize("path", ["tweb/vantaa_kh_2017-03-20_10.pdf", "text/several_items.txt"])
+@pytest.mark.parametrize(
+    "path", ["tweb/vantaa_kh_2017-03-20_10.pdf", "text/several_items.txt"]
+)
 def test_past_the_time_limit_the_document_is_too_slow(path: str) -> None:
     doc = document(path)
     assert extractors.extract_document(doc, time_limit=None).items
