@@ -1,11 +1,12 @@
 # The README's two commands: `make run` (the main job on the bundled samples) and
-# `make test`. Both set up the environment first (scripts/bootstrap.sh).
-# `make bench` measures speed and memory (README "Speed"); BENCH_SIZES="1000 10000
-# 100000" for the largest corpus too.
+# `make test`. Both set up the environment first (scripts/bootstrap.sh), as do
+# `make faults` (the fault suite alone, ending with its table; `make test` runs it too)
+# and `make bench` (speed and memory, README "Speed"; BENCH_SIZES="1000 10000 100000"
+# for the largest corpus too).
 VENV := .venv
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: run test lint setup clean bench
+.PHONY: run test faults lint setup clean bench
 
 $(STAMP): requirements.lock pyproject.toml scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -25,6 +26,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# The fault table is printed at the end; MINUTES_FAULTS_JSON=path writes it as JSON.
+faults: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/faults
 
 BENCH_SIZES ?= 1000 10000
 

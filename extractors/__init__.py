@@ -10,11 +10,12 @@ from extractors import budget
 from extractors.blocks import ItemBlock
 from extractors.build import build_item
 from extractors.errors import ExtractionError
+from extractors.fields import MAX_SECTION, section_number
 from extractors.platforms import layout_for
 from models.records import Document, Item
 
 # Bump when extraction output may change; stored with every record.
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.5.1"
 
 
 @dataclass
@@ -51,7 +52,10 @@ def _extract_document(document: Document) -> Extraction:
         )
     layout = module.split_items(document)
     problems = list(layout.problems)
-    blocks = [checked_date(block, problems) for block in layout.blocks]
+    blocks = [
+        checked_section(checked_date(block, problems), problems)
+        for block in layout.blocks
+    ]
     items = [built(block, document) for block in blocks]
     if not items and problems:
         raise layout.problems[0]
@@ -82,6 +86,20 @@ def checked_date(block: ItemBlock, problems: list[ExtractionError]) -> ItemBlock
         )
         return replace(block, meeting_date=None)
     return block
+
+
+def checked_section(block: ItemBlock, problems: list[ExtractionError]) -> ItemBlock:
+    """The block with its § null (and a warning) when it is not a § number ("§ 0",
+    a negative or a longer number from a JSON field: fields.section_number)."""
+    section = block.section
+    if section is None or section_number(section) == section:
+        return block
+    problems.append(
+        ExtractionError(
+            "impossible_section", f"'{section}' is not a § number (1-{MAX_SECTION})"
+        )
+    )
+    return replace(block, section=None)
 
 
 def extract(document: Document) -> list[Item]:

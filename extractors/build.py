@@ -41,6 +41,12 @@ def attachments(block: ItemBlock) -> tuple[str, ...]:
     return tuple(dict.fromkeys(title for title in titles if title))
 
 
+def nonblank(text: str | None) -> str | None:
+    """A text without its outer whitespace, None when nothing is left (CONTRACT.md:
+    unknown is null, never "")."""
+    return text.strip() or None if text else None
+
+
 def body_names(block: ItemBlock, proposal: str | None) -> tuple[str | None, str | None]:
     """(full body name, abbreviation as printed); None where the document does not
     name its body."""
@@ -78,7 +84,7 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
     decision = block.get(Section.DECISION)
     handling = block.get(Section.HANDLING)
     decided_text = "\n\n".join(t for t in (handling, decision) if t)
-    body, abbrev = body_names(block, proposal)
+    body, abbrev = (nonblank(name) for name in body_names(block, proposal))
     found_votes = (
         votes.with_kinds(block.given_votes)
         if block.given_votes
@@ -97,7 +103,7 @@ def record_of(block: ItemBlock, document: Document, version: str) -> Item:
         section=block.section,
         diary_number=fields.diary_number(block.diary_line),
         diary_class=fields.diary_class(block.diary_line),
-        title=block.title,
+        title=nonblank(block.title),
         doc_kind=block.doc_kind or fields.doc_kind(decision is not None),
         preparers=preparers(block),
         presenter=block.presenter_person

@@ -13,7 +13,13 @@ class ExtractionError(Exception):
 # Reasons that report a field the document does not print (the item is kept, the
 # field is null), not a part left out.
 WARNING_REASONS = frozenset(
-    {"missing_meeting_date", "missing_body", "impossible_date", "missing_section"}
+    {
+        "missing_meeting_date",
+        "missing_body",
+        "impossible_date",
+        "impossible_section",
+        "missing_section",
+    }
 )
 
 

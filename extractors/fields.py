@@ -57,6 +57,27 @@ BODY_PHRASE_RE = re.compile(
 )
 
 
+# A § is a positive number of at most four digits (DOMAIN.md 3.3; the cue patterns
+# read `\d{1,4}`): "§ 0" or a longer number is not one.
+MAX_SECTION = 9999
+
+
+def digits_value(text: str | None) -> int | None:
+    """The number written in ASCII digits (outer spaces allowed), else None: "²"
+    and "①" are digits to str.isdigit but not to int()."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def section_number(value: int | str | None) -> int | None:
+    """A § number (1-MAX_SECTION) from an int or digits, None for anything else."""
+    if isinstance(value, str):
+        value = digits_value(value)
+    if type(value) is not int or not 0 < value <= MAX_SECTION:
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class Header:
     """The item header line: `Khall 05.12.2023 § 451`."""
@@ -84,6 +105,14 @@ def iso_date(day_first: str) -> str:
     """`05.12.2023` or `5.12.2023` → `2023-12-05`; raises ValueError if impossible."""
     day, month, year = (int(part) for part in day_first.strip(".").split("."))
     return date(year, month, day).isoformat()
+
+
+def iso_date_or_none(day_first: str) -> str | None:
+    """`iso_date`, or None when the printed date is impossible (31.2.2023)."""
+    try:
+        return iso_date(day_first)
+    except ValueError:
+        return None
 
 
 def parse_header(line: str) -> Header | None:

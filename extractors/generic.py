@@ -372,10 +372,9 @@ def lone_body_in(lines: list[Line]) -> str | None:
     return base_body(found) if found else None
 
 
-def meta_int(document: Document, key: str) -> int | None:
-    """An integer from the listing context, or None."""
-    value = document.meta.get(key)
-    return int(value) if value and str(value).strip().isdigit() else None
+def meta_section(document: Document) -> int | None:
+    """The § the listing gives (digits), or None."""
+    return fields.digits_value(str(document.meta.get("section") or ""))
 
 
 def block_for(
@@ -385,9 +384,7 @@ def block_for(
     start, meeting, lines = segment_.start, seg.meeting, segment_.lines
     problems: list[ExtractionError] = []
     date = start.date or meeting.date or document.meta.get("meeting_date")
-    section = (
-        start.section if start.section is not None else meta_int(document, "section")
-    )
+    section = start.section if start.section is not None else meta_section(document)
     bad = start.bad_date or (meeting.bad_date if not start.date else None)
     if bad:  # the item's own printed date does not parse: null, never a neighbour's
         date = None if start.bad_date or not meeting.date else date

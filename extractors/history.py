@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.blocks import ItemBlock
-from extractors.fields import is_body_name, iso_date
+from extractors.fields import is_body_name, iso_date, section_number
 from extractors.names import genitive_base
 from models.records import EarlierHandling
 from models.vocab import (
@@ -58,10 +58,10 @@ class Found:
 
 
 def section_of(match: re.Match[str]) -> int | None:
-    """The § of a match with the `sa` / `sb` groups, or None."""
+    """The § of a match with the `sa` / `sb` groups, or None (also for "§ 0" or a
+    number too long to be a §)."""
     groups = match.groupdict()
-    value = groups.get("sa") or groups.get("sb")
-    return int(value) if value else None
+    return section_number(groups.get("sa") or groups.get("sb"))
 
 
 def safe_date(day_first: str) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
@@ -51,9 +52,28 @@ def decode_html(data: bytes, default: str = "utf-8") -> str:
             raise ExtractionError("undecodable", str(error)) from error
 
 
+# An XML declaration (XHTML pages) names an encoding lxml refuses in decoded text.
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
+# Characters XML does not allow (C0 controls but tab and line breaks, U+FFFE/U+FFFF):
+# the parser keeps them in text, but lxml refuses them when the text is set again.
+NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML does not allow (lxml refuses them)."""
+    return NOT_XML_RE.sub("", text)
+
+
 def parse(text: str) -> HtmlElement:
-    """The document tree, with every <br> turned into a line break."""
-    root = lxml.html.document_fromstring(text)
+    """The document tree, with every <br> turned into a line break; a page with no
+    element at all ("", a comment, a cut "<!") raises ExtractionError `no_text`.
+    Characters XML does not allow are left out."""
+    text = xml_safe(XML_DECLARATION_RE.sub("", text, count=1))
+    try:
+        root = lxml.html.document_fromstring(text)
+    except lxml.etree.ParserError as error:  # "Document is empty"
+        detail = f"the HTML page holds nothing: {error}"
+        raise ExtractionError("no_text", detail) from error
     for br in root.iter("br"):
         br.tail = BREAK + (br.tail or "")
     return root

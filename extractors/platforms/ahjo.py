@@ -9,10 +9,9 @@ decision, the presenter and more), `Motion` (HTML: the proposal), `VotingResults
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from extractors import html
+from extractors import fields, html, jsontext
 from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
 from models.records import Document, Vote
@@ -23,7 +22,7 @@ def load(data: bytes) -> dict[str, Any] | None:
     """The decision object, or None when the bytes are not one; today's proxy wraps
     it as `{"decisions": [{…}]}`."""
     try:
-        value = json.loads(data.decode("utf-8"))
+        value = jsontext.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
     if isinstance(value, dict) and isinstance(value.get("decisions"), list):
@@ -73,12 +72,19 @@ def text_of(value: dict[str, Any], key: str) -> str:
     return ""
 
 
+# A count the warehouse can hold (INTEGER); a larger one is no count.
+MAX_COUNT = 2**31 - 1
+
+
 def tally(result: dict[str, Any], key: str) -> int | None:
-    """A vote count: a number (older shape) or `{NumberOfVotes, Voters}` (today)."""
+    """A vote count: a number (older shape) or `{NumberOfVotes, Voters}` (today);
+    None for anything else (true/false, a negative or too large number, text)."""
     value = result.get(key)
     if isinstance(value, dict):
         value = value.get("NumberOfVotes")
-    return value if isinstance(value, int) else None
+    if type(value) is not int or not 0 <= value <= MAX_COUNT:
+        return None
+    return value
 
 
 def voters(result: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -135,8 +141,7 @@ def meeting_date(value: dict[str, Any], meta: dict[str, str]) -> str:
 def section_of(value: dict[str, Any], meta: dict[str, str]) -> int | None:
     """The § as an int ("10", "10 §")."""
     raw = meta.get("section") or text_of(value, "Section")
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    return int(digits) if digits else None
+    return fields.digits_value("".join(ch for ch in raw if ch in "0123456789"))
 
 
 def decision_maker(value: dict[str, Any]) -> str:

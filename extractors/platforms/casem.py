@@ -16,11 +16,12 @@ from typing import Any
 
 import lxml.html
 
+from extractors import fields, jsontext
 from extractors.blocks import ItemBlock, Layout
 from extractors.errors import ExtractionError
 from extractors.fields import body_from_proposal
 from extractors.generic import missing
-from extractors.html import block_lines, element_text, join_lines
+from extractors.html import block_lines, element_text, join_lines, xml_safe
 from extractors.names import parse_person, parse_presenter, person_from_parts
 from models.records import Document, Person, Presenter
 from models.vocab import Section
@@ -46,7 +47,7 @@ def matches(document: Document) -> bool:
 def properties(data: bytes) -> dict[str, list[str]]:
     """Property name → its texts, in order (Attachments repeat)."""
     try:
-        envelope: dict[str, Any] = json.loads(data.decode("utf-8-sig"))
+        envelope: dict[str, Any] = jsontext.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ExtractionError("undecodable", str(error)) from error
     found: dict[str, list[str]] = {}
@@ -65,7 +66,7 @@ def html_lines(fragment: str) -> list[str]:
     """An HTML (or entity-escaped plain) text as lines, one per paragraph."""
     if not fragment.strip():
         return []
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root = lxml.html.fragment_fromstring(xml_safe(fragment), create_parent="div")
     lines = [line.text for line in block_lines(root)]
     return lines if any(lines) else [element_text(root)]
 
@@ -148,9 +149,10 @@ def text_sections(props: dict[str, list[str]]) -> dict[Section, str]:
 
 
 def section_number(meta: dict[str, str], props: dict[str, list[str]]) -> int | None:
-    """The § from the listing, else `Article` (which may differ from the printed §)."""
+    """The § from the listing, else `Article` (which may differ from the printed §),
+    when written in digits."""
     value = meta.get("section") or first(props, "Article")
-    return int(value) if str(value).strip().isdigit() else None
+    return fields.digits_value(str(value))
 
 
 def body_of(meta: dict[str, str], proposal: str | None) -> str:

@@ -8,10 +8,10 @@ a layout that one does not know, is left out and reported.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
+from extractors import jsontext
 from extractors.blocks import Layout
 from extractors.errors import ExtractionError
 from extractors.platforms import turku
@@ -23,7 +23,7 @@ def load(data: bytes) -> dict[str, Any] | None:
     if not data.lstrip().startswith(b"{"):
         return None
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        value = jsontext.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         return None
     return value if isinstance(value, dict) else None
@@ -48,7 +48,11 @@ def split_items(document: Document) -> Layout:
     if value is None:
         raise ExtractionError("malformed_json", "not a Turku minutes object")
     layout = Layout([])
-    for item in value["pykalat"]:
+    for number, item in enumerate(value["pykalat"], start=1):
+        if not isinstance(item, dict):
+            found = f"pykälä {number} is {type(item).__name__}, not an object"
+            layout.problems.append(ExtractionError("malformed_json", found))
+            continue
         title = str(item.get("tktNimi") or "").strip() or "?"
         part = item_document(document, item)
         if not part.data.strip():

@@ -282,16 +282,28 @@ def caption_block(pages: list[PdfPage], document: Document) -> ItemBlock:
 # --- whole meeting (running header "Protokoll N § d.m.yyyy Sida") ----------
 
 
-def meeting_header(pages: list[PdfPage]) -> tuple[str, str, str]:
-    """(body, meeting date ISO, doc kind) from the first running header."""
+Meeting = tuple[str, str | None, str]  # body, meeting date (ISO) or None, doc kind
+
+
+def meeting_header(pages: list[PdfPage]) -> tuple[Meeting, str | None]:
+    """((body, meeting date ISO, doc kind), None) from the first running header
+    with a real date; when every header prints an impossible one (31.09.2022), the
+    date is None and the second value is the date as printed."""
+    impossible: tuple[Meeting, str | None] | None = None
     for page in pages:
         for k, line in enumerate(page.lines):
             match = MEETING_HEADER_RE.match(line.text)
             if match and k + 1 < len(page.lines):
                 body = MEETING_BODY_RE.match(page.lines[k + 1].text)
                 kind = KIND_BY_WORD[match.group("kind").lower()]
-                if body:
-                    return body.group("body"), fields.iso_date(match["date"]), kind
+                if not body:
+                    continue
+                when = fields.iso_date_or_none(match["date"])
+                if when is not None:
+                    return (body.group("body"), when, kind), None
+                impossible = impossible or ((body["body"], None, kind), match["date"])
+    if impossible is not None:
+        return impossible
     raise ExtractionError("no_items", "no running header like 'Protokoll 42 § …'")
 
 
@@ -351,21 +363,24 @@ def margin_heading(line: Line) -> str | None:
 
 def handling_blocks(
     lines: list[Line],
-) -> list[tuple[tuple[str, int] | None, list[Line]]]:
+) -> list[tuple[tuple[str | None, int] | None, list[Line]]]:
     """The item's lines split at `<Organ> d.m.yyyy, N §` lines: [(date, §) or None,
     lines]; the first block holds what precedes any handling line."""
-    blocks: list[tuple[tuple[str, int] | None, list[Line]]] = [(None, [])]
+    blocks: list[tuple[tuple[str | None, int] | None, list[Line]]] = [(None, [])]
     for line in lines:
         match = HANDLING_RE.match(line.text)
         if match and line.x0 <= HEADING_MAX_X:
-            blocks.append(((fields.iso_date(match["date"]), int(match["sec"])), []))
+            handled = (fields.iso_date_or_none(match["date"]), int(match["sec"]))
+            blocks.append((handled, []))
         else:
             blocks[-1][1].append(line)
     return blocks
 
 
 def current_block(
-    blocks: list[tuple[tuple[str, int] | None, list[Line]]], date: str, section: int
+    blocks: list[tuple[tuple[str | None, int] | None, list[Line]]],
+    date: str | None,
+    section: int,
 ) -> int:
     """Index of the block for this meeting and §; the whole item when none is marked."""
     for index in range(len(blocks) - 1, 0, -1):
@@ -495,7 +510,7 @@ def history_text(blocks: list, current: int) -> str | None:
 def meeting_item(
     section: int,
     pages: list[PdfPage],
-    meeting: tuple[str, str, str],
+    meeting: Meeting,
     garbled: bool = False,
 ) -> ItemBlock:
     """The ItemBlock of one § of a whole-meeting document. On a garbled page its text
@@ -516,7 +531,7 @@ def meeting_item(
     if kind == "agenda":
         sections.pop(Section.DECISION, None)
     return ItemBlock(
-        header=f"{body} {meeting_date}, {section} §",
+        header=f"{body} {meeting_date or ''}, {section} §",
         body_printed=body,
         body_full=body,
         meeting_date=meeting_date,
@@ -578,7 +593,7 @@ def split_meeting(all_pages: list[PdfPage]) -> Layout:
     their items keep what is reliable (§, date, body, diary number, title from the
     table of contents, people in a clean spelling) and their garbled text sections
     are left out (null)."""
-    meeting = meeting_header(all_pages)
+    meeting, impossible = meeting_header(all_pages)
     content = pdf.without_running(all_pages, MEETING_RUNNING)
     garbled = garbled_pages(content)
     problems = [
@@ -586,6 +601,12 @@ def split_meeting(all_pages: list[PdfPage]) -> Layout:
         for p in sorted(content, key=lambda page: page.number)
         if p.number in garbled or p.ocr_repaired
     ]
+    if impossible:
+        problems.append(
+            ExtractionError(
+                "impossible_date", f"running header: '{impossible}' is not a date"
+            )
+        )
     clean = [p for p in content if p.number not in garbled]
     broken = garbled_sections(all_pages, garbled)
     blocks = [

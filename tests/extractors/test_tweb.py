@@ -337,3 +337,72 @@ def test_agenda_has_no_decisions(agenda) -> None:
         "Stadsstyrelsen beslutar att uppta långfristiga lån"
     )
     assert r["body"] == "Stadsstyrelsen" and r["meeting_date"] == "2022-09-26"
+
+
+# --- found by the fault suite (tests/faults) --------------------------------------
+
+EXCERPT = TWEB / "nykarleby_valfard_2022-09-15_excerpt.pdf"
+
+
+def retyped_excerpt(old: str, new: str) -> Document:
+    """The Nykarleby excerpt set again (tests/faults/retypeset.py) with a text
+    replaced wherever a run of words holds it."""
+    from dataclasses import replace
+
+    from tests.faults.retypeset import text_pages, typeset
+
+    pages = [
+        replace(
+            page,
+            lines=tuple(
+                replace(
+                    line,
+                    runs=tuple(
+                        replace(run, text=run.text.replace(old, new))
+                        for run in line.runs
+                    ),
+                )
+                for line in page.lines
+            ),
+        )
+        for page in text_pages(EXCERPT.read_bytes())
+    ]
+    data = typeset(pages)
+    return Document(uri="tweb/excerpt.pdf", data=data, sha256=sha256_hex(data))
+
+
+def test_the_excerpt_set_again_reads_as_the_real_pdf() -> None:
+    real = extract_document(document(EXCERPT)).items
+    again = extract_document(retyped_excerpt("", "")).items
+    assert [(i.section, i.meeting_date, i.title, i.outcome) for i in again] == [
+        (i.section, i.meeting_date, i.title, i.outcome) for i in real
+    ]
+    assert [(i.section, i.meeting_date) for i in real] == [
+        (42, "2022-09-15"),
+        (43, "2022-09-15"),
+    ]
+
+
+def test_an_impossible_date_in_the_running_header_is_null_with_a_warning() -> None:
+    # fields.iso_date raised ValueError out of the whole-meeting path.
+    found = extract_document(retyped_excerpt("15.09.2022", "35.09.2022"))
+    assert [(i.section, i.meeting_date) for i in found.items] == [
+        (42, None),
+        (43, None),
+    ]
+    assert [p.reason for p in found.problems] == ["impossible_date"]
+    assert "35.09.2022" in found.problems[0].detail
+
+
+def test_an_impossible_date_in_a_handling_line_keeps_the_items() -> None:
+    # The same ValueError from a handling line "Välfärdsnämnden 31.9.2022, 43 §".
+    line = "Välfärdsnämnden 15.9.2022, 43 §"
+    found = extract_document(retyped_excerpt(line, line.replace("15.9", "31.9")))
+    assert [(i.section, i.meeting_date) for i in found.items] == [
+        (42, "2022-09-15"),
+        (43, "2022-09-15"),
+    ]
+    real = extract_document(document(EXCERPT)).items
+    assert [(i.title, i.proposal, i.decision) for i in found.items] == [
+        (i.title, i.proposal, i.decision) for i in real
+    ]

@@ -14,6 +14,8 @@ from flows.reach import SourceMisconfigured
 from flows.results import SourceStatus
 from flows.sources import SourcesError, load_sources
 
+pytestmark = pytest.mark.fault("hostile config")
+
 
 def sources_file(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "conf" / "sources.toml"

@@ -16,6 +16,8 @@ from flows.http import FetchError, PoliteClient, Politeness
 from flows.rawstore import RawStore
 from flows.sources import Source
 
+pytestmark = pytest.mark.fault("hostile HTTP")
+
 
 @pytest.fixture
 def elsewhere() -> Iterator[HTTPServer]:

@@ -11,6 +11,8 @@ from models.ids import sha256_hex
 from models.records import Document
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.fault("time limit")
+
 
 def document(path: str) -> Document:
     data = (FIXTURES / path).read_bytes()

@@ -11,6 +11,8 @@ from flows.fetch import fetch_folder
 from flows.rawstore import MANIFEST, RawStore
 from flows.sources import Source
 
+pytestmark = pytest.mark.fault("torn manifest")
+
 
 def folder_source(tmp_path: Path, names: list[str]) -> Source:
     folder = tmp_path / "docs"
@@ -26,7 +28,7 @@ def tear_last_line(path: Path) -> None:
 
 
 def test_a_torn_last_line_is_skipped_reported_and_closed_before_the_next_row(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, faults
 ) -> None:
     store = RawStore(tmp_path / "raw")
     source = folder_source(tmp_path, ["a.txt", "b.txt"])
@@ -44,11 +46,13 @@ def test_a_torn_last_line_is_skipped_reported_and_closed_before_the_next_row(
     assert sorted(r.uri for r in results if r.is_new) == ["docs/b.txt", "docs/c.txt"]
     lines = (store.root / MANIFEST).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 4 and all(json.loads(line) for line in lines[2:])
-    assert {row.uri for row in store.manifest()} == {
-        "docs/a.txt",
-        "docs/b.txt",
-        "docs/c.txt",
-    }
+    uris = [row.uri for row in store.manifest()]
+    expected = {"docs/a.txt", "docs/b.txt", "docs/c.txt"}
+    lost = len(expected - set(uris))
+    duplicated = len(uris) - len(set(uris))
+    faults.record(survived=True, lost=lost, duplicated=duplicated)
+    assert (lost, duplicated) == (0, 0)
+    assert set(uris) == expected
     assert store.unreadable_lines == [2]
 
 
