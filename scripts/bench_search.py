@@ -182,7 +182,11 @@ def main() -> int:
     folder = tempfile.TemporaryDirectory(prefix="minutes-bench-")
     path = args.keep or Path(folder.name) / "bench.duckdb"
     if not path.exists():
-        build(path, args.items)
+        partial = path.with_name(path.name + ".partial")  # a build cut short is redone
+        partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
+        build(partial, args.items)
+        partial.rename(path)
     medians = report(path, args.repeats)
     slow = [query for query, ms in medians.items() if ms > args.target_ms]
     folder.cleanup()
