@@ -122,7 +122,6 @@ _crop_box = _function("FPDFPage_GetCropBox", _INT, _P, _PF, _PF, _PF, _PF)
 _bounding_box = _function("FPDF_GetPageBoundingBox", _INT, _P, _P)
 _page_count = _function("FPDF_GetPageCount", _INT, _P)
 _new_page = _function("FPDFPage_New", _P, _P, _INT, ctypes.c_double, ctypes.c_double)
-_delete_page = _function("FPDFPage_Delete", None, _P, _INT)
 _close_page = _function("FPDF_ClosePage", None, _P)
 _insert_object = _function("FPDFPage_InsertObject", _INT, _P, _P)
 _new_text = _function("FPDFPageObj_CreateTextObj", _P, _P, _P, ctypes.c_float)
@@ -307,9 +306,12 @@ class Glyphs:
 
 def _glyph_table(document: int, font: int, first: int) -> list[tuple[int, Box, float]]:
     """Each code drawn twice ([c, c]) in its own text object on a page added to the
-    document for the purpose and removed after: the second copy's origin minus the
-    first's is the code's width; the first's box is its ink. Sizes are 1000 so that
-    widths come in thousandths of an em."""
+    document for the purpose: the second copy's origin minus the first's is the
+    code's width; the first's box is its ink. Sizes are 1000 so that widths come in
+    thousandths of an em. The page is closed after, never deleted: deleting a page
+    walks the page tree, and pdfium crashes doing it on some broken trees (a
+    segfault no exception handler catches); the document is only read, never
+    saved, and its pages are counted before the first table is made."""
     index = _page_count(document)
     page = _new_page(document, index, 612.0, 792.0)
     if not page:
@@ -329,7 +331,6 @@ def _glyph_table(document: int, font: int, first: int) -> list[tuple[int, Box, f
         return _read_table(page, codes)
     finally:
         _close_page(page)
-        _delete_page(document, index)
 
 
 def _read_table(page: int, codes: dict[int, int]) -> list[tuple[int, Box, float]]:
