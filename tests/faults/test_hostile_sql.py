@@ -58,6 +58,7 @@ def sql(wh: Path, query: str):
         "CREATE TABLE items2 AS SELECT 1",
     ],
 )
+@pytest.mark.fault("hostile SQL")
 def test_hostile_statements_fail_in_one_line_and_change_nothing(
     wh: Path, tmp_path: Path, query: str
 ) -> None:

@@ -16,7 +16,11 @@ from flows.failpoints import POINTS
 from tests.conftest import copy_sample_site
 from tests.flows.test_cli import MINUTES
 
-pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+pytestmark = [
+    pytest.mark.flow,
+    pytest.mark.usefixtures("prefect_harness"),
+    pytest.mark.fault("SIGKILL during a run"),
+]
 
 
 def minutes_run(toml: Path, root: Path, failpoint: str | None = None) -> int:
@@ -66,7 +70,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("point", POINTS)
 def test_a_run_killed_at_any_point_loses_and_duplicates_nothing(
-    tmp_path: Path, clean: list[tuple[str, str]], point: str
+    tmp_path: Path, clean: list[tuple[str, str]], point: str, faults
 ) -> None:
     toml = copy_sample_site(tmp_path)
     code = minutes_run(toml, tmp_path, point)
@@ -79,4 +83,10 @@ def test_a_run_killed_at_any_point_loses_and_duplicates_nothing(
     lost = len(set(clean) - set(final))
     duplicated = len(final) - len(set(final))
     wrong = len(set(final) - set(clean))
+    faults.record(
+        survived=(lost, duplicated, wrong) == (0, 0, 0),
+        lost=lost,
+        duplicated=duplicated,
+        wrong=wrong,
+    )
     assert (lost, duplicated, wrong) == (0, 0, 0)
