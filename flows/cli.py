@@ -719,14 +719,27 @@ def bench(
     keep: Annotated[
         Path | None, typer.Option(help="keep the corpora and warehouses in this folder")
     ] = None,
+    search_items: Annotated[
+        int,
+        typer.Option(
+            "--search-items",
+            metavar="N",
+            min=0,
+            help="search latency of `minutes browse` over a warehouse of N synthetic"
+            " items (0: skip)",
+        ),
+    ] = 1_000_000,
 ) -> None:
     """Measure speed and memory on a synthetic corpus of the real layouts (FI, SV):
-    extraction, PDF, load, run and no-op re-run; print a table, write JSON."""
+    extraction, PDF, load, run and no-op re-run, and search latency over a big
+    warehouse; print a table, write JSON. `--items 0` measures search alone."""
     from flows import bench as measure
 
     configure_prefect(settings_for("bench"))
-    sizes = items or list(measure.DEFAULT_SIZES)
-    found = measure.run_bench(sizes, results, keep, progress=err.print)
+    sizes = [n for n in (items or list(measure.DEFAULT_SIZES)) if n > 0]
+    found = measure.run_bench(
+        sizes, results, keep, progress=err.print, search_items=search_items
+    )
     measure.print_results(found, out)
     out.print(f"results: {results.resolve()}", **PLAIN)
 
