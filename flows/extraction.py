@@ -2,6 +2,16 @@
 pure extractors, in worker processes when there are several (PDF text and OCR are
 CPU-bound; one process per core, tesseract on one thread each).
 
+A crash no exception handler catches (a segfault in pdfium's C code, the OOM killer)
+must not take every later run down with it. Before a document is extracted, a marker
+named by its bytes' hash is written under the raw zone's `extracting/`, and removed
+after. A marker found at the start means a process died reading that document (or
+the run was killed while it did): the document is then extracted in a process of its
+own, and if that process dies too the document is quarantined as
+`extractor_crashed` (settled: not tried again until the extractor version changes,
+or `minutes reprocess`). A worker process dying takes only its own documents along:
+the others are sent again to a fresh pool.
+
 Kept free of Prefect, so that a worker process starts quickly.
 """
 
@@ -9,24 +19,102 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import extractors
+from flows import failpoints
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
 from models.records import Document
 
 MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
+MARKERS = "extracting"  # under the raw zone: documents being extracted now
 
 
 def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
-    """Extract the items of one fetched document; failures become quarantine reasons."""
+    """Extract the items of one fetched document; failures become quarantine reasons.
+    A document a process died extracting before is extracted in a process of its own."""
     if result.row is None or result.reason is not None or result.settled:
         return result
+    marker = marker_path(store, result.row.sha256)
+    if marker.exists():
+        return extract_isolated(result, store, marker)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()} {datetime.now(UTC).isoformat()}\n", "utf-8")
+    try:
+        return extract_here(result, store)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def marker_path(store: RawStore, sha256: str) -> Path:
+    """The marker of a document being extracted."""
+    return store.root / MARKERS / sha256
+
+
+def extract_isolated(
+    result: DocumentResult, store: RawStore, marker: Path
+) -> DocumentResult:
+    """Extract in a child process (a process died on this document before); if the
+    child dies too, the document is quarantined as `extractor_crashed` and its
+    marker kept, so that a later try is isolated again. A plain subprocess, so that
+    daemonic workers (a Dask worker's) may start it too."""
+    child = subprocess.run(
+        [sys.executable, "-m", "flows.extraction"],
+        input=pickle.dumps((result, store.root)),
+        capture_output=True,
+        check=False,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    if child.returncode == 0:
+        marker.unlink(missing_ok=True)
+        extracted: DocumentResult = pickle.loads(child.stdout)
+        return extracted
+    assert result.row is not None
+    return replace(
+        result,
+        stage="extract",
+        reason="extractor_crashed",
+        detail=(
+            f"{result.row.uri}: the process extracting it died"
+            f" ({_death(child.returncode)}), twice: in an earlier run and alone now;"
+            " not tried again until the extractor changes (or minutes reprocess)"
+        ),
+    )
+
+
+def _death(returncode: int) -> str:
+    """How a child process ended, in words."""
+    if returncode < 0:
+        return f"signal {signal.Signals(-returncode).name}"
+    return f"exit code {returncode}"
+
+
+def _isolated_main() -> None:
+    """`python -m flows.extraction`: one pickled (result, raw root) from stdin,
+    extracted, the pickled result to stdout."""
+    result, root = pickle.loads(sys.stdin.buffer.read())
+    answer = os.dup(1)
+    os.dup2(2, 1)  # what the libraries print goes to stderr, not into the answer
+    outcome = extract_here(result, RawStore(root))
+    with os.fdopen(answer, "wb") as out:
+        out.write(pickle.dumps(outcome))
+
+
+def extract_here(result: DocumentResult, store: RawStore) -> DocumentResult:
+    """Extract one fetched document in this process."""
+    assert result.row is not None
     row = result.row
+    failpoints.reach(failpoints.EXTRACTING, row.uri)
     document = Document(
         uri=row.uri,
         data=store.get(row.sha256),
@@ -121,21 +209,59 @@ def _in_workers(
     workers: int,
     advance: Callable[[], None],
 ) -> list[DocumentResult]:
-    """Extract in a process pool, biggest documents first; a stop terminates it."""
+    """Extract in a process pool, biggest documents first. A worker that dies
+    breaks the pool: the documents not done are sent to a fresh one (the one it
+    died on, marked, is then extracted alone). A stop ends the workers."""
     order = sorted(range(len(results)), key=lambda i: -_size(results[i]))
-    jobs = [(i, results[i], raw_dir) for i in order]
+    pending = [(i, results[i], raw_dir) for i in order]
     extracted: dict[int, DocumentResult] = {}
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(workers, initializer=_worker_setup)
-    try:
-        for index, result in pool.imap_unordered(_extract_job, jobs):
-            extracted[index] = result
-            advance()
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    while pending:
+        pending = _pool_round(pending, workers, extracted, advance)
     return [extracted[i] for i in range(len(results))]
+
+
+Job = tuple[int, DocumentResult, Path]
+
+
+def _pool_round(
+    jobs: list[Job],
+    workers: int,
+    extracted: dict[int, DocumentResult],
+    advance: Callable[[], None],
+) -> list[Job]:
+    """One pool over the jobs; the jobs left undone when a worker died."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_setup)
+    broken = False
+    try:
+        futures: dict[Future[tuple[int, DocumentResult]], Job] = {
+            pool.submit(_extract_job, job): job for job in jobs
+        }
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    index, result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                extracted[index] = result
+                advance()
+        return [job for job in jobs if job[0] not in extracted] if broken else []
+    finally:
+        _end_pool(pool)
+
+
+def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now (after a stop, they may be mid-document)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def _size(result: DocumentResult) -> int:
@@ -152,9 +278,11 @@ def _worker_setup() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_job(
-    job: tuple[int, DocumentResult, Path],
-) -> tuple[int, DocumentResult]:
+def _extract_job(job: Job) -> tuple[int, DocumentResult]:
     """One document in a worker process."""
     index, result, raw_dir = job
     return index, extract_result(result, RawStore(raw_dir))
+
+
+if __name__ == "__main__":
+    _isolated_main()
