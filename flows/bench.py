@@ -764,7 +764,8 @@ def assess_search(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def measure_search(count: int, base: Path) -> dict[str, Any]:
-    """Search latency of the browse app over `count` synthetic items (web/bench_search.py)."""
+    """Search latency of the browse app over `count` synthetic items
+    (web/bench_search.py)."""
     from web import bench_search
 
     started = time.perf_counter()
