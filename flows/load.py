@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from flows import failpoints, search_index
+from flows.pending import PendingRows
 from flows.rawstore import ManifestRow, now_utc
 from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
 from models import ids
@@ -139,14 +140,19 @@ def load_results(
     stays. With `held`, a batch that is not the part's last: its watermarks wait in
     `held` for the last batch (given with its own `held=None` after merging)."""
     counts = RunCounts()
+    pending = PendingRows()
     con.begin()
     try:
+        known = _known_documents(con, results)
         for result in results:
-            _load_document(con, run, result, counts)
+            _load_document(con, run, result, counts, pending, known)
             _quarantine_unkeyed(con, run, result, counts)
             _report_repeats(con, run, result, counts)
-        for key, item in latest_items(results).items():
-            _load_item(con, run, key, item, counts)
+        latest = latest_items(results)
+        stored = _stored_items(con, list(latest))
+        for key, item in latest.items():
+            _load_item(con, run, key, item, counts, pending, stored.get(key))
+        pending.write(con)
         newest = newest_meetings(results)
         if held is not None:
             for key, last in newest.items():
@@ -212,6 +218,8 @@ def _load_document(
     run: RunInfo,
     result: DocumentResult,
     counts: RunCounts,
+    pending: PendingRows,
+    known: set[tuple[str, str]],
 ) -> None:
     """Documents row (counted new only when the warehouse did not have it: a run
     killed after fetching leaves the raw zone ahead) and, for a failed document,
@@ -220,10 +228,16 @@ def _load_document(
         _count_settled(con, result.row, counts)
         return
     if result.row is not None:
-        is_new = _insert_document(con, result.row, result.raw_path or "")
+        read = result.reason not in UNSETTLED_REASONS
+        key = (result.row.uri, result.row.sha256)
+        is_new = key not in known
+        known.add(key)
         counts.documents_new += is_new
         counts.documents_unchanged += not is_new
-        if result.reason not in UNSETTLED_REASONS:
+        version = run.extractor_version if read else None
+        if is_new:
+            pending.add("documents", _document_row(result, version))
+        elif read:
             _mark_extracted(con, result.row, run.extractor_version)
     if result.reason is not None:
         counts.quarantined += 1
@@ -347,34 +361,38 @@ def _report_repeats(
     _insert_quarantine(con, run, note)
 
 
-def _insert_document(
-    con: duckdb.DuckDBPyConnection, row: ManifestRow, raw_path: str
-) -> bool:
-    """A documents row, once per (uri, sha256); True when it was not there."""
-    known = con.execute(
-        "SELECT count(*) FROM documents WHERE uri = ? AND sha256 = ?",
-        [row.uri, row.sha256],
-    ).fetchone()
-    if known and known[0]:
-        return False
-    con.execute(
-        "INSERT INTO documents (uri, sha256, source, municipality, media_type,"
-        " size, raw_path, etag, last_modified, fetched_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            row.uri,
-            row.sha256,
-            row.source,
-            row.municipality,
-            row.media_type,
-            row.size,
-            raw_path,
-            row.etag,
-            row.last_modified,
-            row.fetched_at,
-        ],
+def _known_documents(
+    con: duckdb.DuckDBPyConnection, results: list[DocumentResult]
+) -> set[tuple[str, str]]:
+    """The (uri, sha256) of the results' documents the warehouse holds already."""
+    uris = sorted({r.row.uri for r in results if r.row is not None and not r.settled})
+    if not uris:
+        return set()
+    return set(
+        con.execute(
+            "SELECT uri, sha256 FROM documents WHERE uri IN (SELECT unnest(?))",
+            [uris],
+        ).fetchall()
     )
-    return True
+
+
+def _document_row(result: DocumentResult, extracted_with: str | None) -> tuple:
+    """A documents row (columns in table order)."""
+    row = result.row
+    assert row is not None
+    return (
+        row.uri,
+        row.sha256,
+        row.source,
+        row.municipality,
+        row.media_type,
+        row.size,
+        result.raw_path or "",
+        row.etag,
+        row.last_modified,
+        row.fetched_at,
+        extracted_with,
+    )
 
 
 def _insert_quarantine(
@@ -396,41 +414,53 @@ def _insert_quarantine(
     )
 
 
+def _stored_items(
+    con: duckdb.DuckDBPyConnection, keys: list[str]
+) -> dict[str, tuple[Any, ...]]:
+    """What the warehouse holds of these items, by key: (content_hash,
+    source_sha256, extractor_version, doc_kind, source_uri)."""
+    if not keys:
+        return {}
+    found = con.execute(
+        "SELECT item_id, content_hash, source_sha256, extractor_version, doc_kind,"
+        " source_uri FROM items WHERE item_id IN (SELECT unnest(?))",
+        [keys],
+    ).fetchall()
+    return {row[0]: row[1:] for row in found}
+
+
 def _load_item(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
     key: str,
     item: Item,
     counts: RunCounts,
+    pending: PendingRows,
+    existing: tuple[Any, ...] | None,
 ) -> None:
     """Insert a new item, update a changed one, leave an unchanged one alone; an
     item from another document's minutes never gives way to an agenda."""
     record = item.to_dict()
     digest = content_hash(record)
-    existing = con.execute(
-        "SELECT content_hash, source_sha256, extractor_version, doc_kind, source_uri"
-        " FROM items WHERE item_id = ?",
-        [key],
-    ).fetchone()
     if existing is not None and _agenda_over_minutes(existing, item):
         counts.items_unchanged += 1
         return
     if existing is None:
         counts.items_inserted += 1
-        _write_item(con, key, item, record, digest, run.started_at, run.started_at)
+        _write_item(pending, key, item, record, digest, run.started_at, run.started_at)
     elif existing[0] != digest:
         counts.items_updated += 1
         first_seen = _archive_version(con, run, key, record, counts)
         _delete_item(con, key)
-        _write_item(con, key, item, record, digest, first_seen, run.started_at)
+        _write_item(pending, key, item, record, digest, first_seen, run.started_at)
     else:
         counts.items_unchanged += 1
         if (existing[1], existing[2]) != (
             item.source.sha256,
             item.source.extractor_version,
         ):
-            _refresh_source(con, key, item, record)
-    _write_text(con, key, item)
+            _refresh_source(con, pending, key, item, record)
+    _write_text(pending, key, item)
 
 
 def _agenda_over_minutes(existing: tuple[Any, ...], item: Item) -> bool:
@@ -487,7 +517,11 @@ def _archive_version(
 
 
 def _refresh_source(
-    con: duckdb.DuckDBPyConnection, key: str, item: Item, record: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    pending: PendingRows,
+    key: str,
+    item: Item,
+    record: dict[str, Any],
 ) -> None:
     """Point an unchanged item at the bytes and extractor it was last read with."""
     con.execute(
@@ -501,7 +535,8 @@ def _refresh_source(
             key,
         ],
     )
-    _write_provenance(con, key, item)
+    con.execute("DELETE FROM field_provenance WHERE item_id = ?", [key])
+    _write_provenance(pending, key, item)
 
 
 CHILD_TABLES = (
@@ -520,7 +555,7 @@ def _delete_item(con: duckdb.DuckDBPyConnection, key: str) -> None:
 
 
 def _write_item(
-    con: duckdb.DuckDBPyConnection,
+    pending: PendingRows,
     key: str,
     item: Item,
     record: dict[str, Any],
@@ -531,11 +566,22 @@ def _write_item(
     """The item row with its body, meeting, people and votes."""
     body_key = ids.body_id(item.municipality, item.body)
     meeting_key = ids.meeting_id(item.municipality, item.body, item.meeting_date)
-    _upsert_body(con, body_key, item)
-    _upsert_meeting(con, meeting_key, body_key, item)
-    con.execute(
-        f"INSERT INTO items VALUES ({', '.join(['?'] * 25)})",
-        [
+    pending.body(
+        (body_key, item.municipality, item.body, item.body_abbrev, item.language)
+    )
+    pending.meeting(
+        (
+            meeting_key,
+            body_key,
+            item.municipality,
+            item.body,
+            item.meeting_date,
+            item.doc_kind,
+        )
+    )
+    pending.add(
+        "items",
+        (
             key,
             meeting_key,
             item.municipality,
@@ -561,51 +607,15 @@ def _write_item(
             first_seen,
             changed,
             item.diary_class,
-        ],
+        ),
     )
-    _write_people(con, key, item)
-    _write_votes(con, key, item)
-    _write_handlings(con, key, item)
-    _write_provenance(con, key, item)
+    _write_people(pending, key, item)
+    _write_votes(pending, key, item)
+    _write_handlings(pending, key, item)
+    _write_provenance(pending, key, item)
 
 
-def _upsert_body(con: duckdb.DuckDBPyConnection, body_key: str, item: Item) -> None:
-    """A bodies row, once; the abbreviation is filled in when first seen."""
-    con.execute(
-        "INSERT INTO bodies VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [body_key, item.municipality, item.body, item.body_abbrev, item.language],
-    )
-    if item.body_abbrev:
-        con.execute(
-            "UPDATE bodies SET abbrev = ? WHERE body_id = ? AND abbrev IS NULL",
-            [item.body_abbrev, body_key],
-        )
-
-
-def _upsert_meeting(
-    con: duckdb.DuckDBPyConnection, meeting_key: str, body_key: str, item: Item
-) -> None:
-    """A meetings row; an agenda meeting becomes minutes when minutes arrive."""
-    con.execute(
-        "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [
-            meeting_key,
-            body_key,
-            item.municipality,
-            item.body,
-            item.meeting_date,
-            item.doc_kind,
-        ],
-    )
-    if item.doc_kind == "minutes":
-        con.execute(
-            "UPDATE meetings SET doc_kind = 'minutes' WHERE meeting_id = ?"
-            " AND doc_kind <> 'minutes'",
-            [meeting_key],
-        )
-
-
-def _write_people(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+def _write_people(pending: PendingRows, key: str, item: Item) -> None:
     """item_persons rows (and persons for named people) for preparers and presenter."""
     people: list[tuple[str, int, Any]] = [
         ("preparer", n, p) for n, p in enumerate(item.preparers)
@@ -617,13 +627,10 @@ def _write_people(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
             ids.person_id(item.municipality, person.name) if person.name else None
         )
         if person_key:
-            con.execute(
-                "INSERT INTO persons VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [person_key, item.municipality, person.name],
-            )
-        con.execute(
-            "INSERT INTO item_persons VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+            pending.person((person_key, item.municipality, person.name))
+        pending.add(
+            "item_persons",
+            (
                 key,
                 role,
                 ordinal,
@@ -632,16 +639,16 @@ def _write_people(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
                 person.title,
                 getattr(person, "phone", None),
                 getattr(person, "email", None),
-            ],
+            ),
         )
 
 
-def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+def _write_votes(pending: PendingRows, key: str, item: Item) -> None:
     """One votes row per vote of the item."""
     for ordinal, vote in enumerate(item.votes):
-        con.execute(
-            "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+        pending.add(
+            "votes",
+            (
                 key,
                 ordinal,
                 vote.for_,
@@ -654,39 +661,31 @@ def _write_votes(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
                 list(vote.against_names),
                 list(vote.blank_names),
                 list(vote.absent_names),
-            ],
+            ),
         )
 
 
-def _write_handlings(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+def _write_handlings(pending: PendingRows, key: str, item: Item) -> None:
     """One earlier_handlings row per earlier handling of the item's case."""
     for ordinal, handling in enumerate(item.earlier_handlings):
-        con.execute(
-            "INSERT INTO earlier_handlings VALUES (?, ?, ?, ?, ?)",
-            [key, ordinal, handling.body, handling.meeting_date, handling.section],
+        pending.add(
+            "earlier_handlings",
+            (key, ordinal, handling.body, handling.meeting_date, handling.section),
         )
 
 
-def _write_provenance(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
-    """The item's field_provenance rows (from Item.extra), replacing earlier ones."""
-    con.execute("DELETE FROM field_provenance WHERE item_id = ?", [key])
-    rows = [
-        [key, *source.to_dict().values()] for source in item.extra.get("provenance", [])
-    ]
-    if rows:
-        con.executemany("INSERT INTO field_provenance VALUES (?, ?, ?, ?, ?, ?)", rows)
+def _write_provenance(pending: PendingRows, key: str, item: Item) -> None:
+    """The item's field_provenance rows (from Item.extra); earlier ones are gone
+    (a new item has none, a rewritten one was deleted)."""
+    for source in item.extra.get("provenance", []):
+        pending.add("field_provenance", (key, *source.to_dict().values()))
 
 
-def _write_text(con: duckdb.DuckDBPyConnection, key: str, item: Item) -> None:
+def _write_text(pending: PendingRows, key: str, item: Item) -> None:
     """The text the item was read from (what its provenance spans point into)."""
     text = item.extra.get("text")
-    if text is None:
-        return
-    con.execute(
-        "INSERT INTO item_texts VALUES (?, ?) ON CONFLICT (item_id)"
-        " DO UPDATE SET text = excluded.text WHERE item_texts.text <> excluded.text",
-        [key, text],
-    )
+    if text is not None:
+        pending.text((key, text))
 
 
 def _complete_window(

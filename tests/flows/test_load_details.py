@@ -85,3 +85,43 @@ def test_a_section_printed_again_keeps_its_items_apart_and_is_reported(con) -> N
     # a second load of the same document changes nothing
     again = load_results(con, run_info("r2"), [result])
     assert (again.items_inserted, again.items_unchanged) == (0, 4)
+
+
+def test_rows_written_a_table_at_a_time_merge_as_row_by_row_did(con) -> None:
+    """The load writes each table in one statement (flows/pending.py): a body's
+    abbreviation is filled in when first printed, in the same batch or a later
+    one, never overwritten; a meeting turns minutes when any item of it is minutes
+    and never back; an item's text is replaced only when it changed."""
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
+    plain = dataclasses.replace(item, body_abbrev=None, doc_kind="agenda")
+    other = dataclasses.replace(
+        plain, section=(item.section or 0) + 1, title="Toinen asia"
+    )
+
+    def run(name: str, *items) -> None:
+        results = [
+            DocumentResult(None, f"{name}-{n}.htm", False, items=[i])
+            for n, i in enumerate(items)
+        ]
+        load_results(con, run_info(name), results)
+
+    def body_and_meeting() -> tuple:
+        return con.execute(
+            "SELECT b.abbrev, m.doc_kind, (SELECT count(*) FROM bodies),"
+            " (SELECT count(*) FROM meetings) FROM bodies b, meetings m"
+        ).fetchone()
+
+    run("r1", plain)  # an agenda, the body's abbreviation not printed
+    assert body_and_meeting() == (None, "agenda", 1, 1)
+    minutes = dataclasses.replace(other, body_abbrev="Kh", doc_kind="minutes")
+    later = dataclasses.replace(other, body_abbrev="KH2", title="Kolmas")
+    run("r2", dataclasses.replace(later, section=99), minutes)  # one batch
+    assert body_and_meeting() == ("KH2", "minutes", 1, 1)  # the first printed wins
+    run("r3", dataclasses.replace(plain, body_abbrev="X", section=98))
+    assert body_and_meeting() == ("KH2", "minutes", 1, 1)  # never overwritten
+    assert con.execute("SELECT count(*) FROM items").fetchone() == (4,)
+    texts = con.execute("SELECT count(*) FROM item_texts").fetchone()
+    assert texts == con.execute("SELECT count(*) FROM items").fetchone()
