@@ -144,6 +144,7 @@ def load_results(
     con.begin()
     try:
         known = _known_documents(con, results)
+        _count_settled(con, [r.row for r in results if r.settled and r.row], counts)
         for result in results:
             _load_document(con, run, result, counts, pending, known)
             _quarantine_unkeyed(con, run, result, counts)
@@ -225,8 +226,7 @@ def _load_document(
     killed after fetching leaves the raw zone ahead) and, for a failed document,
     its quarantine row. A settled document counts unchanged with its items."""
     if result.settled and result.row is not None:
-        _count_settled(con, result.row, counts)
-        return
+        return  # counted by _count_settled
     if result.row is not None:
         read = result.reason not in UNSETTLED_REASONS
         key = (result.row.uri, result.row.sha256)
@@ -250,23 +250,36 @@ UNSETTLED_REASONS = {"too_slow", "internal_error"}
 
 
 def _count_settled(
-    con: duckdb.DuckDBPyConnection, row: ManifestRow, counts: RunCounts
+    con: duckdb.DuckDBPyConnection, rows: list[ManifestRow], counts: RunCounts
 ) -> None:
-    """A settled document counts as it did when it was read: unchanged, with its
-    items unchanged and its quarantine reasons (still there) reported again."""
-    counts.documents_unchanged += 1
+    """Settled documents count as they did when they were read: unchanged, with
+    their items unchanged and their quarantine reasons (still there) reported
+    again. Two queries for all of them."""
+    if not rows:
+        return
+    counts.documents_unchanged += len(rows)
+    uris = [row.uri for row in rows]
+    hashes = [row.sha256 for row in rows]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE settled AS"
+        " SELECT unnest(?::VARCHAR[]) AS uri, unnest(?::VARCHAR[]) AS sha256",
+        [uris, hashes],
+    )
     found = con.execute(
-        "SELECT count(*) FROM items WHERE source_uri = ? AND source_sha256 = ?",
-        [row.uri, row.sha256],
+        "SELECT count(*) FROM items i JOIN settled s"
+        " ON i.source_uri = s.uri AND i.source_sha256 = s.sha256"
     ).fetchone()
     counts.items_unchanged += int(found[0]) if found else 0
-    for stage, reason in con.execute(
-        "SELECT stage, reason FROM quarantine WHERE document = ? AND sha256 = ?"
-        " ORDER BY stage, reason",
-        [row.uri, row.sha256],
-    ).fetchall():
+    position = {(row.uri, row.sha256): n for n, row in enumerate(rows)}
+    reasons = con.execute(
+        "SELECT q.document, q.sha256, q.stage, q.reason FROM quarantine q"
+        " JOIN settled s ON q.document = s.uri AND q.sha256 = s.sha256"
+    ).fetchall()
+    reasons.sort(key=lambda r: (position[(r[0], r[1])], r[2], r[3]))
+    for uri, _, stage, reason in reasons:
         counts.quarantined += reason != "repeated_key"  # a report, not a hold
-        counts.quarantine.append((row.uri, stage, reason))
+        counts.quarantine.append((uri, stage, reason))
+    con.execute("DROP TABLE settled")
 
 
 def _mark_extracted(
