@@ -7,8 +7,10 @@ in `Item.extra["provenance"]`, never in the record JSON."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field, is_dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from extractors import departures, fields, history
@@ -73,15 +75,51 @@ def find_span(text: str, value: str | None) -> tuple[int, int] | None:
     if start >= 0:
         return start, start + len(value)
     tokens = value.split()
-    pattern = r"\s+".join(re.escape(t) for t in tokens[:MAX_SEARCH_TOKENS])
-    match = re.search(pattern, text)
+    match = _spaced_find(text, tokens[:MAX_SEARCH_TOKENS])
     if match is None:
         return None
     if len(tokens) <= MAX_SEARCH_TOKENS:
-        return match.span()
-    tail = find_span(text[match.end() :], " ".join(tokens[-MAX_SEARCH_TOKENS:]))
-    end = match.end() + tail[1] if tail else match.end()
-    return match.start(), end
+        return match
+    tail = find_span(text[match[1] :], " ".join(tokens[-MAX_SEARCH_TOKENS:]))
+    end = match[1] + tail[1] if tail else match[1]
+    return match[0], end
+
+
+SPACES = re.compile(r"\s+")
+
+
+def _spaced_find(text: str, tokens: list[str]) -> tuple[int, int] | None:
+    """The first place where the tokens follow one another with any whitespace
+    between them (what `\\s+`.join(tokens) would match), without compiling a
+    pattern per value: found in the text with its whitespace runs collapsed."""
+    collapsed, starts, shifts = _collapsed(text)
+    at = collapsed.find(" ".join(tokens))
+    if at < 0:
+        return None
+    last = at + sum(map(len, tokens)) + len(tokens) - 2  # the needle's last char
+
+    def original(position: int) -> int:
+        return position + shifts[bisect.bisect_right(starts, position) - 1]
+
+    return original(at), original(last) + 1
+
+
+@lru_cache(maxsize=16)
+def _collapsed(text: str) -> tuple[str, list[int], list[int]]:
+    """The text with each whitespace run as one space, and how to map back: from
+    collapsed position starts[k] on, the original position is shifts[k] more."""
+    pieces: list[str] = []
+    starts, shifts = [0], [0]
+    position = previous = shift = 0
+    for run in SPACES.finditer(text):
+        pieces += [text[previous : run.start()], " "]
+        position += run.start() - previous + 1
+        shift += run.end() - run.start() - 1
+        starts.append(position)
+        shifts.append(shift)
+        previous = run.end()
+    pieces.append(text[previous:])
+    return "".join(pieces), starts, shifts
 
 
 @dataclass
