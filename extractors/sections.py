@@ -67,9 +67,13 @@ class Label:
     presenter: str | None = None
 
 
+PARENTHESIS_RE = re.compile(r"\([^)]*\)")
+
+
 def heading_key(text: str) -> str:
     """Lower case, no trailing colon, no parenthesis: the HEADINGS lookup key."""
-    text = re.sub(r"\([^)]*\)", " ", text)
+    if "(" in text:
+        text = PARENTHESIS_RE.sub(" ", text)
     return " ".join(text.strip().rstrip(":").strip().lower().split())
 
 

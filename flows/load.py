@@ -245,6 +245,11 @@ def _load_document(
         _insert_quarantine(con, run, result)
 
 
+# Lists go to DuckDB as one string split in SQL: a Python list parameter costs
+# ~0.1 ms an element (DuckDB's binding looks for pandas/numpy types element by
+# element), 0.4 s for 3,000 strings. Uris, hashes and ids hold no line feed.
+LINES = "\n"
+
 # Reasons another try of the same bytes may change: such documents are read again.
 UNSETTLED_REASONS = {"too_slow", "internal_error"}
 
@@ -262,8 +267,9 @@ def _count_settled(
     hashes = [row.sha256 for row in rows]
     con.execute(
         "CREATE OR REPLACE TEMP TABLE settled AS"
-        " SELECT unnest(?::VARCHAR[]) AS uri, unnest(?::VARCHAR[]) AS sha256",
-        [uris, hashes],
+        " SELECT unnest(string_split(?, chr(10))) AS uri,"
+        " unnest(string_split(?, chr(10))) AS sha256",
+        [LINES.join(uris), LINES.join(hashes)],
     )
     found = con.execute(
         "SELECT count(*) FROM items i JOIN settled s"
@@ -383,8 +389,9 @@ def _known_documents(
         return set()
     return set(
         con.execute(
-            "SELECT uri, sha256 FROM documents WHERE uri IN (SELECT unnest(?))",
-            [uris],
+            "SELECT uri, sha256 FROM documents"
+            " WHERE uri IN (SELECT unnest(string_split(?, chr(10))))",
+            [LINES.join(uris)],
         ).fetchall()
     )
 
@@ -436,8 +443,9 @@ def _stored_items(
         return {}
     found = con.execute(
         "SELECT item_id, content_hash, source_sha256, extractor_version, doc_kind,"
-        " source_uri FROM items WHERE item_id IN (SELECT unnest(?))",
-        [keys],
+        " source_uri FROM items"
+        " WHERE item_id IN (SELECT unnest(string_split(?, chr(10))))",
+        [LINES.join(keys)],
     ).fetchall()
     return {row[0]: row[1:] for row in found}
 
