@@ -38,6 +38,7 @@ from models.records import Document
 
 MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
 MARKERS = "extracting"  # under the raw zone: documents being extracted now
+CHILD_GRACE_SECONDS = 120  # past the document time limit, a child alone is stopped
 
 
 def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
@@ -68,26 +69,32 @@ def extract_isolated(
     child dies too, the document is quarantined as `extractor_crashed` and its
     marker kept, so that a later try is isolated again. A plain subprocess, so that
     daemonic workers (a Dask worker's) may start it too."""
-    child = subprocess.run(
-        [sys.executable, "-m", "flows.extraction"],
-        input=pickle.dumps((result, store.root)),
-        capture_output=True,
-        check=False,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
+    assert result.row is not None
+    limit = document_time_limit()
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "flows.extraction"],
+            input=pickle.dumps((result, store.root)),
+            capture_output=True,
+            check=False,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            timeout=limit + CHILD_GRACE_SECONDS,  # the child keeps the limit itself
+        )
+    except subprocess.TimeoutExpired:
+        detail = f"{result.row.uri}: read alone, still running after {limit:.0f} s"
+        return replace(result, stage="extract", reason="too_slow", detail=detail)
     if child.returncode == 0:
         marker.unlink(missing_ok=True)
         extracted: DocumentResult = pickle.loads(child.stdout)
         return extracted
-    assert result.row is not None
     return replace(
         result,
         stage="extract",
         reason="extractor_crashed",
         detail=(
-            f"{result.row.uri}: the process extracting it died"
-            f" ({_death(child.returncode)}), twice: in an earlier run and alone now;"
-            " not tried again until the extractor changes (or minutes reprocess)"
+            f"{result.row.uri}: a process reading it died before, and again read"
+            f" alone ({_death(child.returncode)}); not tried again until the"
+            " extractor changes (or minutes reprocess)"
         ),
     )
 
