@@ -246,8 +246,8 @@ def _load_document(
 
 
 # Lists go to DuckDB as one string split in SQL: a Python list parameter costs
-# ~0.1 ms an element (DuckDB's binding looks for pandas/numpy types element by
-# element), 0.4 s for 3,000 strings. Uris, hashes and ids hold no line feed.
+# ~0.1 ms an element (DuckDB's binding runs an import lookup per element), 0.4 s
+# for 3,000 strings. Uris, hashes and ids hold no line feed.
 LINES = "\n"
 
 # Reasons another try of the same bytes may change: such documents are read again.
