@@ -198,28 +198,26 @@ def term_ids(
 
 def matches_sql(language: str, ids: list[int]) -> str:
     """item_id and BM25 score of the documents that have every term (the ids are
-    integers from the index's own dictionary, safe to inline). One term needs no
-    grouping: each of its postings is one document (a fifth less time at 1M items)."""
+    integers from the index's own dictionary, safe to inline): each term's postings
+    joined on the document, which keeps only documents with all of them (faster
+    than grouping every posting of every term: a fifth to a quarter at 1M items)."""
     s = schema_name(language)
-    listed = ", ".join(str(int(i)) for i in ids)
-    score = (
-        f"ln((st.num_docs - t.df + 0.5) / (t.df + 0.5) + 1) * p.tf * {K1 + 1}"
-        f" / (p.tf + {K1} * (1 - {B} + {B} * d.len / st.avgdl))"
+    terms = [
+        f"(SELECT p.docid, p.tf AS tf{n},"
+        f" ln((st.num_docs - t.df + 0.5) / (t.df + 0.5) + 1) AS idf{n}"
+        f" FROM {s}.postings AS p JOIN {s}.dict AS t ON t.termid = p.termid"
+        f" CROSS JOIN {s}.stats AS st WHERE p.termid = {int(i)}) AS p{n}"
+        for n, i in enumerate(ids)
+    ]
+    joined = terms[0] + "".join(f" JOIN {term} USING (docid)" for term in terms[1:])
+    length = f"{K1} * (1 - {B} + {B} * d.len / st.avgdl)"
+    score = " + ".join(
+        f"idf{n} * tf{n} * {K1 + 1} / (tf{n} + {length})" for n in range(len(ids))
     )
-    postings = f"""
-        FROM {s}.postings AS p
-        JOIN {s}.dict AS t ON t.termid = p.termid
-        JOIN {s}.docs AS d ON d.docid = p.docid
-        CROSS JOIN {s}.stats AS st
-        WHERE p.termid IN ({listed})"""
-    if len(ids) == 1:
-        return f"SELECT d.name AS item_id, {score} AS score {postings}"
-    return f"""
-    SELECT d.name AS item_id, h.score FROM (
-        SELECT p.docid, sum({score}) AS score, count(*) AS matched {postings}
-        GROUP BY p.docid
-    ) AS h JOIN {s}.docs AS d ON d.docid = h.docid
-    WHERE h.matched = {len(ids)}"""
+    return (
+        f"SELECT d.name AS item_id, {score} AS score FROM {joined}"
+        f" JOIN {s}.docs AS d ON d.docid = p0.docid CROSS JOIN {s}.stats AS st"
+    )
 
 
 def languages(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[str]:

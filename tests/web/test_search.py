@@ -4,6 +4,7 @@ string, snippets, and a warehouse without an index."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -165,3 +166,40 @@ def test_item_texts_hold_what_provenance_spans_point_into(tmp_path: Path) -> Non
     ).fetchone()
     assert " ".join(text[start:end].split()) == title
     con.close()
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["asemakaava", "asemakaava muutos", "hyväksyä asemakaava muutos", "hyväksyä"],
+)
+def test_scores_are_the_fts_extensions_own_bm25(con, words: str) -> None:
+    """Our postings query (one term alone, several joined on the document) gives
+    the documents and scores of the extension's own match_bm25, every word
+    required, over an index the extension builds of the same texts (ours keeps
+    postings only). The extension takes the idf's log in base 10, we take ln: the
+    same ranking, every score ln(10) times the extension's."""
+    con.execute(
+        f"CREATE TABLE bm25_check AS SELECT item_id, {search_index.INDEXED_TEXT}"
+        " AS text FROM items WHERE language = 'fi'"
+    )
+    con.execute(
+        "PRAGMA create_fts_index('bm25_check', 'item_id', 'text',"
+        " stemmer = 'finnish', stopwords = 'none')"
+    )
+    expected = {
+        row[0]: round(row[1] * math.log(10), 9)
+        for row in con.execute(
+            "SELECT item_id, fts_main_bm25_check.match_bm25(item_id, ?,"
+            " conjunctive := 1) FROM bm25_check",
+            [words],
+        ).fetchall()
+        if row[1] is not None
+    }
+    found = search(con, Filters.from_query({"q": words, "language": "fi"}))
+    assert {r.item_id: round(r.score, 9) for r in found.results} == expected
+    assert expected  # the words are in some document
+
+
+def test_every_word_must_match(con) -> None:
+    assert titles(con, q="asemakaava muutos") == ["Levin asemakaavan muutos"]
+    assert titles(con, q="asemakaava talousarvio") == []
