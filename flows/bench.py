@@ -574,29 +574,20 @@ def last_run(path: Path) -> dict[str, Any]:
     """The newest run's row of a warehouse: its own duration and counts."""
     import duckdb
 
+    from flows.load import COUNT_NAMES
+
+    names = (*COUNT_NAMES, "status")
     con = duckdb.connect(str(path), read_only=True)
     try:
         row = con.execute(
-            "SELECT epoch(finished_at) - epoch(started_at), documents_new,"
-            " documents_unchanged, items_inserted, items_updated, items_unchanged,"
-            " quarantined, status FROM runs ORDER BY started_at DESC LIMIT 1"
+            f"SELECT epoch(finished_at) - epoch(started_at), {', '.join(names)}"
+            " FROM runs ORDER BY started_at DESC LIMIT 1"
         ).fetchone()
     finally:
         con.close()
     assert row is not None
-    counts = dict(zip(RUN_COUNTS, row[1:], strict=True))
+    counts = dict(zip(names, row[1:], strict=True))
     return {"flow_s": round(float(row[0]), 2), **counts}
-
-
-RUN_COUNTS = (
-    "documents_new",
-    "documents_unchanged",
-    "items_inserted",
-    "items_updated",
-    "items_unchanged",
-    "quarantined",
-    "status",
-)
 
 
 class TreeRss:

@@ -704,7 +704,7 @@ def pdf_pages(items: tuple[ItemSpec, ...]) -> list[Page]:
     return pages
 
 
-def _pdf_string(text: str) -> bytes:
+def pdf_string(text: str) -> bytes:
     """A PDF literal string in WinAnsi (cp1252)."""
     raw = text.encode("cp1252", errors="replace")
     return (
@@ -724,15 +724,21 @@ def _content(page: Page) -> bytes:
             if text:
                 parts.append(
                     b"BT /%s 11 Tf %.1f %.1f Td %s Tj ET"
-                    % (font.encode(), PDF_LEFT, y, _pdf_string(text))
+                    % (font.encode(), PDF_LEFT, y, pdf_string(text))
                 )
             y -= PDF_LEADING
     return b"\n".join(parts)
 
 
 def pdf_bytes(pages: list[Page]) -> bytes:
-    """A PDF of these pages (Helvetica, Helvetica-Bold, WinAnsiEncoding) with a
-    correct cross-reference table."""
+    """A PDF of these pages (A4) with a correct cross-reference table."""
+    return type1_pdf([(595.0, 842.0, _content(lines)) for lines in pages])
+
+
+def type1_pdf(pages: list[tuple[float, float, bytes]]) -> bytes:
+    """A PDF of pages given as (width, height, content stream) whose text uses /F1
+    Helvetica and /F2 Helvetica-Bold (WinAnsiEncoding), with a correct
+    cross-reference table."""
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
     count = len(pages)
     first_page = 5  # objects: 1 catalog, 2 pages, 3-4 fonts, then page + content
@@ -743,12 +749,11 @@ def pdf_bytes(pages: list[Page]) -> bytes:
         font % b"Helvetica",
         font % b"Helvetica-Bold",
     ]
-    for n, lines in enumerate(pages):
-        stream = _content(lines)
+    for n, (width, height, stream) in enumerate(pages):
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R"
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R"
             b" /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
-            % (first_page + 2 * n + 1)
+            % (width, height, first_page + 2 * n + 1)
         )
         objects.append(
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors import pdf
+from flows.bench_corpus import pdf_string, type1_pdf
 
 # Helvetica's descent (-207/1000 em): pdfminer's glyph box runs from baseline +
 # descent to baseline + descent + size, so a word whose top was T sits on the
@@ -82,16 +83,6 @@ def text_pages(data: bytes) -> list[TextPage]:
     ]
 
 
-def pdf_string(text: str) -> bytes:
-    """A PDF literal string in WinAnsi (cp1252, '?' for what it lacks), escaped."""
-    raw = text.encode("cp1252", errors="replace")
-    return (
-        b"("
-        + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-        + b")"
-    )
-
-
 def content(page: TextPage) -> bytes:
     """A page's text operators: one BT/ET per run."""
     parts = []
@@ -114,36 +105,4 @@ def content(page: TextPage) -> bytes:
 def typeset(pages: list[TextPage]) -> bytes:
     """A PDF of the pages (at least one page, empty if need be)."""
     pages = pages or [TextPage(595.0, 842.0, ())]
-    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
-    count = len(pages)
-    first_page = 5  # objects: 1 catalog, 2 pages, 3-4 fonts, then page/content pairs
-    kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(count))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
-        font % b"Helvetica",
-        font % b"Helvetica-Bold",
-    ]
-    for index, page in enumerate(pages):
-        stream = content(page)
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
-            % (page.width, page.height, first_page + 2 * index + 1)
-        )
-        objects.append(
-            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
-        )
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(offsets) + 1,
-        xref,
-    )
-    return bytes(out)
+    return type1_pdf([(page.width, page.height, content(page)) for page in pages])
