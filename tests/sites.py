@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ class Route:
     content_type: str = "text/html; charset=windows-1252"
     statuses: list[int] = field(default_factory=list)  # served first, one per request
     delay: float = 0.0
+    hurry: threading.Event = field(default_factory=threading.Event)  # cuts a delay
     retry_after: str | None = None
     dynamic: Callable[[Request], bytes] | None = None  # computes the body per request
 
@@ -82,7 +83,8 @@ class ReplaySite:
         """The scripted status, a 304 for a matching ETag, or the body."""
         if route is None:
             return Response(b"not found", status=404)
-        time.sleep(route.delay)
+        if route.delay:
+            route.hurry.wait(route.delay)
         if route.statuses:
             headers = {"Retry-After": route.retry_after} if route.retry_after else {}
             return Response(b"busy", status=route.statuses.pop(0), headers=headers)

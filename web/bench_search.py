@@ -86,19 +86,20 @@ def make_items(con: duckdb.DuckDBPyConnection, count: int) -> None:
     words = corpus_words()
     con.execute("CREATE TEMP TABLE words (language VARCHAR, pos BIGINT, word VARCHAR)")
     for language, found in words.items():
+        # one string split in SQL: a list parameter costs ~0.1 ms an element
         con.execute(
-            "INSERT INTO words"
-            " SELECT ?, generate_subscripts(?::VARCHAR[], 1), unnest(?)",
-            [language, found, found],
+            "INSERT INTO words SELECT ?, generate_subscripts(s, 1), unnest(s)"
+            " FROM (SELECT string_split(?, chr(10)) AS s)",
+            [language, "\n".join(found)],
         )
     con.execute(
         "CREATE TEMP TABLE pools AS SELECT language, count(*) AS size FROM words"
         " GROUP BY language"
     )
     con.execute(
-        "CREATE TEMP TABLE picks AS SELECT ?::VARCHAR[] AS towns,"
-        " ?::VARCHAR[] AS bodies, ?::VARCHAR[] AS outcomes",
-        [municipalities(), list(BODIES), list(OUTCOMES)],
+        "CREATE TEMP TABLE picks AS SELECT string_split(?, chr(10)) AS towns,"
+        " string_split(?, chr(10)) AS bodies, string_split(?, chr(10)) AS outcomes",
+        ["\n".join(values) for values in (municipalities(), BODIES, OUTCOMES)],
     )
     for first in range(0, count, CHUNK):
         con.execute(CHUNK_SQL, [first, min(count, first + CHUNK)])

@@ -76,15 +76,22 @@ def slow_site(dynasty_site: ReplaySite):  # noqa: F811
     """The Dynasty replay site; at the end, every delayed answer is waited for (the
     replay server answers one request at a time, and other tests share it)."""
     yield dynasty_site
-    dynasty_site.routes[SLOW_PAGE].delay = 0.0
+    not_slow_any_more(dynasty_site)
     wait_until(lambda: len(dynasty_site.log) >= len(dynasty_site.arrived), 60, "replay")
 
 
 def slow_down(site: ReplaySite, seconds: float) -> None:
     """Make the slow page slow, and count requests from now on."""
     site.routes[SLOW_PAGE].delay = seconds
+    site.routes[SLOW_PAGE].hurry.clear()
     site.log.clear()
     site.arrived.clear()
+
+
+def not_slow_any_more(site: ReplaySite) -> None:
+    """The slow page answers at once again, the delayed answer included."""
+    site.routes[SLOW_PAGE].delay = 0.0
+    site.routes[SLOW_PAGE].hurry.set()
 
 
 def loaded_once(site: ReplaySite, tmp_path: Path) -> Path:
@@ -169,8 +176,8 @@ def test_a_killed_run_is_marked_abandoned_by_the_next(
     run.wait(timeout=30)
     assert ("running",) in query(wh, "SELECT status FROM runs"), log.read_text()
     assert RunLock(wh).holder() is None  # the kernel released the dead run's lock
+    not_slow_any_more(slow_site)
     wait_until(lambda: len(slow_site.log) >= len(slow_site.arrived), 60, "replay")
-    slow_site.routes[SLOW_PAGE].delay = 0.0
     summary = minutes_run(
         toml,
         ["espoo"],
@@ -215,6 +222,7 @@ def test_a_second_run_is_refused_at_once_while_analysts_query(
         assert reader.stdout.splitlines() == ["n", "3"]
         con = duckdb.connect(str(wh), read_only=True)  # an analyst's session
         try:
+            not_slow_any_more(slow_site)  # the run goes on, the session open
             out, err = first.communicate(timeout=120)
             assert first.returncode == 0, out + err  # the open reader broke nothing
             assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
