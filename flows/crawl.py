@@ -145,7 +145,7 @@ class Crawl:
         if role != "document":
             return
         progress.document_fetched()
-        raw_path = str(self.store.path_for(row.sha256).relative_to(self.store.root))
+        raw_path = self.store.relative_path(row.sha256)
         self.results.append(
             DocumentResult(
                 row=row,

@@ -53,19 +53,35 @@ def store_bytes(
     )
     row, is_new = store.ingest(data, uri, latest, provenance)
     progress.document_fetched()
-    raw_path = str(store.path_for(row.sha256).relative_to(store.root))
+    raw_path = store.relative_path(row.sha256)
     return DocumentResult(
         row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name
     )
 
 
 def folder_files(folder: Path) -> list[Path]:
-    """Document files under a folder, recursively, in a stable order."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-    )
+    """Document files under a folder, recursively, in a stable order. Links to
+    folders are not followed, so only a file itself can be a link (`file_problem`
+    checks where it leads); folders that cannot be read are passed over."""
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(current / entry.name)
+                    elif entry.is_file() and _is_document(entry.name):
+                        found.append(current / entry.name)
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def _is_document(name: str) -> bool:
+    """Whether a file name has a document's suffix."""
+    return os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES
 
 
 def fetch_folder(
@@ -83,9 +99,11 @@ def fetch_folder(
     folder = source.folder()
     latest = store.latest()
     listings, results = folder_listings(source, folder)
+    inside, max_bytes = folder.resolve(), politeness().max_bytes
+    contexts: dict[Path, dict[str, str]] = {}
     for path in folder_files(folder):
         uri = _folder_uri(source, folder, path)
-        problem = file_problem(path, folder, politeness().max_bytes)
+        problem = file_problem(path, inside, max_bytes)
         if problem is not None:
             results.append(_failed(source, uri, *problem))
             continue
@@ -94,7 +112,7 @@ def fetch_folder(
         except OSError as error:
             results.append(_failed(source, uri, "unreadable", str(error)))
             continue
-        context = context_for(path, folder, listings)
+        context = context_for(path, folder, listings, contexts)
         results.append(store_bytes(store, source, uri, data, latest, context))
     return results
 
@@ -124,11 +142,12 @@ def folder_listings(
     return listings, failures
 
 
-def file_problem(path: Path, folder: Path, max_bytes: int) -> tuple[str, str] | None:
+def file_problem(path: Path, inside: Path, max_bytes: int) -> tuple[str, str] | None:
     """(reason, detail) when a file must not be read: a link leading out of the
-    folder, or more bytes than the cap."""
+    folder (`inside`: the folder resolved), or more bytes than the cap. Only a file
+    itself can be a link (`folder_files`)."""
     try:
-        if not path.resolve().is_relative_to(folder.resolve()):
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
             return "outside_folder", f"links to {path.resolve()}"
         size = path.stat().st_size
     except OSError as error:

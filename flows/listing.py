@@ -81,21 +81,41 @@ def _values(entry: Any, path: Path, where: str) -> dict[str, str]:
     return {key: str(value) for key, value in entry.items()}
 
 
-def context_for(document: Path, root: Path, listings: dict[Path, Listing]) -> Context:
+def context_for(
+    document: Path,
+    root: Path,
+    listings: dict[Path, Listing],
+    folders: dict[Path, dict[str, str]] | None = None,
+) -> Context:
     """A document's context from the listings of its folder and the folders above
-    it up to `root` (nearer ones win, the file's own table last)."""
-    merged: dict[str, str] = {}
-    folders = [document.parent, *document.parent.parents]
-    chain = [f for f in folders if f == root or root in f.parents]
-    for folder in reversed(chain):
-        listing = listings.get(folder)
-        if listing is not None:
-            merged.update(listing.values)
+    it up to `root` (nearer ones win, the file's own table last). `folders` keeps
+    each folder's merged values between calls (one per folder, not per file)."""
+    folders = {} if folders is None else folders
+    inherited = folders.get(document.parent)
+    if inherited is None:
+        inherited = folders[document.parent] = folder_values(
+            document.parent, root, listings
+        )
+    merged = dict(inherited)
     own = listings.get(document.parent)
     if own is not None:
         merged.update(own.files.get(document.name, {}))
     meta = {k: v for k, v in merged.items() if k in LISTING_KEYS}
     return Context(merged.get("municipality"), merged.get("language"), meta)
+
+
+def folder_values(
+    folder: Path, root: Path, listings: dict[Path, Listing]
+) -> dict[str, str]:
+    """The values of the listings of a folder and the folders above it up to `root`
+    (nearer ones win)."""
+    merged: dict[str, str] = {}
+    chain = [f for f in (folder, *folder.parents) if f == root or root in f.parents]
+    for each in reversed(chain):
+        listing = listings.get(each)
+        if listing is not None:
+            merged.update(listing.values)
+    return merged
 
 
 def unlisted(listings: dict[Path, Listing]) -> list[Path]:

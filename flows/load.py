@@ -302,13 +302,24 @@ def settle(
     con: duckdb.DuckDBPyConnection, results: list[DocumentResult], version: str
 ) -> list[DocumentResult]:
     """The results with `settled` set on documents extractor `version` has read
-    already (same uri and bytes): they need no extraction and no load."""
-    read = {
-        (uri, sha256)
-        for uri, sha256 in con.execute(
-            "SELECT uri, sha256 FROM documents WHERE extracted_with = ?", [version]
+    already (same uri and bytes): they need no extraction and no load. One query
+    for the batch's documents (not every document read before)."""
+    rows = [r.row for r in results if r.row is not None and r.reason is None]
+    if not rows:
+        return results
+    read = set(
+        con.execute(
+            "SELECT d.uri, d.sha256 FROM documents d JOIN ("
+            " SELECT unnest(string_split(?, chr(10))) AS uri,"
+            " unnest(string_split(?, chr(10))) AS sha256) b"
+            " ON d.uri = b.uri AND d.sha256 = b.sha256 WHERE d.extracted_with = ?",
+            [
+                LINES.join(r.uri for r in rows),
+                LINES.join(r.sha256 for r in rows),
+                version,
+            ],
         ).fetchall()
-    }
+    )
     return [
         replace(r, settled=True)
         if r.row is not None and r.reason is None and (r.row.uri, r.row.sha256) in read

@@ -352,14 +352,18 @@ class Collector:
         part = source.name
         if job.window is not None:
             part = f"{source.name} {job.window[1]}..{job.window[2]}"
-        batches = list(in_batches(fetched, load_batch_size())) or [[]]
+        # documents read before (same bytes, same extractor) are counted in one
+        # batch of their own: a no-op run is one load per source
+        fetched = settle(self.con, fetched, self.run.extractor_version)
+        settled = [result for result in fetched if result.settled]
+        unread = [result for result in fetched if not result.settled]
+        batches = [settled] if settled else []
+        batches += in_batches(unread, load_batch_size())
+        batches = batches or [[]]
         held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
         for number, batch in enumerate(batches, start=1):
             last = number == len(batches)  # the window is complete with the last
-            results = extract(
-                settle(self.con, batch, self.run.extractor_version),
-                self.settings.raw_dir,
-            )
+            results = extract(batch, self.settings.raw_dir)
             counts = load_task(
                 self.con,
                 self.run,
@@ -545,7 +549,7 @@ def minutes_reprocess(
             row=row,
             uri=row.uri,
             is_new=False,
-            raw_path=str(store.path_for(row.sha256).relative_to(store.root)),
+            raw_path=store.relative_path(row.sha256),
             source=row.source,
         )
         for row in latest_rows(store.manifest())

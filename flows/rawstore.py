@@ -11,6 +11,7 @@ import logging
 import mimetypes
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -65,6 +66,22 @@ def sniff_media_type(uri: str, data: bytes, declared: str | None) -> str | None:
     return mimetypes.guess_type(PurePosixPath(urlsplit(uri).path).name)[0]
 
 
+# The newest row of each uri, per manifest, shared by every store of the process (the
+# sources of a run fetch at once, each with its own store): read once, kept up to date
+# by `record`, read again only when the file changed under it (its inode, size, mtime).
+_LATEST_LOCK = threading.Lock()
+_LATEST: dict[Path, tuple[tuple[int, int, int], dict[str, ManifestRow]]] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is written or replaced (zeros when it is missing)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 class RawStore:
     """Content-addressed storage of fetched bytes under one directory."""
 
@@ -74,7 +91,12 @@ class RawStore:
 
     def path_for(self, sha256: str) -> Path:
         """Where the bytes with this hash live."""
-        return self.root / sha256[:2] / sha256
+        return self.root / self.relative_path(sha256)
+
+    @staticmethod
+    def relative_path(sha256: str) -> str:
+        """Where the bytes with this hash live, below the root."""
+        return f"{sha256[:2]}/{sha256}"
 
     def put(self, data: bytes) -> str:
         """Store bytes once (atomic write) and return their sha256."""
@@ -150,8 +172,16 @@ class RawStore:
         return rows
 
     def latest(self) -> dict[str, ManifestRow]:
-        """The newest manifest row of each uri."""
-        return {row.uri: row for row in self.manifest()}
+        """The newest manifest row of each uri. The dict is shared (see `_LATEST`):
+        callers add to it only the rows they `record`."""
+        path = self.root / MANIFEST
+        with _LATEST_LOCK:
+            key = _file_key(path)
+            cached = _LATEST.get(path)
+            if cached is None or cached[0] != key:
+                cached = (key, {row.uri: row for row in self.manifest()})
+                _LATEST[path] = cached
+            return cached[1]
 
     def known(self) -> set[tuple[str, str]]:
         """(uri, sha256) pairs already in the manifest."""
@@ -167,12 +197,18 @@ class RawStore:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / MANIFEST
         line = json.dumps(asdict(row), ensure_ascii=False) + "\n"
-        with path.open("ab") as handle:
-            if handle.tell() > 0 and not ends_with_newline(path):
-                line = "\n" + line
-            handle.write(line.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        with _LATEST_LOCK:
+            before = _file_key(path)
+            with path.open("ab") as handle:
+                if handle.tell() > 0 and not ends_with_newline(path):
+                    line = "\n" + line
+                handle.write(line.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            cached = _LATEST.get(path)
+            if cached is not None and cached[0] == before:
+                cached[1][row.uri] = row
+                _LATEST[path] = (_file_key(path), cached[1])
 
 
 def ends_with_newline(path: Path) -> bool:

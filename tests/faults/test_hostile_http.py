@@ -143,10 +143,15 @@ def test_folder_files_too_big_or_linking_out_are_quarantined(
     (docs / "huge.txt").write_bytes(b"x" * 1001)
     (tmp_path / "secret.txt").write_text("not yours", encoding="utf-8")
     os.symlink(tmp_path / "secret.txt", docs / "link.txt")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "other.txt").write_text("not yours either", encoding="utf-8")
+    os.symlink(elsewhere, docs / "linked-folder")  # not followed
     source = Source(name="s", platform="folder", base_url="docs", config_dir=tmp_path)
     store = RawStore(tmp_path / "raw")
     results = {r.uri: (r.reason, r.detail) for r in fetch_folder(source, store, None)}
     assert results["docs/ok.txt"] == (None, None)
     assert results["docs/huge.txt"] == ("too_large", "1001 bytes > 1000")
     assert results["docs/link.txt"][0] == "outside_folder"
+    assert set(results) == {"docs/ok.txt", "docs/huge.txt", "docs/link.txt"}
     assert [row.uri for row in store.manifest()] == ["docs/ok.txt"]

@@ -74,5 +74,23 @@ def test_ingest_stores_once_and_records_a_row_per_new_version(tmp_path: Path) ->
     assert store.get(pdf.sha256) == b"%PDF-1.4 b"
 
 
+def test_the_latest_rows_are_read_once_and_follow_the_file(tmp_path: Path) -> None:
+    """Stores of one process share the manifest's latest rows (the sources of a run
+    fetch at once); a row one of them records is seen by the others without a
+    second read, and a manifest changed under them is read again."""
+    context = Provenance(source="s")
+    first = RawStore(tmp_path)
+    row, _ = first.ingest(b"a", "u1", first.latest(), context)
+    second = RawStore(tmp_path)
+    assert second.latest() is first.latest()
+    assert second.latest()["u1"] == row
+    other, _ = second.ingest(b"b", "u2", second.latest(), context)
+    assert set(first.latest()) == {"u1", "u2"}
+    manifest = tmp_path / "manifest.jsonl"
+    lines = manifest.read_text("utf-8").splitlines(keepends=True)
+    manifest.write_text(lines[1], encoding="utf-8")  # replaced by another writer
+    assert RawStore(tmp_path).latest() == {"u2": other}
+
+
 def test_a_document_hash_is_that_of_its_bytes() -> None:
     assert Document(uri="u", data=b"abc").sha256 == sha256_hex(b"abc")
