@@ -12,6 +12,10 @@ own, and if that process dies too the document is quarantined as
 or `minutes reprocess`). A worker process dying takes only its own documents along:
 the others are sent again to a fresh pool.
 
+Within `run_workers()` (a run of the flow) the worker processes are kept from one
+batch to the next: each imports the extractors and loads spaCy once per run, not once
+per batch (a fresh pool costs seconds, more than a batch of HTML pages takes).
+
 Kept free of Prefect, so that a worker process starts quickly.
 """
 
@@ -23,9 +27,10 @@ import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,13 +161,71 @@ def with_problems(
     return replace(result, stage="extract", reason=problems[0].reason, detail=detail)
 
 
+class _KeptPool:
+    """The worker pool of a run, kept between batches (see `run_workers`)."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.size = 0
+
+
+_KEPT: _KeptPool | None = None
+
+
+@contextmanager
+def run_workers() -> Iterator[None]:
+    """Keep the extraction workers from one batch to the next until the block ends
+    (then they are stopped; a stop or an error ends them at once)."""
+    global _KEPT
+    kept = _KEPT = _KeptPool()
+    try:
+        yield
+    finally:
+        _KEPT = None
+        if kept.pool is not None:
+            _end_pool(kept.pool)
+
+
+def _cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def workers_for(results: list[DocumentResult]) -> int:
-    """How many processes to extract with: one per core, when it is worth it."""
-    work = sum(_size(r) for r in results)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if work < MIN_BYTES_FOR_WORKERS or cores < 2:
+    """How many processes to extract with: one per core, when it is worth it (the
+    run's workers are running already, or there is enough work to start them)."""
+    cores = _cores()
+    if cores < 2 or len(results) < 2:
         return 1
-    return min(cores, len(results))
+    if _KEPT is not None and _KEPT.pool is not None:
+        return _KEPT.size
+    if sum(_size(r) for r in results) < MIN_BYTES_FOR_WORKERS:
+        return 1
+    return cores if _KEPT is not None else min(cores, len(results))
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The run's kept pool when it has this size, else a new one (kept when a run
+    keeps its workers)."""
+    if _KEPT is not None and _KEPT.pool is not None and _KEPT.size == workers:
+        return _KEPT.pool
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_setup)
+    if _KEPT is not None:
+        if _KEPT.pool is not None:
+            _end_pool(_KEPT.pool)
+        _KEPT.pool, _KEPT.size = pool, workers
+    return pool
+
+
+def _let_go(pool: ProcessPoolExecutor, whole: bool) -> None:
+    """After a round: a whole pool the run keeps stays; any other is ended (a
+    broken one, or one a stop or an error left mid-document)."""
+    if whole and _KEPT is not None and _KEPT.pool is pool:
+        return
+    if _KEPT is not None and _KEPT.pool is pool:
+        _KEPT.pool = None
+    _end_pool(pool)
 
 
 def extract_all(
@@ -237,9 +300,8 @@ def _pool_round(
     advance: Callable[[], None],
 ) -> list[Job]:
     """One pool over the jobs; the jobs left undone when a worker died."""
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_setup)
-    broken = False
+    pool = _pool(workers)
+    broken, whole = False, False
     try:
         futures: dict[Future[tuple[int, DocumentResult]], Job] = {
             pool.submit(_extract_job, job): job for job in jobs
@@ -255,9 +317,10 @@ def _pool_round(
                     continue
                 extracted[index] = result
                 advance()
+        whole = not broken
         return [job for job in jobs if job[0] not in extracted] if broken else []
     finally:
-        _end_pool(pool)
+        _let_go(pool, whole)
 
 
 def _end_pool(pool: ProcessPoolExecutor) -> None:

@@ -34,7 +34,7 @@ from prefect.utilities.annotations import quote
 
 import extractors
 from flows import failpoints, progress, runners, stop, warehouse
-from flows.extraction import extract_all
+from flows.extraction import extract_all, run_workers
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
 from flows.load import (
@@ -456,7 +456,8 @@ def minutes_run(
         summary.abandoned = start_run(writer.connection, run)
         collector = Collector(settings, run, writer, since, until)
         try:
-            outcomes = collector.collect(sources)
+            with run_workers():
+                outcomes = collector.collect(sources)
         except STOP_SIGNALS:
             stop.STOP.set()
             collector.cancel()
@@ -561,7 +562,8 @@ def minutes_reprocess(
     with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
         start_run(w.connection, run)
         try:
-            results = extract(fetched, settings.raw_dir)
+            with run_workers():
+                results = extract(fetched, settings.raw_dir)
             summary.counts = load_task(w.connection, run, quote(results), "reprocess")
         except STOP_SIGNALS:  # the load rolled back: nothing of it stays
             finish_run(w.connection, run, RunStatus.CANCELLED)
