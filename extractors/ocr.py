@@ -32,11 +32,6 @@ class OcrWord:
     x1: float
 
 
-# tesseract's OpenMP threads cost more than they give on a page (measured on 2 cores:
-# 2.75 s a page with them, 1.77 s with one), and the run's workers use the cores already.
-_ONE_THREAD = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-
-
 @functools.cache
 def available() -> bool:
     """True when tesseract and its Swedish and Finnish data are installed."""
@@ -70,7 +65,9 @@ def _words(png: bytes, scale: float) -> list[OcrWord]:
         capture_output=True,
         timeout=TIMEOUT,
         check=False,
-        env=_ONE_THREAD,
+        # OpenMP threads cost more than they give on a page (on 2 cores: 2.75 s a
+        # page with them, 1.77 s with one), and the run's workers use the cores
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     rows = csv.DictReader(
         io.StringIO(result.stdout.decode("utf-8")),
