@@ -477,6 +477,28 @@ def minutes_run(
     return summary
 
 
+def reprocess_in_batches(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    fetched: list[DocumentResult],
+    settings: Settings,
+    summary: RunSummary,
+) -> None:
+    """Extract and load the raw zone's documents a batch at a time (one batch's
+    items in memory, each batch its own transaction), as a run does."""
+    batches = list(in_batches(fetched, load_batch_size())) or [[]]
+    held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
+    for number, batch in enumerate(batches, start=1):
+        last = number == len(batches)
+        results = extract(batch, settings.raw_dir)
+        counts = load_task(
+            con, run, quote(results), "reprocess", None, None, None if last else held
+        )
+        summary.counts.add(counts)
+        del results
+    advance_held(con, run, held)
+
+
 def finish(
     writer: Writer,
     run: RunInfo,
@@ -563,9 +585,8 @@ def minutes_reprocess(
         start_run(w.connection, run)
         try:
             with run_workers():
-                results = extract(fetched, settings.raw_dir)
-            summary.counts = load_task(w.connection, run, quote(results), "reprocess")
-        except STOP_SIGNALS:  # the load rolled back: nothing of it stays
+                reprocess_in_batches(w.connection, run, fetched, settings, summary)
+        except STOP_SIGNALS:  # the batch in flight rolled back; earlier ones stay
             finish_run(w.connection, run, RunStatus.CANCELLED)
             summary.status = RunStatus.CANCELLED
             stop.STOPPED.append(summary)

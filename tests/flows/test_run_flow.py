@@ -158,6 +158,30 @@ def test_reprocess_reloads_the_raw_zone_without_changes(
     assert snapshot(tmp_path / "wh.duckdb") == before
 
 
+def test_reprocess_in_small_batches_reads_every_document_once(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(sample_site, tmp_path)
+    before = snapshot(tmp_path / "wh.duckdb")
+    calls: list[str] = []
+    real = extractors.extract_document
+
+    def counted(document, *args, **kwargs):
+        calls.append(document.uri)
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(extractors, "extract_document", counted)
+    monkeypatch.setenv("MINUTES_LOAD_BATCH", "2")  # five documents: three batches
+    summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert sorted(calls) == sorted(set(calls)) and len(calls) == 5
+    assert summary.counts.items_unchanged == 5 and summary.counts.items_updated == 0
+    assert snapshot(tmp_path / "wh.duckdb") == before
+    (per_source,) = query(
+        tmp_path / "wh.duckdb", "SELECT per_source FROM runs WHERE kind = 'reprocess'"
+    )
+    assert '"items_unchanged": 5' in per_source[0]
+
+
 def test_unchanged_documents_are_not_extracted_again(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
