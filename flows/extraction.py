@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import extractors
-from flows import failpoints
+from flows import failpoints, stop
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
 from models.records import Document
@@ -308,7 +308,11 @@ def _pool_round(
         }
         waiting = set(futures)
         while waiting:
-            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            # woken now and then: a signal the kernel gave another thread is
+            # handled by the main thread only when it wakes (flows/stop.py)
+            done, waiting = wait(
+                waiting, timeout=stop.WAKE_SECONDS, return_when=FIRST_COMPLETED
+            )
             for future in done:
                 try:
                     index, result = future.result()

@@ -17,7 +17,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -307,7 +307,7 @@ class Collector:
         futures = {
             pool.submit(host_of(job.source), self._fetch, job): job for job in jobs
         }
-        for future in as_completed(futures):
+        for future in stop.as_they_finish(futures):
             self._finish(futures[future], future)
             self.writer.publish_if_due()
         return [self.outcomes[s.name] for s in sources]

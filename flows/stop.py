@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from types import FrameType
 from typing import Any
 
 STOP = threading.Event()
+# How often a waiting main thread wakes: the kernel may hand SIGINT or SIGTERM to any
+# thread, and Python's handler then only runs once the main thread wakes up.
+WAKE_SECONDS = 0.25
 STOPPED: list[Any] = []  # summaries of the runs a signal stopped in this process
 
 
@@ -59,3 +64,12 @@ def signal_name(error: BaseException) -> str:
 def exit_code(error: BaseException) -> int:
     """128 + the signal's number, as a shell reports a process it stopped."""
     return 128 + (signal.SIGTERM if signal_name(error) == "SIGTERM" else signal.SIGINT)
+
+
+def as_they_finish(futures: Iterable[Future[Any]]) -> Iterator[Future[Any]]:
+    """The futures as they finish (`as_completed`), waking every WAKE_SECONDS so that
+    a signal given to another thread stops the run at once, not when a future ends."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
+        yield from done

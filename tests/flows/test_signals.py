@@ -1,0 +1,46 @@
+"""A signal stops a run at once whichever thread the kernel hands it to: the main
+thread, waiting for fetches or extraction workers, wakes now and then to let
+Python's handler run (a plain blocking wait only wakes when a future ends)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from flows import stop
+
+
+def test_a_sigint_given_to_another_thread_ends_the_wait_at_once() -> None:
+    release = threading.Event()
+    started = threading.Event()
+    idents: list[int] = []
+
+    def slow_fetch() -> None:
+        idents.append(threading.get_ident())
+        started.set()
+        release.wait(20)
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(slow_fetch)
+        started.wait(5)
+        timer = threading.Timer(0.3, signal.pthread_kill, (idents[0], signal.SIGINT))
+        timer.start()
+        began = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                list(stop.as_they_finish([future]))
+            assert time.monotonic() - began < 3  # not the 20 s the fetch takes
+        finally:
+            release.set()
+            timer.join()
+
+
+def test_the_futures_come_as_they_finish() -> None:
+    with ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(time.sleep, 0.6)
+        quick = pool.submit(time.sleep, 0.05)
+        assert list(stop.as_they_finish([slow, quick])) == [quick, slow]
