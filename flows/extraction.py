@@ -336,6 +336,10 @@ def _end_pool(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(5)
+    for process in processes:  # one that let SIGTERM pass (mid-start, say) is killed
+        if process.is_alive():
+            process.kill()
+            process.join(5)
 
 
 def _size(result: DocumentResult) -> int:
