@@ -24,6 +24,9 @@ def test_a_sigint_given_to_another_thread_ends_the_wait_at_once() -> None:
         started.set()
         release.wait(20)
 
+    # as a terminal's Ctrl-C reaches a run (a suite started in the background by a
+    # shell without job control has SIGINT ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(slow_fetch)
         started.wait(5)
@@ -37,6 +40,7 @@ def test_a_sigint_given_to_another_thread_ends_the_wait_at_once() -> None:
         finally:
             release.set()
             timer.join()
+            signal.signal(signal.SIGINT, before)
 
 
 def test_the_futures_come_as_they_finish() -> None:

@@ -60,7 +60,15 @@ def start_run(
         stderr=subprocess.STDOUT if output else subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a job in a terminal
+        preexec_fn=as_from_a_terminal,
     )
+
+
+def as_from_a_terminal() -> None:
+    """In the child: SIGINT as a terminal's job has it. A suite started in the
+    background by a shell without job control inherits SIGINT ignored, and Python
+    keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_until(check, seconds: float, what: str) -> None:
