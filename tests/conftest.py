@@ -56,3 +56,24 @@ def fast_polite_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MINUTES_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("MINUTES_HTTP_TIMEOUT", "2")
     monkeypatch.setenv("MINUTES_TASK_RETRY_DELAY", "0")
+
+
+@pytest.fixture
+def fetched_sample(tmp_path: Path):
+    """The sample fetched into a raw zone as a folder source: (results, store),
+    nothing extracted yet."""
+    from flows.fetch import fetch_folder
+    from flows.rawstore import RawStore
+    from flows.sources import Source
+
+    copy_sample_site(tmp_path)
+    source = Source(
+        name="site", platform="folder", base_url="site", config_dir=tmp_path
+    )
+    store = RawStore(tmp_path / "raw")
+    return fetch_folder(source, store, None), store
+
+
+def items_by_uri(results) -> dict[str, list]:
+    """Each document's items, by its uri."""
+    return {r.row.uri: list(r.items) for r in results}

@@ -8,35 +8,17 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from flows import extraction
-from flows.fetch import fetch_folder
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
-from flows.sources import Source
-from tests.conftest import copy_sample_site
+from tests.conftest import items_by_uri
 
 pytestmark = pytest.mark.fault("a process dies extracting a document")
 
 VICTIM = "khall_2023-12-05_451.txt"  # a Kittilä item of the sample
-
-
-@pytest.fixture
-def fetched(tmp_path: Path) -> tuple[list[DocumentResult], RawStore]:
-    """The sample fetched into a raw zone: nothing extracted yet."""
-    copy_sample_site(tmp_path)
-    source = Source(
-        name="site", platform="folder", base_url="site", config_dir=tmp_path
-    )
-    store = RawStore(tmp_path / "raw")
-    return fetch_folder(source, store, None), store
-
-
-def items_of(results: list[DocumentResult]) -> dict[str, list]:
-    return {r.row.uri: list(r.items) for r in results}  # type: ignore[union-attr]
 
 
 def clean(results: list[DocumentResult], store: RawStore) -> list[DocumentResult]:
@@ -44,10 +26,11 @@ def clean(results: list[DocumentResult], store: RawStore) -> list[DocumentResult
 
 
 def test_a_worker_dying_on_one_document_costs_that_document_only(
-    fetched: tuple[list[DocumentResult], RawStore], monkeypatch: pytest.MonkeyPatch
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    results, store = fetched
-    expected = items_of(clean(results, store))
+    results, store = fetched_sample
+    expected = items_by_uri(clean(results, store))
     monkeypatch.setenv("MINUTES_FAILPOINT", f"extracting:{VICTIM}")
     with ThreadPoolExecutor(1) as thread:  # a pool that waits for a dead worker hangs
         done = thread.submit(
@@ -59,7 +42,7 @@ def test_a_worker_dying_on_one_document_costs_that_document_only(
     assert "signal SIGKILL" in (victim.detail or "") and not victim.items
     others = [r for r in done if r is not victim]
     assert all(r.reason is None for r in others)
-    found = items_of(others)
+    found = items_by_uri(others)
     assert found == {uri: ids for uri, ids in expected.items() if uri in found}
     assert len(found) == len(results) - 1
     markers = list((store.root / extraction.MARKERS).iterdir())
@@ -67,11 +50,11 @@ def test_a_worker_dying_on_one_document_costs_that_document_only(
 
 
 def test_a_document_left_marked_by_a_killed_run_is_extracted_alone(
-    fetched: tuple[list[DocumentResult], RawStore],
+    fetched_sample: tuple[list[DocumentResult], RawStore],
 ) -> None:
     """The run was killed while reading it (not the document's fault): alone, it
     reads as always, and its marker goes."""
-    results, store = fetched
+    results, store = fetched_sample
     [result] = [r for r in results if r.row and r.row.uri.endswith(VICTIM)]
     marker = extraction.marker_path(store, result.row.sha256)  # type: ignore[union-attr]
     marker.parent.mkdir(parents=True)
@@ -83,9 +66,10 @@ def test_a_document_left_marked_by_a_killed_run_is_extracted_alone(
 
 
 def test_a_marked_document_that_kills_again_is_quarantined_and_stays_marked(
-    fetched: tuple[list[DocumentResult], RawStore], monkeypatch: pytest.MonkeyPatch
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    results, store = fetched
+    results, store = fetched_sample
     [result] = [r for r in results if r.row and r.row.uri.endswith(VICTIM)]
     marker = extraction.marker_path(store, result.row.sha256)  # type: ignore[union-attr]
     marker.parent.mkdir(parents=True)

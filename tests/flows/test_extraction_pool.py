@@ -5,33 +5,15 @@ ends, and replaces a pool a dying worker broke."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from flows import extraction
-from flows.fetch import fetch_folder
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
-from flows.sources import Source
-from tests.conftest import copy_sample_site
+from tests.conftest import items_by_uri
 
 VICTIM = "khall_2023-12-05_451.txt"  # a Kittilä item of the sample
-
-
-@pytest.fixture
-def fetched(tmp_path: Path) -> tuple[list[DocumentResult], RawStore]:
-    """The sample fetched into a raw zone: nothing extracted yet."""
-    copy_sample_site(tmp_path)
-    source = Source(
-        name="site", platform="folder", base_url="site", config_dir=tmp_path
-    )
-    store = RawStore(tmp_path / "raw")
-    return fetch_folder(source, store, None), store
-
-
-def items_of(results: list[DocumentResult]) -> dict[str, list]:
-    return {r.row.uri: list(r.items) for r in results}  # type: ignore[union-attr]
 
 
 def kept_pool():
@@ -45,19 +27,24 @@ def worker_pids() -> set[int]:
     return set(kept_pool()._processes)  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def workers_for_any_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers even for the sample's few small documents (two cores needed)."""
+    if extraction._cores() < 2:
+        pytest.skip("one core: extraction stays in the process")
+    monkeypatch.setattr(extraction, "MIN_BYTES_FOR_WORKERS", 0)
+
+
 def in_thread(function, *args):  # a pool that waits for a dead worker hangs
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(function, *args).result(timeout=300)
 
 
 def test_a_run_keeps_its_workers_between_batches_and_ends_them(
-    fetched: tuple[list[DocumentResult], RawStore], monkeypatch: pytest.MonkeyPatch
+    fetched_sample: tuple[list[DocumentResult], RawStore],
 ) -> None:
-    results, store = fetched
-    if extraction._cores() < 2:
-        pytest.skip("one core: extraction stays in the process")
-    monkeypatch.setattr(extraction, "MIN_BYTES_FOR_WORKERS", 0)
-    expected = items_of([extraction.extract_here(r, store) for r in results])
+    results, store = fetched_sample
+    expected = items_by_uri([extraction.extract_here(r, store) for r in results])
     half = len(results) // 2
     with extraction.run_workers():
         first = extraction.extract_all(results[:half], store.root)
@@ -67,16 +54,14 @@ def test_a_run_keeps_its_workers_between_batches_and_ends_them(
         processes = list(pool._processes.values())  # type: ignore[attr-defined]
     assert extraction._KEPT is None
     assert processes and not any(process.is_alive() for process in processes)
-    assert items_of(first + second) == expected
+    assert items_by_uri(first + second) == expected
 
 
 def test_a_pool_a_dying_worker_broke_is_replaced_for_the_next_batch(
-    fetched: tuple[list[DocumentResult], RawStore], monkeypatch: pytest.MonkeyPatch
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    results, store = fetched
-    if extraction._cores() < 2:
-        pytest.skip("one core: extraction stays in the process")
-    monkeypatch.setattr(extraction, "MIN_BYTES_FOR_WORKERS", 0)
+    results, store = fetched_sample
     victim = [r for r in results if r.row and r.row.uri.endswith(VICTIM)]
     others = [r for r in results if r not in victim]
     with extraction.run_workers():

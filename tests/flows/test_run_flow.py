@@ -158,11 +158,8 @@ def test_reprocess_reloads_the_raw_zone_without_changes(
     assert snapshot(tmp_path / "wh.duckdb") == before
 
 
-def test_reprocess_in_small_batches_reads_every_document_once(
-    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    run(sample_site, tmp_path)
-    before = snapshot(tmp_path / "wh.duckdb")
+def extractions_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The uris of the documents extracted from now on (in this process)."""
     calls: list[str] = []
     real = extractors.extract_document
 
@@ -171,6 +168,15 @@ def test_reprocess_in_small_batches_reads_every_document_once(
         return real(document, *args, **kwargs)
 
     monkeypatch.setattr(extractors, "extract_document", counted)
+    return calls
+
+
+def test_reprocess_in_small_batches_reads_every_document_once(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(sample_site, tmp_path)
+    before = snapshot(tmp_path / "wh.duckdb")
+    calls = extractions_counted(monkeypatch)
     monkeypatch.setenv("MINUTES_LOAD_BATCH", "2")  # five documents: three batches
     summary = minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
     assert sorted(calls) == sorted(set(calls)) and len(calls) == 5
@@ -186,14 +192,7 @@ def test_unchanged_documents_are_not_extracted_again(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = run(sample_site, tmp_path)
-    calls: list[str] = []
-    real = extractors.extract_document
-
-    def counted(document, *args, **kwargs):
-        calls.append(document.uri)
-        return real(document, *args, **kwargs)
-
-    monkeypatch.setattr(extractors, "extract_document", counted)
+    calls = extractions_counted(monkeypatch)
     again = run(sample_site, tmp_path)
     assert calls == []  # same bytes, same extractor: nothing read again
     assert again.counts.documents_unchanged == first.counts.documents_new
