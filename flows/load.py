@@ -249,6 +249,17 @@ def _load_document(
 # ~0.1 ms an element (DuckDB's binding runs an import lookup per element), 0.4 s
 # for 3,000 strings. Uris, hashes and ids hold no line feed.
 LINES = "\n"
+# Document versions (uri, sha256) as a table, from the parameters of `versions_of`.
+VERSIONS_SQL = (
+    "SELECT unnest(string_split(?, chr(10))) AS uri,"
+    " unnest(string_split(?, chr(10))) AS sha256"
+)
+
+
+def versions_of(rows: list[ManifestRow]) -> list[str]:
+    """The parameters of VERSIONS_SQL for these manifest rows."""
+    return [LINES.join(row.uri for row in rows), LINES.join(row.sha256 for row in rows)]
+
 
 # Reasons another try of the same bytes may change: such documents are read again.
 UNSETTLED_REASONS = {"too_slow", "internal_error"}
@@ -263,13 +274,8 @@ def _count_settled(
     if not rows:
         return
     counts.documents_unchanged += len(rows)
-    uris = [row.uri for row in rows]
-    hashes = [row.sha256 for row in rows]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE settled AS"
-        " SELECT unnest(string_split(?, chr(10))) AS uri,"
-        " unnest(string_split(?, chr(10))) AS sha256",
-        [LINES.join(uris), LINES.join(hashes)],
+        f"CREATE OR REPLACE TEMP TABLE settled AS {VERSIONS_SQL}", versions_of(rows)
     )
     found = con.execute(
         "SELECT count(*) FROM items i JOIN settled s"
@@ -309,15 +315,9 @@ def settle(
         return results
     read = set(
         con.execute(
-            "SELECT d.uri, d.sha256 FROM documents d JOIN ("
-            " SELECT unnest(string_split(?, chr(10))) AS uri,"
-            " unnest(string_split(?, chr(10))) AS sha256) b"
+            f"SELECT d.uri, d.sha256 FROM documents d JOIN ({VERSIONS_SQL}) b"
             " ON d.uri = b.uri AND d.sha256 = b.sha256 WHERE d.extracted_with = ?",
-            [
-                LINES.join(r.uri for r in rows),
-                LINES.join(r.sha256 for r in rows),
-                version,
-            ],
+            [*versions_of(rows), version],
         ).fetchall()
     )
     return [
