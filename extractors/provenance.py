@@ -38,14 +38,15 @@ class FieldSource:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
+        return dict(zip(ROW_NAMES, self.row(), strict=True))
+
+    def row(self) -> tuple[str, str, int | None, int | None, str | None]:
+        """The values of `to_dict`, in its order (a warehouse row without a dict)."""
         start, end = self.span if self.span else (None, None)
-        return {
-            "field": self.field,
-            "method": self.method,
-            "span_start": start,
-            "span_end": end,
-            "value_excerpt": self.excerpt,
-        }
+        return (self.field, self.method, start, end, self.excerpt)
+
+
+ROW_NAMES = ("field", "method", "span_start", "span_end", "value_excerpt")
 
 
 def plain(value: object) -> str:

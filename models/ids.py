@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(*parts: object) -> str:
-    """A 16-hex-digit id from the parts, case- and spacing-insensitive."""
+    """A 16-hex-digit id from the parts, case- and spacing-insensitive (the same
+    bodies, meetings and people recur item after item: kept for the next ones)."""
     text = "|".join(
         "" if p is None else " ".join(str(p).split()).lower() for p in parts
     )

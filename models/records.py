@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from models.ids import sha256_hex
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (looked up once per class)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+def flat_dict(obj: Any) -> dict[str, Any]:
+    """A dataclass of plain values as a dict: `dataclasses.asdict` without its deep
+    copy, which a load paid for every person, source and departure of every item."""
+    return {name: getattr(obj, name) for name in field_names(type(obj))}
 
 
 @dataclass(frozen=True)
@@ -118,14 +134,14 @@ class Item:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of CONTRACT.md (lists never null, unknown is null)."""
         record = {name: getattr(self, name) for name in RECORD_FIELDS}
-        record["preparers"] = [asdict(p) for p in self.preparers]
-        record["presenter"] = asdict(self.presenter) if self.presenter else None
+        record["preparers"] = [flat_dict(p) for p in self.preparers]
+        record["presenter"] = flat_dict(self.presenter) if self.presenter else None
         record["votes"] = [v.to_dict() for v in self.votes]
         record["disqualified"] = list(self.disqualified)
         record["attachments"] = list(self.attachments)
-        record["departures"] = [asdict(d) for d in self.departures]
-        record["earlier_handlings"] = [asdict(h) for h in self.earlier_handlings]
-        record["source"] = asdict(self.source)
+        record["departures"] = [flat_dict(d) for d in self.departures]
+        record["earlier_handlings"] = [flat_dict(h) for h in self.earlier_handlings]
+        record["source"] = flat_dict(self.source)
         return record
 
 

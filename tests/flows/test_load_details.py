@@ -12,7 +12,7 @@ import pytest
 from extractors import extract
 from flows import warehouse
 from models.ids import sha256_hex
-from models.records import Document, Vote
+from models.records import Document, Item, Vote
 from tests.extractors.platform_cases import document
 from tests.flows.test_load_provenance import load
 
@@ -125,3 +125,51 @@ def test_rows_written_a_table_at_a_time_merge_as_row_by_row_did(con) -> None:
     assert con.execute("SELECT count(*) FROM items").fetchone() == (4,)
     texts = con.execute("SELECT count(*) FROM item_texts").fetchone()
     assert texts == con.execute("SELECT count(*) FROM items").fetchone()
+
+
+def test_watermarks_move_forward_per_source_and_body_never_back(con) -> None:
+    """A load moves each (source, body) watermark to its newest meeting, all in one
+    statement; an older meeting loaded later leaves it where it was."""
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
+
+    def at(day: str, body: str, section: int) -> Item:
+        return dataclasses.replace(item, meeting_date=day, body=body, section=section)
+
+    def run(name: str, *items: Item) -> None:
+        results = [
+            DocumentResult(None, f"{name}-{n}.htm", False, items=[i], source=source)
+            for n, (source, i) in enumerate(items)
+        ]
+        load_results(con, run_info(name), results)
+
+    def marks() -> list[tuple]:
+        return con.execute(
+            "SELECT source, body, strftime(last_meeting_date, '%Y-%m-%d')"
+            " FROM watermarks ORDER BY ALL"
+        ).fetchall()
+
+    run(
+        "r1",
+        ("a", at("2024-03-01", "Kunnanhallitus", 1)),
+        ("a", at("2024-05-01", "Kunnanhallitus", 2)),
+        ("a", at("2024-02-01", "Valtuusto", 3)),
+        ("b", at("2024-01-01", "Kunnanhallitus", 4)),
+    )
+    assert marks() == [
+        ("a", "Kunnanhallitus", "2024-05-01"),
+        ("a", "Valtuusto", "2024-02-01"),
+        ("b", "Kunnanhallitus", "2024-01-01"),
+    ]
+    run(
+        "r2",
+        ("a", at("2024-04-01", "Kunnanhallitus", 5)),  # older: stays at May
+        ("b", at("2024-06-01", "Kunnanhallitus", 6)),  # newer: moves
+    )
+    assert marks() == [
+        ("a", "Kunnanhallitus", "2024-05-01"),
+        ("a", "Valtuusto", "2024-02-01"),
+        ("b", "Kunnanhallitus", "2024-06-01"),
+    ]
