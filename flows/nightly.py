@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -214,7 +215,11 @@ def load_task(
 ) -> RunCounts:
     """Upsert one batch of a part of a run in one transaction (with its backfill
     window when it is the last)."""
-    return load_results(con, run, results, part, window, source, held)
+    return warehouse.beyond_the_limit_if_needed(
+        con,
+        partial(load_results, con, run, results, part, window, source, held),
+        f"loading a batch of {part}",
+    )
 
 
 def new_run(kind: str, sources: list[str]) -> RunInfo:
@@ -266,6 +271,19 @@ class Job:
     window: tuple[str, date, date] | None = None  # (job, start, end) of a backfill
 
 
+@contextlib.contextmanager
+def let_go(results: list[DocumentResult]) -> Iterator[list[DocumentResult]]:
+    """A task's documents, emptied when done with: Prefect keeps the return value
+    and parameters of a task reachable from the context of whichever task started
+    its background services (asyncio timers copy the context), so a list handed to
+    or returned by a task is emptied in place, or its documents and items would
+    stay in memory for the rest of the run."""
+    try:
+        yield results
+    finally:
+        results.clear()
+
+
 class Collector:
     """One run's sources: checked, fetched in parallel, extracted and loaded one at a
     time in the flow's thread, each source's outcome kept."""
@@ -308,7 +326,9 @@ class Collector:
             pool.submit(host_of(job.source), self._fetch, job): job for job in jobs
         }
         for future in stop.as_they_finish(futures):
-            self._finish(futures[future], future)
+            # popped: a finished fetch's documents are let go once loaded, not
+            # kept until every source is done
+            self._finish(futures.pop(future), future)
             self.writer.publish_if_due()
         return [self.outcomes[s.name] for s in sources]
 
@@ -337,7 +357,8 @@ class Collector:
         """Extract and load a finished fetch, or note why the source failed."""
         source = job.source
         try:
-            self._load(job, future.result())
+            with let_go(future.result()) as fetched:
+                self._load(job, fetched)
         except stop.Stopped:
             return
         except Exception as error:  # noqa: BLE001 - isolate sources from each other
@@ -363,18 +384,19 @@ class Collector:
         held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
         for number, batch in enumerate(batches, start=1):
             last = number == len(batches)  # the window is complete with the last
-            results = extract(batch, self.settings.raw_dir)
-            counts = load_task(
-                self.con,
-                self.run,
-                quote(results),
-                part,
-                job.window if last else None,
-                source.name,
-                None if last else held,
-            )
+            with let_go(batch) as documents:
+                results = extract(documents, self.settings.raw_dir)
+            with let_go(results):  # one batch of items in memory at a time
+                counts = load_task(
+                    self.con,
+                    self.run,
+                    quote(results),
+                    part,
+                    job.window if last else None,
+                    source.name,
+                    None if last else held,
+                )
             self.outcomes[source.name].counts.add(counts)
-            del results  # one batch of items in memory at a time
         advance_held(self.con, self.run, held)
 
     def _fail(self, source: Source, status: SourceStatus, error: SourceError) -> None:

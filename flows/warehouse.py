@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -75,13 +79,70 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return {version for version, _, _ in migrations()} <= {row[0] for row in rows}
 
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+DEFAULT_MEMORY = "256MB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory for the one writer (MINUTES_DUCKDB_MEMORY, 256MB): beyond it
+    DuckDB evicts cached blocks and spills to `<warehouse>.tmp`. Its own default, 80%
+    of RAM, let a 100k-item run keep every block it touched (bench/NOTES.md)."""
+    value = os.environ.get("MINUTES_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        raise ValueError(
+            f"MINUTES_DUCKDB_MEMORY={value!r}: give a size such as 256MB or 1GB"
+        )
+    return value
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to an up-to-date warehouse (created if missing)."""
+    """A read-write connection to an up-to-date warehouse (created if missing), with
+    the writer's memory limit."""
+    limit = memory_limit()
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'UTC'")
     migrate(con)
+    bound_memory(con, limit)
     return con
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Set the connection's memory limit; when DuckDB already holds more than that,
+    leave it as it is, with a warning (a limit is no reason to stop)."""
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.OutOfMemoryException as error:
+        log.warning(
+            "MINUTES_DUCKDB_MEMORY=%s not applied (%s)",
+            limit,
+            str(error).splitlines()[0],
+        )
+
+
+def beyond_the_limit_if_needed(
+    con: duckdb.DuckDBPyConnection, work: Callable[[], T], what: str
+) -> T:
+    """`work()` (one transaction that rolls back on error) under the writer's memory
+    limit; if DuckDB runs out of it, once more under DuckDB's own default, with a
+    warning: the limit bounds memory, it must not fail a run (the search index
+    over 1M items needs more than 256MB)."""
+    try:
+        return work()
+    except duckdb.OutOfMemoryException as error:
+        log.warning(
+            "%s needed more than MINUTES_DUCKDB_MEMORY=%s (%s): done again without"
+            " the limit; raise it to keep this from happening",
+            what,
+            memory_limit(),
+            str(error).splitlines()[0],
+        )
+    con.execute("RESET memory_limit")
+    try:
+        return work()
+    finally:
+        bound_memory(con, memory_limit())
 
 
 def watermark(path: Path, source: str) -> date | None:

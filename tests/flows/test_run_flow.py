@@ -10,6 +10,7 @@ import pytest
 
 import extractors
 from flows.fetch import fetch_source
+from flows.load import load_results
 from flows.nightly import AllSourcesFailed, minutes_reprocess, minutes_run
 from flows.rawstore import RawStore
 from flows.sources import load_sources
@@ -238,3 +239,75 @@ def test_loading_in_small_batches_gives_the_same_warehouse(
         tmp_path / "batched" / "wh.duckdb", "SELECT per_source FROM runs"
     )
     assert '"items_inserted": 5' in per_source[0]
+
+
+def test_a_sources_documents_are_let_go_once_loaded(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays bounded by a source, not the run: when a source's documents are
+    loaded, nothing of the run keeps them (the fetch's future held them to the end)."""
+    import gc
+    import weakref
+
+    from flows.nightly import Collector
+
+    text = sample_site.read_text(encoding="utf-8")
+    sample_site.write_text(text + text.replace('name = "site"', 'name = "again"'))
+    loaded: list[list[weakref.ref]] = []
+    alive_at_each_load: list[int] = []
+    real = Collector._load
+
+    def watched(self, job, fetched):
+        gc.collect()
+        alive_at_each_load.append(
+            sum(ref() is not None for refs in loaded for ref in refs)
+        )
+        loaded.append([weakref.ref(result) for result in fetched])
+        real(self, job, fetched)
+
+    monkeypatch.setattr(Collector, "_load", watched)
+    summary = run(sample_site, tmp_path)
+    assert summary.counts.documents_new == 5 and len(loaded) == 2
+    assert all(loaded) and alive_at_each_load == [0, 0]
+
+
+def test_a_run_that_needs_more_than_the_memory_limit_still_loads(
+    sample_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The writer's memory limit bounds memory, it never fails a run: a batch or a
+    search index that does not fit is done again without the limit, with a warning,
+    and the limit is back for what follows."""
+    from flows import nightly, search_index
+
+    monkeypatch.setenv("MINUTES_DUCKDB_MEMORY", "64MB")
+    limits: dict[str, list[str]] = {"load": [], "index": []}
+
+    def too_big_once(name: str, real):
+        def work(con, *args):
+            limits[name].append(
+                con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+            )
+            if len(limits[name]) == 1:  # as DuckDB does, nothing of it kept
+                raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+            return real(con, *args)
+
+        return work
+
+    monkeypatch.setattr(nightly, "load_results", too_big_once("load", load_results))
+    monkeypatch.setattr(
+        search_index, "build", too_big_once("index", search_index.build)
+    )
+    with caplog.at_level("WARNING", logger="flows.warehouse"):
+        summary = run(sample_site, tmp_path)
+    assert summary.counts.items_inserted == 5
+    bounded = "61.0 MiB"  # 64MB as DuckDB prints it
+    assert limits["load"][:2] == [bounded, limits["load"][1]] != [bounded] * 2
+    assert limits["load"][2:] == [bounded] * (len(limits["load"]) - 2)
+    assert limits["index"][0] == bounded != limits["index"][1]
+    warned = " ".join(record.getMessage() for record in caplog.records)
+    assert "loading a batch of site" in warned and "fi search index" in warned
+    assert "MINUTES_DUCKDB_MEMORY=64MB" in warned
+    assert query(tmp_path / "wh.duckdb", "SELECT count(*) FROM items") == [(5,)]

@@ -124,3 +124,27 @@ def test_a_warehouse_from_before_run_sources_upgrades(
     )
     con.close()
     assert warehouse.source_states(path) == {"oulu": "blocked"}
+
+
+def memory_of(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_writer_has_a_bounded_memory_an_operator_can_raise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's own default (80% of RAM) let the writer keep every block it read;
+    the writer gets 256MB unless MINUTES_DUCKDB_MEMORY says otherwise; a size that
+    is not one is refused before any file is made."""
+    monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    assert memory_of(con) == "244.1 MiB"  # 256 MB as DuckDB prints it
+    con.close()
+    monkeypatch.setenv("MINUTES_DUCKDB_MEMORY", "1GB")
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    assert memory_of(con) == "953.6 MiB"
+    con.close()
+    monkeypatch.setenv("MINUTES_DUCKDB_MEMORY", "plenty")
+    with pytest.raises(ValueError, match="MINUTES_DUCKDB_MEMORY='plenty'"):
+        warehouse.connect(tmp_path / "other.duckdb")
+    assert not (tmp_path / "other.duckdb").exists()
