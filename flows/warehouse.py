@@ -138,11 +138,20 @@ def beyond_the_limit_if_needed(
             memory_limit(),
             str(error).splitlines()[0],
         )
-    con.execute("RESET memory_limit")
+    lift_memory_limit(con)
     try:
         return work()
     finally:
         bound_memory(con, memory_limit())
+
+
+def lift_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    """Back to DuckDB's own default (80% of RAM), set by value: `RESET memory_limit`
+    alone reports the default but leaves the buffer pool at the old limit."""
+    con.execute("RESET memory_limit")
+    default = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert default is not None
+    con.execute(f"SET memory_limit = '{default[0]}'")
 
 
 def watermark(path: Path, source: str) -> date | None:

@@ -198,7 +198,7 @@ def build(path: Path, count: int) -> dict[str, Any]:
     con = warehouse.connect(path)
     # a million rows made in a few big statements, not the writer's batches: DuckDB
     # gets its own default memory (the writer's limit would fail these statements)
-    con.execute("RESET memory_limit")
+    warehouse.lift_memory_limit(con)
     started = time.perf_counter()
     make_items(con, count)
     made = time.perf_counter() - started
