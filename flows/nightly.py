@@ -284,6 +284,38 @@ def let_go(results: list[DocumentResult]) -> Iterator[list[DocumentResult]]:
         results.clear()
 
 
+def extract_and_load(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    batches: list[list[DocumentResult]],
+    raw_dir: Path,
+    counts: RunCounts,
+    part: str,
+    window: tuple[str, date, date] | None = None,
+    source: str | None = None,
+) -> None:
+    """Extract and load batch by batch, each its own transaction, one batch's items
+    in memory; each batch's counts added to `counts` as it is loaded; watermarks
+    (and the backfill window) wait for the last batch."""
+    held: dict[tuple[str, str], str] = {}
+    for number, batch in enumerate(batches, start=1):
+        last = number == len(batches)
+        with let_go(batch) as documents:
+            results = extract(documents, raw_dir)
+        with let_go(results):
+            loaded = load_task(
+                con,
+                run,
+                quote(results),
+                part,
+                window if last else None,
+                source,
+                None if last else held,
+            )
+        counts.add(loaded)
+    advance_held(con, run, held)
+
+
 class Collector:
     """One run's sources: checked, fetched in parallel, extracted and loaded one at a
     time in the flow's thread, each source's outcome kept."""
@@ -381,23 +413,16 @@ class Collector:
         batches = [settled] if settled else []
         batches += in_batches(unread, load_batch_size())
         batches = batches or [[]]
-        held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
-        for number, batch in enumerate(batches, start=1):
-            last = number == len(batches)  # the window is complete with the last
-            with let_go(batch) as documents:
-                results = extract(documents, self.settings.raw_dir)
-            with let_go(results):  # one batch of items in memory at a time
-                counts = load_task(
-                    self.con,
-                    self.run,
-                    quote(results),
-                    part,
-                    job.window if last else None,
-                    source.name,
-                    None if last else held,
-                )
-            self.outcomes[source.name].counts.add(counts)
-        advance_held(self.con, self.run, held)
+        extract_and_load(
+            self.con,
+            self.run,
+            batches,
+            self.settings.raw_dir,
+            self.outcomes[source.name].counts,
+            part,
+            job.window,
+            source.name,
+        )
 
     def _fail(self, source: Source, status: SourceStatus, error: SourceError) -> None:
         """Record a source that failed or was refused (its own transaction)."""
@@ -509,16 +534,7 @@ def reprocess_in_batches(
     """Extract and load the raw zone's documents a batch at a time (one batch's
     items in memory, each batch its own transaction), as a run does."""
     batches = list(in_batches(fetched, load_batch_size())) or [[]]
-    held: dict[tuple[str, str], str] = {}  # watermarks wait for the last batch
-    for number, batch in enumerate(batches, start=1):
-        last = number == len(batches)
-        results = extract(batch, settings.raw_dir)
-        counts = load_task(
-            con, run, quote(results), "reprocess", None, None, None if last else held
-        )
-        summary.counts.add(counts)
-        del results
-    advance_held(con, run, held)
+    extract_and_load(con, run, batches, settings.raw_dir, summary.counts, "reprocess")
 
 
 def finish(
