@@ -377,8 +377,9 @@ def repair_ligatures(page: CharSource) -> int:
     → "Martin", "at" → "att"), in the page's characters; how many were repaired.
     The letter a glyph adds is the one whose width fits and that spells known words
     (Voikko, the Swedish word list)."""
-    chars = page.chars
-    widths = typical_widths(chars, LIGATURE_LETTERS)
+    # only these letters' glyphs take part (a page's other chars are skipped once)
+    chars = [char for char in page.chars if char["text"] in LIGATURE_LETTERS]
+    widths = typical_widths(chars)
     groups = ligature_groups(chars, widths)
     if not groups:
         return 0

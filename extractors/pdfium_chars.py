@@ -46,6 +46,7 @@ import bisect
 import ctypes
 import threading
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -77,6 +78,17 @@ def _function(name: str, restype: Any, *argtypes: Any) -> Callable[..., Any]:
     function = bindings._libs["pdfium"][name]
     function.restype = restype
     function.argtypes = argtypes
+    return function
+
+
+def _bare(name: str, restype: Any) -> Callable[..., Any]:
+    """A prototype without argument types, for the calls made once per char:
+    ctypes then converts nothing (~0.25 µs a call less), so every argument must
+    be a ctypes object already (a handle as c_void_p: a plain int would pass as
+    a 32-bit C int) or a plain int for an int parameter."""
+    function = bindings._libs["pdfium"][name]
+    function.restype = restype
+    function.argtypes = None
     return function
 
 
@@ -117,6 +129,10 @@ _glyph_path = _function("FPDFFont_GetGlyphPath", _P, _P, ctypes.c_uint, ctypes.c
 _path_segments = _function("FPDFGlyphPath_CountGlyphSegments", _INT, _P)
 _path_segment = _function("FPDFGlyphPath_GetGlyphPathSegment", _P, _P, _INT)
 _segment_point = _function("FPDFPathSegment_GetPoint", _INT, _P, _PF, _PF)
+# per char, on unturned pages (`_Reader.upright_run`): arguments as `_bare` says
+_bare_origin = _bare("FPDFText_GetCharOrigin", _INT)
+_bare_loose_box = _bare("FPDFText_GetLooseCharBox", _INT)
+_bare_map_error = _bare("FPDFText_HasUnicodeMapError", _INT)
 _media_box = _function("FPDFPage_GetMediaBox", _INT, _P, _PF, _PF, _PF, _PF)
 _crop_box = _function("FPDFPage_GetCropBox", _INT, _P, _PF, _PF, _PF, _PF)
 _bounding_box = _function("FPDF_GetPageBoundingBox", _INT, _P, _P)
@@ -128,6 +144,7 @@ _new_text = _function("FPDFPageObj_CreateTextObj", _P, _P, _P, ctypes.c_float)
 _set_codes = _function("FPDFText_SetCharcodes", _INT, _P, _P, ctypes.c_size_t)
 _transform = _function("FPDFPageObj_Transform", None, _P, *(ctypes.c_double,) * 6)
 
+_X1 = itemgetter("x1")
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
 
@@ -458,19 +475,26 @@ def read_chars(page: pdfium.PdfPage, glyphs: Glyphs) -> tuple[list[dict], float,
     return chars, geometry.width, geometry.height
 
 
-def _letters(textpage: int, count: int) -> list[int] | None:
-    """Every char's Unicode value in one call, when the text page's text lines up
-    with its chars (no char without text); else None."""
+def _letters(textpage: int, count: int) -> list[int]:
+    """Every char's Unicode value: in one call when the text page's text lines up
+    with its chars (no char without text), else a call per char."""
     if not count:
         return []
     buffer = (ctypes.c_uint16 * (count + 1))()
     written = _page_text(textpage, 0, count, buffer)
-    if written != count + 1:
-        return None
-    letters = list(buffer[:count])
-    if any(0xD800 <= u <= 0xDFFF or u == 0xFFFE for u in letters):
-        return None  # surrogate pairs, or pdfium's stand-in for a hyphen
-    return letters
+    if written == count + 1:
+        letters = list(buffer[:count])
+        # surrogate pairs, or pdfium's stand-in for a hyphen, need a call per char
+        if max(letters) < 0xD800 or not any(
+            0xD800 <= u <= 0xDFFF or u == 0xFFFE for u in letters
+        ):
+            return letters
+    return [_unicode(textpage, index) for index in range(count)]
+
+
+# Letters that may be pdfium's own line break or space, or its stand-in for a
+# line-end hyphen (`_Reader.text_of`).
+SPECIAL_LETTERS = frozenset((2, 10, 13, 32))
 
 
 class _Reader:
@@ -567,83 +591,134 @@ class _Reader:
         return obj
 
     def read_run(
-        self, obj: _Object, start: int, end: int, letters: list[int] | None
+        self, obj: _Object, start: int, end: int, letters: list[int]
     ) -> list[dict]:
         """The chars of one text object (pdfium's indices start..end)."""
+        self.spaces.line_break()  # in a text object pdfium keeps content order
+        if not obj.fast:
+            return self.turned_run(obj, start, end, letters)
+        chars = self.upright_run(obj, start, end, letters)
+        if chars:
+            self.check_ends(obj, chars)
+        return chars
+
+    def text_of(self, index: int, unicode: int, obj: _Object) -> str | None:
+        """A char's text, or None for a line break or space pdfium generated (a
+        generated space is noted: it may stand for a real space it replaced)."""
+        textpage = self.textpage
+        if unicode in (10, 13, 32) and _generated(textpage, index):
+            if unicode == 32:
+                ox, oy = ctypes.c_double(), ctypes.c_double()
+                _origin(textpage, index, ox, oy)
+                point = self.page_point(ox.value, oy.value)
+                self.spaces.generated(point, obj.upright, obj.forward)
+            else:
+                self.spaces.line_break()
+            return None
+        if unicode == 2 and _hyphen(textpage, index):
+            return "-"
+        if _map_error(textpage, index):
+            return f"(cid:{unicode})"
+        return chr(unicode)
+
+    def upright_run(
+        self, obj: _Object, start: int, end: int, letters: list[int]
+    ) -> list[dict]:
+        """The chars of a text object on an unturned page and baseline (the most
+        of every page: three calls into pdfium a char, nothing recomputed)."""
         textpage = self.textpage
         font = obj.font
         widths = font.widths
-        fast = obj.fast
-        chars: list[dict] = []
         geometry = self.geometry
+        em = obj.size * obj.scale
         flip = geometry.flip
-        if fast:
-            em = obj.size * obj.scale
-            low = obj.matrix[3] * obj.low + geometry.dy
-            dx = geometry.dx
-            height = obj.height
-            fontname = font.name
-            upright = obj.upright
+        low = obj.matrix[3] * obj.low + geometry.dy
+        dx = geometry.dx
+        height = obj.height
+        fontname = font.name
+        upright = obj.upright
+        forward = obj.forward
+        spaces = self.spaces
+        origin, loose_box, map_error = _bare_origin, _bare_loose_box, _bare_map_error
+        handle = ctypes.c_void_p(textpage)
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
         last_x = last_y = None
-        last: dict | None = None
-        spaces = self.spaces
-        spaces.line_break()  # in a text object pdfium keeps content order
+        last: dict = {}
+        chars: list[dict] = []
+        append = chars.append
         for index in range(start, end):
-            unicode = (
-                letters[index] if letters is not None else _unicode(textpage, index)
-            )
-            if unicode in (10, 13, 32) and _generated(textpage, index):
-                if unicode == 32:  # may stand for a real space it replaced
-                    _origin(textpage, index, ox, oy)
-                    point = self.page_point(ox.value, oy.value)
-                    spaces.generated(point, obj.upright, obj.forward)
-                else:
-                    spaces.line_break()
-                continue
-            if unicode == 2 and _hyphen(textpage, index):
-                text = "-"
-            elif _map_error(textpage, index):
+            unicode = letters[index]
+            if unicode in SPECIAL_LETTERS:
+                text = self.text_of(index, unicode, obj)
+                if text is None:
+                    continue
+            elif map_error(handle, index):
                 text = f"(cid:{unicode})"
             else:
                 text = chr(unicode)
+            origin(handle, index, ox_ref, oy_ref)
+            x = ox.value
+            y = oy.value
+            if x == last_x and y == last_y:
+                last["text"] += text  # one glyph mapped to several letters
+                continue
+            last_x = x
+            last_y = y
+            loose_box(handle, index, rect_ref)
+            width = widths.get(unicode)
+            if width is None:
+                width = font.width(unicode)
+            advance = width * em
+            if abs(rect.right - x - advance) > EPSILON:
+                advance = self.advance(index, obj, unicode, x, y, rect.right - x)
+            bottom = flip - y - low
+            top = bottom - height
+            x0 = x + dx
+            last = {
+                "text": text,
+                "fontname": fontname,
+                "size": height,
+                "x0": x0,
+                "x1": x0 + advance,
+                "top": top,
+                "doctop": top,
+                "bottom": bottom,
+                "upright": upright,
+            }
+            append(last)
+            if spaces.pending or text == " ":
+                spaces.char(last, forward)
+        return chars
+
+    def turned_run(
+        self, obj: _Object, start: int, end: int, letters: list[int]
+    ) -> list[dict]:
+        """The chars of a text object on a turned page or baseline."""
+        textpage = self.textpage
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        rect = raw.FS_RECTF()
+        last_x = last_y = None
+        last: dict = {}
+        chars: list[dict] = []
+        for index in range(start, end):
+            unicode = letters[index]
+            text = self.text_of(index, unicode, obj)
+            if text is None:
+                continue
             _origin(textpage, index, ox, oy)
             x, y = ox.value, oy.value
-            if last is not None and x == last_x and y == last_y:
+            if x == last_x and y == last_y:
                 last["text"] += text  # one glyph mapped to several letters
                 continue
             last_x, last_y = x, y
-            _loose_box(textpage, index, rect_ref)
-            if fast:
-                loose = rect.right - x
-                width = widths.get(unicode)
-                if width is None:
-                    width = font.width(unicode)
-                advance = width * em
-                if abs(loose - advance) > EPSILON:
-                    advance = self.advance(index, obj, unicode, x, y, loose)
-                bottom = flip - y - low
-                top = bottom - height
-                last = {
-                    "text": text,
-                    "fontname": fontname,
-                    "size": height,
-                    "x0": x + dx,
-                    "x1": x + dx + advance,
-                    "top": top,
-                    "doctop": top,
-                    "bottom": bottom,
-                    "upright": upright,
-                }
-            else:
-                last = self.turned_char(index, obj, unicode, x, y, rect)
-                last["text"] = text
+            _loose_box(textpage, index, ctypes.byref(rect))
+            last = self.turned_char(index, obj, unicode, x, y, rect)
+            last["text"] = text
             chars.append(last)
-            spaces.char(last, obj.forward)
-        if fast and chars:
-            self.check_ends(obj, chars)
+            self.spaces.char(last, obj.forward)
         return chars
 
     def check_ends(self, obj: _Object, chars: list[dict]) -> None:
@@ -658,7 +733,7 @@ class _Reader:
         first, last = chars[0], chars[-1]
         if x0.value + dx < first["x0"] - width / 2:
             self.spaces.places.append((True, first["top"], x0.value + dx))
-        right = max(char["x1"] for char in chars)
+        right = max(map(_X1, chars))
         if x1.value + dx > right + width / 2:
             for along in (right, x1.value + dx - width):
                 self.spaces.places.append((True, last["top"], along))
@@ -807,18 +882,19 @@ class _Spaces:
         """Unsupported when a dropped space could split a word pdfplumber joins."""
         if not self.places:
             return
-        lines: dict[bool, list[tuple[float, float, float, bool]]] = {
-            True: [],
-            False: [],
+        turned = any(not upright for upright, _, _ in self.places)
+        lines = {
+            True: sorted(
+                (c["top"], c["x0"], c["x1"], c["text"].isspace())
+                for c in chars
+                if c["upright"]
+            ),
+            False: sorted(
+                (c["x0"], c["top"], c["bottom"], c["text"].isspace())
+                for c in chars
+                if turned and not c["upright"]
+            ),
         }
-        for char in chars:
-            if char["upright"]:
-                item = (char["top"], char["x0"], char["x1"], char["text"].isspace())
-            else:
-                item = (char["x0"], char["top"], char["bottom"], char["text"].isspace())
-            lines[bool(char["upright"])].append(item)
-        for items in lines.values():
-            items.sort()
         for upright, across, along in self.places:
             if self.splits(lines[bool(upright)], across, along):
                 raise Unsupported("a space pdfium dropped may end a word")
