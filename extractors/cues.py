@@ -115,6 +115,18 @@ PAGE_LABEL_RE = re.compile(
 DECISIONS_WORD = (
     r"(?:päätök\w*|päätös(?:luettelo|lista|tiedote)\w*|beslut(?:en|slista)?)"
 )
+# "Kunnanhallituksen kokouksen päätökset 6.11.2017", "Aluehallituksen päätöksiä
+# 7.3.2023", "Stadsfullmäktiges beslut den 12 februari 2024", "Stadsfullmäktiges
+# beslut" (no date: the body only; the one cue a line without a digit can be)
+GENITIVE_CONTEXT_RE = re.compile(
+    r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
+    r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
+    rf"(?:{DECISIONS_WORD}|protokoll\w*|pöytäkirja\w*)"
+    rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.|"
+    rf"\d{{1,2}}\.?\s+(?i:{MONTH_WORD})))?"
+    r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
+    re.I,
+)
 CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     # a breadcrumb: "Toimielimet > Yhdyskuntalautakunta > Kokous 5.9.2016 > …"
     re.compile(
@@ -127,18 +139,7 @@ CONTEXT_RES: tuple[re.Pattern[str], ...] = (
     ),
     # Turku: "Kaupunginhallitus 02.05.2017 - Pöytäkirja"
     re.compile(rf"^{BODY}\s+{DATE}\s*[-–]\s*{KIND_WORD}\b", re.I),
-    # "Kunnanhallituksen kokouksen päätökset 6.11.2017", "Aluehallituksen
-    # päätöksiä 7.3.2023", "Stadsfullmäktiges beslut den 12 februari 2024",
-    # "Stadsfullmäktiges beslut" (no date: the body only)
-    re.compile(
-        r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
-        r"(?:kokouksen\s+|sammanträdes\s+|mötets\s+)?"
-        rf"(?:{DECISIONS_WORD}|protokoll\w*|pöytäkirja\w*)"
-        rf"(?:\s+(?:den\s+)?(?:{DATE}|\d{{1,2}}\.\d{{1,2}}\.|"
-        rf"\d{{1,2}}\.?\s+(?i:{MONTH_WORD})))?"
-        r"(?:\s+(?:kokouksesta|kokouksessa|sammanträde\w*))?\s*$",
-        re.I,
-    ),
+    GENITIVE_CONTEXT_RE,
     # "Kaupunginhallituksen kokouksen 9.2.2026 päätösluettelo"
     re.compile(
         r"^(?P<genitive>(?:[A-ZÅÄÖ][\wåäö:\-]+n\s+)?[A-ZÅÄÖ][\wåäö:\-]+(?:n|s))\s+"
@@ -347,9 +348,14 @@ def section_cue(text: str) -> Cue | None:
     return None
 
 
-def context_cue(text: str) -> Cue | None:
-    """A line that names the meeting (body, date, kind) without starting an item."""
-    for pattern in CONTEXT_RES:
+def context_cue(
+    text: str,
+    patterns: tuple[re.Pattern[str], ...] = CONTEXT_RES,
+    date_lines: tuple[re.Pattern[str], ...] = DATE_LINE_RES,
+) -> Cue | None:
+    """A line that names the meeting (body, date, kind) without starting an item
+    (tried against `patterns`, then `date_lines`)."""
+    for pattern in patterns:
         match = pattern.match(text)
         if match:
             found, bad = _date_of(match)
@@ -363,7 +369,7 @@ def context_cue(text: str) -> Cue | None:
                 doc_kind=kind,
                 bad_date=bad,
             )
-    for pattern in DATE_LINE_RES:
+    for pattern in date_lines:
         match = pattern.match(text)
         if match:
             found, bad = _date_of(match)
@@ -407,8 +413,15 @@ def dated_body_cue(text: str) -> Cue | None:
     return Cue("dated_body", body=body, date=found, bad_date=bad)
 
 
+# Every cue but a genitive context line ("Stadsfullmäktiges beslut") needs a digit
+# (a date, a §, a number): a line without one is tried as that line only.
+DIGIT_RE = re.compile(r"\d")
+
+
 def read(text: str) -> Cue | None:
     """What a line says, trying the cues from the most to the least specific."""
+    if not DIGIT_RE.search(text):
+        return context_cue(text, (GENITIVE_CONTEXT_RE,), ())
     return (
         page_label_cue(text)
         or header_cue(text)

@@ -24,6 +24,7 @@ DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
 SEC = r"(?:§\s*(?P<sa>\d+)|(?P<sb>\d+)\s*§)"
 # Whole lines: "Kaupunginhallitus 10.4.2017 § 105", "Kaupunginhallitus | 105 § |
 # 10.4.2017", "Personalsektionen 22.10.2022, 52 §", "Kh 20.2.2017 § 53".
+ROW_START_RE = re.compile(r"[A-ZÅÄÖ]\D*\d")
 ROW_RES: tuple[re.Pattern[str], ...] = (
     re.compile(
         rf"^(?P<body>[A-ZÅÄÖ][\w\-. ]*?)\s*\|?\s*(?P<date>{DATE})\s*[,|]?\s*{SEC}\.?$"
@@ -85,8 +86,11 @@ def rows(text: str, method: str = "history_row") -> list[Found]:
     """Whole lines that are handling rows."""
     found = []
     for offset, line in line_spans(text):
+        # every row pattern starts with a capital (the body) and holds a date
+        if not ROW_START_RE.match(line) or TABLED_FROM.match(line):
+            continue
         for pattern in ROW_RES:
-            match = None if TABLED_FROM.match(line) else pattern.match(line)
+            match = pattern.match(line)
             date = safe_date(match["date"]) if match else None
             if match and date:
                 handling = EarlierHandling(

@@ -86,7 +86,8 @@ def find_span(text: str, value: str | None) -> tuple[int, int] | None:
     return match[0], end
 
 
-SPACES = re.compile(r"\s+")
+# Whitespace runs other than a single space (a single space is already collapsed).
+SPACE_RUNS = re.compile(r" \s+|[^\S ]\s*")
 
 
 def _spaced_find(text: str, tokens: list[str]) -> tuple[int, int] | None:
@@ -112,7 +113,7 @@ def _collapsed(text: str) -> tuple[str, list[int], list[int]]:
     pieces: list[str] = []
     starts, shifts = [0], [0]
     position = previous = shift = 0
-    for run in SPACES.finditer(text):
+    for run in SPACE_RUNS.finditer(text):
         pieces += [text[previous : run.start()], " "]
         position += run.start() - previous + 1
         shift += run.end() - run.start() - 1

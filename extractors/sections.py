@@ -48,6 +48,9 @@ GENITIVE_RE = re.compile(
     + r")$",
     re.I,
 )
+GENITIVE_LAST_WORDS = frozenset(
+    words.split()[-1] for words in GENITIVE_PROPOSAL_WORDS + GENITIVE_DECISION_WORDS
+)
 # The sections one handling of an item fills (another handling's go to history).
 HANDLING_SECTIONS = (
     Section.PRESENTER,
@@ -77,15 +80,36 @@ def heading_key(text: str) -> str:
     return " ".join(text.strip().rstrip(":").strip().lower().split())
 
 
+# The first words of the headings: a text whose first word is none of them opens
+# no section (checked before the key is built; most lines are text).
+HEADING_FIRST_WORDS = frozenset(key.split()[0] for key in HEADINGS if key.strip())
+
+
+def may_be_heading(text: str) -> bool:
+    """False when a text cannot be a heading (its first word opens none)."""
+    if "(" in text:
+        return True  # a parenthesis is left out of the key: build it
+    words = text.split(None, 1)
+    if not words:
+        return True
+    first = words[0].lower()
+    return first in HEADING_FIRST_WORDS or first.rstrip(":") in HEADING_FIRST_WORDS
+
+
 def heading(text: str) -> Section | None:
     """The section a heading text opens, or None."""
+    if not may_be_heading(text):
+        return None
     return HEADINGS.get(heading_key(text))
 
 
 def genitive_label(text: str) -> Label | None:
     """`Kaupunginjohtajan ehdotus`, `Esittelijän muutosesitys`, `Välfärdsnämndens
     beslut`: a proposal (its presenter from the genitive) or a decision."""
-    match = GENITIVE_RE.match(heading_key_case(text))
+    key = heading_key_case(text)
+    if not key or key.rsplit(None, 1)[-1].casefold() not in GENITIVE_LAST_WORDS:
+        return None  # the label ends with a proposal or decision word, or is none
+    match = GENITIVE_RE.match(key)
     if not match:
         return None
     what = match["what"].lower()
@@ -99,7 +123,8 @@ def genitive_label(text: str) -> Label | None:
 
 def heading_key_case(text: str) -> str:
     """A label text without its colon and parenthesis, case kept."""
-    text = re.sub(r"\([^)]*\)", " ", text)
+    if "(" in text:
+        text = PARENTHESIS_RE.sub(" ", text)
     return " ".join(text.strip().rstrip(":").split())
 
 
@@ -155,6 +180,8 @@ def space_label(text: str) -> Label | None:
     if glued:
         text = f"{glued['head']} {text[glued.end() :]}"
     words = text.split()
+    if not may_be_heading(" ".join(words[:SPACE_LABEL_WORDS])):
+        return None
     for count in range(min(SPACE_LABEL_WORDS, len(words) - 1), 0, -1):
         section = heading(" ".join(words[:count]))
         if section is None:
