@@ -882,34 +882,21 @@ class _Spaces:
         """Unsupported when a dropped space could split a word pdfplumber joins."""
         if not self.places:
             return
-        turned = any(not upright for upright, _, _ in self.places)
-        lines = {
-            True: sorted(
-                (c["top"], c["x0"], c["x1"], c["text"].isspace())
-                for c in chars
-                if c["upright"]
-            ),
-            False: sorted(
-                (c["x0"], c["top"], c["bottom"], c["text"].isspace())
-                for c in chars
-                if turned and not c["upright"]
-            ),
-        }
+        lines = {True: _Across(chars, True), False: _Across(chars, False)}
         for upright, across, along in self.places:
-            if self.splits(lines[bool(upright)], across, along):
+            window = lines[bool(upright)].near(across - self.LINE, across + self.LINE)
+            if self.splits(window, across, along):
                 raise Unsupported("a space pdfium dropped may end a word")
 
     def splits(
         self, items: list[tuple[float, float, float, bool]], across: float, along: float
     ) -> bool:
         """True when a space starting at `along`, on the line at `across`, falls
-        between two chars pdfplumber would join."""
-        start = bisect.bisect_left(items, (across - self.LINE,))
+        between two chars pdfplumber would join (`items`: the chars within LINE
+        of the line, as (across, start, end, blank), sorted)."""
         before: tuple[float, float, float, bool] | None = None
         after: tuple[float, float, float, bool] | None = None
-        for item in items[start:]:
-            if item[0] > across + self.LINE:
-                break
+        for item in items:
             if item[1] < along - EPSILON:
                 if before is None or item[1] >= before[1]:
                     before = item
@@ -919,6 +906,41 @@ class _Spaces:
             return False
         return (
             after[1] <= before[2] + self.GAP and abs(after[0] - before[0]) <= self.LINE
+        )
+
+
+class _Across:
+    """A page's chars of one orientation by their place across the lines (top for
+    upright text, x0 for turned), to find those near a line (made when first
+    needed: a page has a few places to check, and thousands of chars)."""
+
+    def __init__(self, chars: list[dict], upright: bool):
+        self.chars = chars
+        self.upright = upright
+        self.by_place: list[dict] | None = None
+        self.places: list[float] = []
+
+    def near(self, low: float, high: float) -> list[tuple[float, float, float, bool]]:
+        """(across, start, end, blank) of the chars whose place is within [low,
+        high], sorted."""
+        if self.by_place is None:
+            across = "top" if self.upright else "x0"
+            self.by_place = sorted(
+                (c for c in self.chars if bool(c["upright"]) is self.upright),
+                key=itemgetter(across),
+            )
+            self.places = [c[across] for c in self.by_place]
+        window = self.by_place[
+            bisect.bisect_left(self.places, low) : bisect.bisect_right(
+                self.places, high
+            )
+        ]
+        if self.upright:
+            return sorted(
+                (c["top"], c["x0"], c["x1"], c["text"].isspace()) for c in window
+            )
+        return sorted(
+            (c["x0"], c["top"], c["bottom"], c["text"].isspace()) for c in window
         )
 
 
