@@ -235,22 +235,68 @@ def extract_all(
 ) -> list[DocumentResult]:
     """Every document extracted, in the given order (documents that need no
     extraction — failed to fetch, or settled — pass through as they are)."""
-    todo = to_extract(results)
-    done = list(results)
-    workers = workers_for([results[i] for i in todo])
-    if workers == 1:
-        store = RawStore(raw_dir)
-        for i in todo:
-            done[i] = extract_result(results[i], store)
-            advance()
-    else:
-        for i, result in zip(
-            todo,
-            _in_workers([results[i] for i in todo], raw_dir, workers, advance),
-            strict=True,
-        ):
-            done[i] = result
-    return done
+    return Extraction(results, raw_dir).results(advance)
+
+
+class Extraction:
+    """A batch handed to the extraction workers when made, its results collected
+    later (`results`): a run extracts its next batch while it loads this one. In one
+    process (a small batch, one core) the work is done when collected."""
+
+    def __init__(self, results: list[DocumentResult], raw_dir: Path) -> None:
+        self.done = list(results)
+        self.todo = to_extract(results)
+        self.raw_dir = raw_dir
+        self.workers = workers_for([results[i] for i in self.todo])
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future[tuple[int, DocumentResult]], Job] = {}
+        self.unsent: list[Job] = []  # jobs a broken pool refused: sent again
+        if self.workers > 1:
+            self.pool = _pool(self.workers)
+            jobs = self._jobs()
+            try:
+                self.futures = _submit(self.pool, jobs)
+            except BrokenProcessPool:
+                _let_go(self.pool, whole=False)
+                self.unsent = jobs
+
+    def _jobs(self) -> list[Job]:
+        """(position among the documents to extract, document, raw zone), biggest
+        documents first."""
+        todo = [self.done[i] for i in self.todo]
+        order = sorted(range(len(todo)), key=lambda k: -_size(todo[k]))
+        return [(k, todo[k], self.raw_dir) for k in order]
+
+    def results(
+        self, advance: Callable[[], None] = lambda: None
+    ) -> list[DocumentResult]:
+        """Every document extracted, in the given order (waits for the workers)."""
+        done, self.done = self.done, []
+        if self.pool is None:
+            store = RawStore(self.raw_dir)
+            for i in self.todo:
+                done[i] = extract_result(done[i], store)
+                advance()
+            return done
+        extracted: dict[int, DocumentResult] = {}
+        pending = self.unsent
+        if self.futures:
+            pending = _collect(self.pool, self.futures, extracted, advance)
+        self.futures, self.unsent = {}, []
+        while pending:  # a worker died: the documents not done go to a fresh pool
+            pending = _pool_round(pending, self.workers, extracted, advance)
+        for k, i in enumerate(self.todo):
+            done[i] = extracted[k]
+        return done
+
+    def cancel(self) -> None:
+        """The batch is not wanted (the run stops, or its source failed): documents
+        not started are dropped; a pool the run does not keep is ended."""
+        for future in self.futures:
+            future.cancel()
+        self.futures, self.done = {}, []
+        if self.pool is not None:
+            _let_go(self.pool, whole=True)
 
 
 def to_extract(results: list[DocumentResult]) -> list[int]:
@@ -301,11 +347,31 @@ def _pool_round(
 ) -> list[Job]:
     """One pool over the jobs; the jobs left undone when a worker died."""
     pool = _pool(workers)
+    try:
+        futures = _submit(pool, jobs)
+    except BaseException:
+        _let_go(pool, whole=False)
+        raise
+    return _collect(pool, futures, extracted, advance)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, jobs: list[Job]
+) -> dict[Future[tuple[int, DocumentResult]], Job]:
+    """The jobs handed to the pool's workers, by future."""
+    return {pool.submit(_extract_job, job): job for job in jobs}
+
+
+def _collect(
+    pool: ProcessPoolExecutor,
+    futures: dict[Future[tuple[int, DocumentResult]], Job],
+    extracted: dict[int, DocumentResult],
+    advance: Callable[[], None],
+) -> list[Job]:
+    """Wait for the pool's jobs, results into `extracted`; the jobs left undone
+    when a worker died (the pool is then ended)."""
     broken, whole = False, False
     try:
-        futures: dict[Future[tuple[int, DocumentResult]], Job] = {
-            pool.submit(_extract_job, job): job for job in jobs
-        }
         waiting = set(futures)
         while waiting:
             # woken now and then: a signal the kernel gave another thread is
@@ -322,7 +388,9 @@ def _pool_round(
                 extracted[index] = result
                 advance()
         whole = not broken
-        return [job for job in jobs if job[0] not in extracted] if broken else []
+        if not broken:
+            return []
+        return [job for job in futures.values() if job[0] not in extracted]
     finally:
         _let_go(pool, whole)
 

@@ -35,7 +35,7 @@ from prefect.utilities.annotations import quote
 
 import extractors
 from flows import failpoints, progress, runners, stop, warehouse
-from flows.extraction import extract_all, run_workers
+from flows.extraction import Extraction, run_workers
 from flows.fetch import check_source, fetch_source
 from flows.fetchpool import FetchPool
 from flows.load import (
@@ -185,22 +185,33 @@ def fetch_task(
 
 
 @task(name="extract-documents", cache_policy=NONE)
-def extract_task(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
-    """Extract every fetched document (pure extractors over the raw bytes)."""
-    with progress_bar(len(results), "extracting documents") as advance:
-        return extract_all(results, raw_dir, advance)
+def extract_task(extraction: Extraction, documents: int) -> list[DocumentResult]:
+    """Extract every fetched document (pure extractors over the raw bytes): the
+    results of the batch handed to the workers (waited for)."""
+    with progress_bar(documents, "extracting documents") as advance:
+        return extraction.results(advance)
 
 
-def extract(results: list[DocumentResult], raw_dir: Path) -> list[DocumentResult]:
-    """Extract in this machine's worker processes (the extract-documents task), or,
-    when the flow runs on a DaskTaskRunner, as extract-batch tasks on its cluster;
-    either way the results come back here, to the one writer."""
+def extract_soon(results: list[DocumentResult], raw_dir: Path) -> Extraction | None:
+    """The batch handed to this machine's worker processes now, to be collected by
+    `extract` (None on a DaskTaskRunner: its batches are sent when collected)."""
+    return None if runners.on_dask() else Extraction(results, raw_dir)
+
+
+def extract(
+    results: list[DocumentResult], raw_dir: Path, sent: Extraction | None = None
+) -> list[DocumentResult]:
+    """Extract in this machine's worker processes (the extract-documents task; `sent`:
+    the batch handed to them already), or, when the flow runs on a DaskTaskRunner, as
+    extract-batch tasks on its cluster; either way the results come back here, to
+    the one writer."""
     if runners.on_dask():
         with progress_bar(len(results), "extracting documents") as advance:
             return runners.extract_in_tasks(results, raw_dir, advance)
+    extraction = sent or Extraction(results, raw_dir)
     # quoted: Prefect would visit every result and item looking for futures (12 s of
     # a 16 s no-op flow at 10k documents, under cProfile)
-    return extract_task(quote(results), raw_dir)
+    return extract_task(quote(extraction), len(results))
 
 
 @task(name="load-warehouse", cache_policy=NONE)
@@ -295,24 +306,32 @@ def extract_and_load(
     source: str | None = None,
 ) -> None:
     """Extract and load batch by batch, each its own transaction, one batch's items
-    in memory; each batch's counts added to `counts` as it is loaded; watermarks
-    (and the backfill window) wait for the last batch."""
+    in memory (and the next batch's in the making: the workers extract it while
+    this one loads); each batch's counts added to `counts` as it is loaded;
+    watermarks (and the backfill window) wait for the last batch."""
     held: dict[tuple[str, str], str] = {}
-    for number, batch in enumerate(batches, start=1):
-        last = number == len(batches)
-        with let_go(batch) as documents:
-            results = extract(documents, raw_dir)
-        with let_go(results):
-            loaded = load_task(
-                con,
-                run,
-                quote(results),
-                part,
-                window if last else None,
-                source,
-                None if last else held,
-            )
-        counts.add(loaded)
+    upcoming = extract_soon(batches[0], raw_dir) if batches else None
+    try:
+        for number, batch in enumerate(batches, start=1):
+            last = number == len(batches)
+            with let_go(batch) as documents:
+                results = extract(documents, raw_dir, upcoming)
+            upcoming = None if last else extract_soon(batches[number], raw_dir)
+            with let_go(results):
+                loaded = load_task(
+                    con,
+                    run,
+                    quote(results),
+                    part,
+                    window if last else None,
+                    source,
+                    None if last else held,
+                )
+            counts.add(loaded)
+    except BaseException:
+        if upcoming is not None:
+            upcoming.cancel()
+        raise
     advance_held(con, run, held)
 
 

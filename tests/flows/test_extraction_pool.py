@@ -4,7 +4,7 @@ ends, and replaces a pool a dying worker broke."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
@@ -73,4 +73,33 @@ def test_a_pool_a_dying_worker_broke_is_replaced_for_the_next_batch(
         fresh, before = kept_pool(), worker_pids()
         later = in_thread(extraction.extract_all, others[2:], store.root)
         assert kept_pool() is fresh and before <= worker_pids()  # kept in its turn
+    assert all(r.reason is None for r in later) and all(r.items for r in later)
+
+
+def test_a_batch_is_extracted_by_the_workers_before_its_results_are_asked_for(
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+) -> None:
+    results, store = fetched_sample
+    expected = items_by_uri([extraction.extract_here(r, store) for r in results])
+    with extraction.run_workers():
+        sent = extraction.Extraction(results, store.root)
+        assert sent.futures  # handed to the workers when made
+        wait(list(sent.futures), timeout=300)  # done meanwhile (a run loads then)
+        assert all(future.done() for future in sent.futures)
+        got = sent.results()
+    assert items_by_uri(got) == expected
+
+
+def test_a_cancelled_batch_leaves_the_kept_workers_to_the_next(
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+) -> None:
+    results, store = fetched_sample
+    assert len(results) > 4  # more than the workers and their queue take at once
+    with extraction.run_workers():
+        unwanted = extraction.Extraction(results, store.root)
+        futures, pool = list(unwanted.futures), kept_pool()
+        unwanted.cancel()
+        assert any(future.cancelled() for future in futures)  # not started: dropped
+        later = in_thread(extraction.extract_all, results, store.root)
+        assert kept_pool() is pool
     assert all(r.reason is None for r in later) and all(r.items for r in later)
