@@ -239,15 +239,20 @@ def extract_all(
 
 
 class Extraction:
-    """A batch handed to the extraction workers when made, its results collected
-    later (`results`): a run extracts its next batch while it loads this one. In one
-    process (a small batch, one core) the work is done when collected."""
+    """A batch handed to the extraction workers when made (biggest documents first;
+    `workers` to choose their number), its results collected later (`results`): a
+    run extracts its next batch while it loads this one. A worker that dies breaks
+    the pool: the documents not done are sent to a fresh one (the one it died on,
+    marked, is then extracted alone); a stop ends the workers. In one process (a
+    small batch, one core) the work is done when collected."""
 
-    def __init__(self, results: list[DocumentResult], raw_dir: Path) -> None:
+    def __init__(
+        self, results: list[DocumentResult], raw_dir: Path, workers: int | None = None
+    ) -> None:
         self.done = list(results)
         self.todo = to_extract(results)
         self.raw_dir = raw_dir
-        self.workers = workers_for([results[i] for i in self.todo])
+        self.workers = workers or workers_for([results[i] for i in self.todo])
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Future[tuple[int, DocumentResult]], Job] = {}
         self.unsent: list[Job] = []  # jobs a broken pool refused: sent again
@@ -317,23 +322,6 @@ def _empty(result: DocumentResult) -> bool:
         and not result.settled
         and result.row.size == 0
     )
-
-
-def _in_workers(
-    results: list[DocumentResult],
-    raw_dir: Path,
-    workers: int,
-    advance: Callable[[], None],
-) -> list[DocumentResult]:
-    """Extract in a process pool, biggest documents first. A worker that dies
-    breaks the pool: the documents not done are sent to a fresh one (the one it
-    died on, marked, is then extracted alone). A stop ends the workers."""
-    order = sorted(range(len(results)), key=lambda i: -_size(results[i]))
-    pending = [(i, results[i], raw_dir) for i in order]
-    extracted: dict[int, DocumentResult] = {}
-    while pending:
-        pending = _pool_round(pending, workers, extracted, advance)
-    return [extracted[i] for i in range(len(results))]
 
 
 Job = tuple[int, DocumentResult, Path]

@@ -33,9 +33,8 @@ def test_a_worker_dying_on_one_document_costs_that_document_only(
     expected = items_by_uri(clean(results, store))
     monkeypatch.setenv("MINUTES_FAILPOINT", f"extracting:{VICTIM}")
     with ThreadPoolExecutor(1) as thread:  # a pool that waits for a dead worker hangs
-        done = thread.submit(
-            extraction._in_workers, results, store.root, 2, lambda: None
-        ).result(timeout=300)
+        sent = extraction.Extraction(results, store.root, workers=2)
+        done = thread.submit(sent.results).result(timeout=300)
 
     [victim] = [r for r in done if r.row and r.row.uri.endswith(VICTIM)]
     assert victim.reason == "extractor_crashed" and victim.stage == "extract"
