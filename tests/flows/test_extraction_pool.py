@@ -4,6 +4,7 @@ ends, and replaces a pool a dying worker broke."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
@@ -53,8 +54,19 @@ def test_a_run_keeps_its_workers_between_batches_and_ends_them(
         assert kept_pool() is pool and pids <= worker_pids()  # the same workers
         processes = list(pool._processes.values())  # type: ignore[attr-defined]
     assert extraction._KEPT is None
-    assert processes and not any(process.is_alive() for process in processes)
+    assert processes and all_ended(processes)
     assert items_by_uri(first + second) == expected
+
+
+def all_ended(processes: list, seconds: float = 10.0) -> bool:
+    """True once every process has ended (the pool's own thread may reap one an
+    instant before its Process object learns it: `is_alive` then says so late)."""
+    deadline = time.monotonic() + seconds
+    while any(process.is_alive() for process in processes):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_a_pool_a_dying_worker_broke_is_replaced_for_the_next_batch(
