@@ -25,6 +25,7 @@ figures are at `GARBLED_SHARE`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 from collections import Counter
@@ -601,6 +602,11 @@ def crop(page: PdfPage, top: float = 0.0, bottom: float | None = None) -> PdfPag
     )
 
 
+# Words recur page after page: their verdicts are kept (Voikko takes ~50 µs a word).
+WORD_VERDICTS = 1 << 16
+
+
+@functools.lru_cache(maxsize=WORD_VERDICTS)
 def is_known_word(word: str) -> bool:
     """True when Voikko accepts the word (Finnish) or it is a common Swedish word."""
     if word.lower() in SWEDISH_COMMON_WORDS:
@@ -609,6 +615,7 @@ def is_known_word(word: str) -> bool:
     return bool(voikko and voikko.spell(word))
 
 
+@functools.lru_cache(maxsize=WORD_VERDICTS)
 def is_non_word(word: str) -> bool:
     """True for an unknown word that also shows a garble signature (the signature
     first: a regular expression costs less than asking Voikko)."""

@@ -133,6 +133,8 @@ _segment_point = _function("FPDFPathSegment_GetPoint", _INT, _P, _PF, _PF)
 _bare_origin = _bare("FPDFText_GetCharOrigin", _INT)
 _bare_loose_box = _bare("FPDFText_GetLooseCharBox", _INT)
 _bare_map_error = _bare("FPDFText_HasUnicodeMapError", _INT)
+_bare_text_object = _bare("FPDFText_GetTextObject", _P)
+_bare_char_box = _bare("FPDFText_GetCharBox", _INT)
 _media_box = _function("FPDFPage_GetMediaBox", _INT, _P, _PF, _PF, _PF, _PF)
 _crop_box = _function("FPDFPage_GetCropBox", _INT, _P, _PF, _PF, _PF, _PF)
 _bounding_box = _function("FPDF_GetPageBoundingBox", _INT, _P, _P)
@@ -272,8 +274,15 @@ def _path_box(font: int, unicode: int) -> Box | None:
 
 def _same_box(a: Box | None, b: Box) -> bool:
     """True when two glyph boxes (ems) are one glyph's."""
-    return a is not None and all(
-        abs(p - q) <= SAME_GLYPH for p, q in zip(a, b, strict=True)
+    if a is None:
+        return False
+    a0, a1, a2, a3 = a
+    b0, b1, b2, b3 = b
+    return (
+        abs(a0 - b0) <= SAME_GLYPH
+        and abs(a1 - b1) <= SAME_GLYPH
+        and abs(a2 - b2) <= SAME_GLYPH
+        and abs(a3 - b3) <= SAME_GLYPH
     )
 
 
@@ -514,6 +523,9 @@ class _Reader:
         self.fonts: dict[int, _Font] = {}
         self.objects: dict[int, _Object] = {}
         self.matrix = raw.FS_MATRIX()
+        # a char's box (`advance`): left, right, bottom, top
+        self.box = tuple(ctypes.c_double() for _ in range(4))
+        self.box_refs = tuple(ctypes.byref(value) for value in self.box)
         # where a space pdfium dropped may have been (see `_Spaces`)
         self.spaces = _Spaces()
 
@@ -549,17 +561,16 @@ class _Reader:
         """The end of the run of chars from `start` that belong to `handle` (a text
         object's chars are one run in pdfium's list, so a char of `handle` further
         on means all between are its too): galloping, then halving."""
-        textpage = self.textpage
+        textpage = ctypes.c_void_p(self.textpage)
+        text_object = _bare_text_object
         low, step = start, 1
-        while (
-            low + step < count and (_text_object(textpage, low + step) or 0) == handle
-        ):
+        while low + step < count and text_object(textpage, low + step) == handle:
             low += step
             step *= 2
         high = min(low + step, count)  # chars [start, low] are `handle`'s
         while high - low > 1:
             middle = (low + high) // 2
-            if (_text_object(textpage, middle) or 0) == handle:
+            if text_object(textpage, middle) == handle:
                 low = middle
             else:
                 high = middle
@@ -752,8 +763,8 @@ class _Reader:
     ) -> float:
         """How far a glyph advances along its baseline (points, positive) when the
         loose box's end is not the font's width of its letter."""
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        _char_box(self.textpage, index, left, right, bottom, top)
+        left, right, bottom, top = self.box
+        _bare_char_box(ctypes.c_void_p(self.textpage), index, *self.box_refs)
         a, b, c, d = obj.matrix[:4]
         scale = obj.scale
         if obj.horizontal:
@@ -953,11 +964,9 @@ def _glyph_box(
     if not det or not size:
         return None
     x0, y0, x1, y1 = ink
-    points = []
-    for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
-        points.append(((d * px - c * py) / det / size, (-b * px + a * py) / det / size))
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
+    corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    xs = [(d * px - c * py) / det / size for px, py in corners]
+    ys = [(-b * px + a * py) / det / size for px, py in corners]
     return (min(xs), min(ys), max(xs), max(ys))
 
 
