@@ -142,6 +142,8 @@ def extract_here(result: DocumentResult, store: RawStore) -> DocumentResult:
         return replace(
             result, stage="extract", reason=error.reason, detail=error.detail
         )
+    for item in extraction.items:
+        item.prepared()  # here in a worker, not in the run's single writer
     return with_problems(replace(result, items=extraction.items), extraction.problems)
 
 

@@ -3,9 +3,11 @@ unchanged, with the run's bookkeeping committed in the same transaction as the r
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -68,22 +70,14 @@ class RunInfo:
     extractor_version: str
 
 
-def content_hash(record: dict[str, Any]) -> str:
-    """Hash of the record without `source`: same content, same hash."""
-    content = {k: v for k, v in record.items() if k != "source"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-
-
 def json_list(values: tuple[str, ...]) -> str:
     """A tuple of strings as a JSON array (most items have none: no encoder)."""
     return json.dumps(list(values), ensure_ascii=False) if values else "[]"
 
 
 def item_key(item: Item) -> str:
-    """The item's id from its natural key."""
-    return ids.item_id(
-        item.municipality, item.body, item.meeting_date, item.section, item.title
-    )
+    """The item's id from its natural key (made by the worker that extracted it)."""
+    return item.prepared().key
 
 
 def document_keys(result: DocumentResult) -> list[tuple[str, Item]]:
@@ -133,6 +127,20 @@ def latest_items(results: list[DocumentResult]) -> dict[str, Item]:
     return chosen
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a load builds its rows: the
+    tens of thousands of tuples a batch makes set off collections that walk the
+    writer's whole heap (~20% of a load); it runs again after, as before."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def load_results(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
@@ -146,6 +154,20 @@ def load_results(
     with the run's row (and the source's, when given); on any error nothing of it
     stays. With `held`, a batch that is not the part's last: its watermarks wait in
     `held` for the last batch (given with its own `held=None` after merging)."""
+    with collector_paused():
+        return _load_results(con, run, results, part, window, source, held)
+
+
+def _load_results(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    results: list[DocumentResult],
+    part: str,
+    window: tuple[str, date, date] | None,
+    source: str | None,
+    held: dict[tuple[str, str], str] | None,
+) -> RunCounts:
+    """`load_results`, the collector paused."""
     counts = RunCounts()
     pending = PendingRows()
     con.begin()
@@ -495,8 +517,7 @@ def _load_item(
 ) -> None:
     """Insert a new item, update a changed one, leave an unchanged one alone; an
     item from another document's minutes never gives way to an agenda."""
-    record = item.to_dict()
-    digest = content_hash(record)
+    record, digest = item.prepared()[:2]  # made by the worker that extracted it
     if existing is not None and _agenda_over_minutes(existing, item):
         counts.items_unchanged += 1
         return
@@ -537,7 +558,7 @@ def _archive_version(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
     key: str,
-    record: dict[str, Any],
+    record: str,
     counts: RunCounts,
 ) -> datetime:
     """Keep the current version of an item in item_versions before it is replaced;
@@ -548,7 +569,7 @@ def _archive_version(
         [key],
     ).fetchone()
     previous = json.loads(old[0])
-    changed = changed_fields(previous, record)
+    changed = changed_fields(previous, json.loads(record))
     counts.field_changes.update(changed)
     version = con.execute(
         "SELECT count(*) + 1 FROM item_versions WHERE item_id = ?", [key]
@@ -576,7 +597,7 @@ def _refresh_source(
     pending: PendingRows,
     key: str,
     item: Item,
-    record: dict[str, Any],
+    record: str,
 ) -> None:
     """Point an unchanged item at the bytes and extractor it was last read with."""
     con.execute(
@@ -586,7 +607,7 @@ def _refresh_source(
             item.source.uri,
             item.source.sha256,
             item.source.extractor_version,
-            json.dumps(record, ensure_ascii=False),
+            record,
             key,
         ],
     )
@@ -613,7 +634,7 @@ def _write_item(
     pending: PendingRows,
     key: str,
     item: Item,
-    record: dict[str, Any],
+    record: str,
     digest: str,
     first_seen: datetime,
     changed: datetime,
@@ -658,7 +679,7 @@ def _write_item(
             item.source.sha256,
             item.source.extractor_version,
             digest,
-            json.dumps(record, ensure_ascii=False),
+            record,
             first_seen,
             changed,
             item.diary_class,
@@ -677,10 +698,8 @@ def _write_people(pending: PendingRows, key: str, item: Item) -> None:
     ]
     if item.presenter:
         people.append(("presenter", 0, item.presenter))
-    for role, ordinal, person in people:
-        person_key = (
-            ids.person_id(item.municipality, person.name) if person.name else None
-        )
+    person_keys = item.prepared().people  # in the same order
+    for (role, ordinal, person), person_key in zip(people, person_keys, strict=True):
         if person_key:
             pending.person((person_key, item.municipality, person.name))
         pending.add(
@@ -732,8 +751,10 @@ def _write_handlings(pending: PendingRows, key: str, item: Item) -> None:
 def _write_provenance(pending: PendingRows, key: str, item: Item) -> None:
     """The item's field_provenance rows (from Item.extra); earlier ones are gone
     (a new item has none, a rewritten one was deleted)."""
-    for source in item.extra.get("provenance", []):
-        pending.add("field_provenance", (key, *source.row()))
+    pending.extend(
+        "field_provenance",
+        [(key, *source.row()) for source in item.extra.get("provenance", ())],
+    )
 
 
 def _write_text(pending: PendingRows, key: str, item: Item) -> None:

@@ -42,6 +42,10 @@ class PendingRows:
         """A row to insert."""
         self.rows[table].append(row)
 
+    def extend(self, table: str, rows: list[Row]) -> None:
+        """Rows to insert."""
+        self.rows[table].extend(rows)
+
     def body(self, row: Row) -> None:
         """A bodies row (body_id, municipality, name, abbrev, language): the first
         abbreviation seen is kept."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
+from models import ids
 from models.ids import sha256_hex
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -143,6 +146,51 @@ class Item:
         record["earlier_handlings"] = [flat_dict(h) for h in self.earlier_handlings]
         record["source"] = flat_dict(self.source)
         return record
+
+    def prepared(self) -> Prepared:
+        """What a load writes of this item that depends on the item alone, made once:
+        where it is extracted (a worker process), so that the single writer does
+        not. Kept outside the fields: `dataclasses.replace` makes an item without
+        it, pickling carries it along."""
+        found: Prepared | None = self.__dict__.get("_prepared")
+        if found is None:
+            found = _prepare(self)
+            object.__setattr__(self, "_prepared", found)
+        return found
+
+
+class Prepared(NamedTuple):
+    """An item's record as JSON, its content hash, its id from its natural key,
+    and the ids of its people (preparers, then the presenter; None for no name)."""
+
+    record: str
+    digest: str
+    key: str
+    people: tuple[str | None, ...]
+
+
+def _prepare(item: Item) -> Prepared:
+    """`Item.prepared`, made."""
+    record = item.to_dict()
+    people: list[Person | Presenter] = list(item.preparers)
+    if item.presenter:
+        people.append(item.presenter)
+    return Prepared(
+        json.dumps(record, ensure_ascii=False),
+        content_hash(record),
+        ids.item_id(
+            item.municipality, item.body, item.meeting_date, item.section, item.title
+        ),
+        tuple(
+            ids.person_id(item.municipality, p.name) if p.name else None for p in people
+        ),
+    )
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """Hash of a record without `source`: same content, same hash."""
+    content = {k: v for k, v in record.items() if k != "source"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 RECORD_FIELDS: tuple[str, ...] = (
