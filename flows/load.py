@@ -749,12 +749,10 @@ def _write_handlings(pending: PendingRows, key: str, item: Item) -> None:
 
 
 def _write_provenance(pending: PendingRows, key: str, item: Item) -> None:
-    """The item's field_provenance rows (from Item.extra); earlier ones are gone
-    (a new item has none, a rewritten one was deleted)."""
-    pending.extend(
-        "field_provenance",
-        [(key, *source.row()) for source in item.extra.get("provenance", ())],
-    )
+    """The item's field_provenance rows (from Item.extra, as the worker prepared
+    them); earlier ones are gone (a new item has none, a rewritten one was
+    deleted)."""
+    pending.columns("field_provenance", key, item.prepared().provenance)
 
 
 def _write_text(pending: PendingRows, key: str, item: Item) -> None:

@@ -12,6 +12,7 @@ keys it has not written (latest_items gives each item key once per batch).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -37,14 +38,25 @@ class PendingRows:
     def __init__(self) -> None:
         self.rows: dict[str, list[Row]] = defaultdict(list)
         self.keyed: dict[str, dict[Any, Row]] = defaultdict(dict)
+        self.columned: dict[str, list[list[Any]]] = {}
 
     def add(self, table: str, row: Row) -> None:
         """A row to insert."""
         self.rows[table].append(row)
 
-    def extend(self, table: str, rows: list[Row]) -> None:
-        """Rows to insert."""
-        self.rows[table].extend(rows)
+    def columns(
+        self, table: str, key: Any, columns: tuple[tuple[Any, ...], ...]
+    ) -> None:
+        """Rows to insert given as columns, all but the first: that one is `key`
+        in every row (an item's many provenance rows, added column by column)."""
+        if not columns:
+            return
+        gathered = self.columned.setdefault(
+            table, [[] for _ in range(len(columns) + 1)]
+        )
+        gathered[0].extend([key] * len(columns[0]))
+        for target, column in zip(gathered[1:], columns, strict=True):
+            target.extend(column)
 
     def body(self, row: Row) -> None:
         """A bodies row (body_id, municipality, name, abbrev, language): the first
@@ -77,18 +89,32 @@ class PendingRows:
             insert(con, table, list(self.keyed[table].values()), clause)
         for table, rows in self.rows.items():
             insert(con, table, rows)
+        for table, columns in self.columned.items():
+            insert_columns(con, table, columns)
         self.rows.clear()
         self.keyed.clear()
+        self.columned.clear()
 
 
 def insert(
     con: duckdb.DuckDBPyConnection, table: str, rows: list[Row], clause: str = ""
 ) -> None:
     """Rows (tuples in the table's column order) inserted in one statement."""
-    if not rows:
+    if rows:
+        insert_columns(con, table, list(zip(*rows, strict=True)), clause)
+
+
+def insert_columns(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[Sequence[Any]],
+    clause: str = "",
+) -> None:
+    """Rows given as columns (in the table's column order) inserted in one
+    statement."""
+    if not columns or not len(columns[0]):
         return
     names = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
-    columns = list(zip(*rows, strict=True))
     if len(columns) != len(names):
         raise ValueError(
             f"{table}: {len(columns)} values a row for {len(names)} columns"

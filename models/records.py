@@ -160,13 +160,16 @@ class Item:
 
 
 class Prepared(NamedTuple):
-    """An item's record as JSON, its content hash, its id from its natural key,
-    and the ids of its people (preparers, then the presenter; None for no name)."""
+    """An item's record as JSON, its content hash, its id from its natural key, the
+    ids of its people (preparers, then the presenter; None for no name), and its
+    field provenance (`extra["provenance"]`) as columns of the warehouse's rows
+    (field, method, span start, span end, excerpt)."""
 
     record: str
     digest: str
     key: str
     people: tuple[str | None, ...]
+    provenance: tuple[tuple[Any, ...], ...]
 
 
 def _prepare(item: Item) -> Prepared:
@@ -184,7 +187,13 @@ def _prepare(item: Item) -> Prepared:
         tuple(
             ids.person_id(item.municipality, p.name) if p.name else None for p in people
         ),
+        _columns([source.row() for source in item.extra.get("provenance", ())]),
     )
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...]:
+    """Rows of equal length as columns (none for no rows)."""
+    return tuple(zip(*rows, strict=True))
 
 
 def content_hash(record: dict[str, Any]) -> str:

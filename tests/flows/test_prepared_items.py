@@ -175,3 +175,25 @@ def test_the_collector_is_paused_during_a_load_and_back_after(
             assert not gc.isenabled()  # a caller's own pause is left as it was
         finally:
             gc.enable()
+
+
+def test_provenance_rows_are_the_items_field_sources(
+    extracted: tuple[Path, list], tmp_path: Path
+) -> None:
+    _, results = extracted
+    run = new_run("run", ["site"])
+    with Writer(tmp_path / "wh.duckdb", new_holder(run.run_id, "test")) as writer:
+        load_results(writer.connection, run, results, "site")
+        stored = writer.connection.execute(
+            "SELECT item_id, field, method, span_start, span_end, value_excerpt"
+            " FROM field_provenance"
+        ).fetchall()
+    loaded = {key for key, *_ in stored}
+    expected = [
+        (item.prepared().key, *source.row())
+        for result in results
+        for item in result.items
+        if item.prepared().key in loaded
+        for source in item.extra["provenance"]
+    ]
+    assert len(loaded) > 3 and sorted(stored, key=repr) == sorted(expected, key=repr)
