@@ -115,3 +115,26 @@ def test_a_cancelled_batch_leaves_the_kept_workers_to_the_next(
         later = in_thread(extraction.extract_all, results, store.root)
         assert kept_pool() is pool
     assert all(r.reason is None for r in later) and all(r.items for r in later)
+
+
+def test_a_batch_a_broken_pool_refused_is_extracted_by_a_fresh_one(
+    fetched_sample: tuple[list[DocumentResult], RawStore],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results, store = fetched_sample
+    expected = items_by_uri([extraction.extract_here(r, store) for r in results])
+    submit = extraction._submit
+    refused: list[int] = []
+
+    def broken_once(pool, jobs):
+        if not refused:  # the pool broke before the batch was handed over
+            refused.append(len(jobs))
+            raise extraction.BrokenProcessPool("a worker died")
+        return submit(pool, jobs)
+
+    monkeypatch.setattr(extraction, "_submit", broken_once)
+    with extraction.run_workers():
+        sent = extraction.Extraction(results, store.root)
+        assert not sent.futures and len(sent.unsent) == refused[0] == len(results)
+        got = in_thread(sent.results)
+    assert items_by_uri(got) == expected
