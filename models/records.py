@@ -148,10 +148,11 @@ class Item:
         return record
 
     def prepared(self) -> Prepared:
-        """What a load writes of this item that depends on the item alone, made once:
-        where it is extracted (a worker process), so that the single writer does
-        not. Kept outside the fields: `dataclasses.replace` makes an item without
-        it, pickling carries it along."""
+        """What a load writes of this item that depends on the item alone, made once
+        (so only when the item and its `extra` are complete): where it is extracted
+        (a worker process), so that the single writer does not. Kept outside the
+        fields: `dataclasses.replace` makes an item without it, pickling carries it
+        along."""
         found: Prepared | None = self.__dict__.get("_prepared")
         if found is None:
             found = _prepare(self)
