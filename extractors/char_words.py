@@ -10,7 +10,7 @@ right). For anything else `extract_words` hands over to pdfplumber.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -30,15 +30,26 @@ def extract_words(
     x_tolerance = kwargs.get("x_tolerance", plumber_text.DEFAULT_X_TOLERANCE)
     y_tolerance = kwargs.get("y_tolerance", plumber_text.DEFAULT_Y_TOLERANCE)
     extra: Sequence[str] = kwargs.get("extra_attrs") or ()
-    words: list[dict] = []
+    return [
+        _merged(word, word[0]["upright"], extra, return_chars)
+        for word in word_chars(chars, x_tolerance, y_tolerance, extra)
+    ]
+
+
+def word_chars(
+    chars: list[dict],
+    x_tolerance: float = plumber_text.DEFAULT_X_TOLERANCE,
+    y_tolerance: float = plumber_text.DEFAULT_Y_TOLERANCE,
+    extra: Sequence[str] = (),
+) -> Iterator[list[dict]]:
+    """The chars of each word `extract_words` gives, in its order (for a caller
+    that needs less of a word than its dict)."""
     key = itemgetter("upright", *extra)
     for _, run in groupby(chars, key):
         group = list(run)
         upright = group[0]["upright"]
         for line in _lines(group, upright, x_tolerance, y_tolerance):
-            for word in _words(line, upright, x_tolerance, y_tolerance):
-                words.append(_merged(word, upright, extra, return_chars))
-    return words
+            yield from _words(line, upright, x_tolerance, y_tolerance)
 
 
 def _lines(

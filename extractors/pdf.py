@@ -180,6 +180,42 @@ class CharPage:
         return char_words.extract_words(self.chars, **kwargs)
 
 
+def page_words(page: CharSource) -> list[Word]:
+    """The page's words (pdfplumber's, at WORD_X_TOLERANCE), with their font name and
+    size: from a CharPage's chars without a dict per word."""
+    if isinstance(page, CharPage):
+        return [
+            _word_of(chars)
+            for chars in char_words.word_chars(
+                page.chars, WORD_X_TOLERANCE, extra=WORD_ATTRS
+            )
+        ]
+    raw = page.extract_words(x_tolerance=WORD_X_TOLERANCE, extra_attrs=WORD_ATTRS)
+    return [_word(w) for w in raw]
+
+
+WORD_ATTRS = ("fontname", "size")  # a word ends where either changes
+
+
+def _word_of(chars: list[dict]) -> Word:
+    """`_word` of the word dict pdfplumber merges these chars into: ligatures
+    spelled out, the leftmost x0, the highest top, the first char's font and size."""
+    first = chars[0]
+    x0, top = first["x0"], first["top"]
+    texts = []
+    for char in chars:
+        text = char["text"]
+        texts.append(char_words.LIGATURES.get(text, text or ""))
+        if char["x0"] < x0:
+            x0 = char["x0"]
+        if char["top"] < top:
+            top = char["top"]
+    text = "".join(texts)
+    if not text.isprintable():  # a printable text holds no control character
+        text = CONTROL_RE.sub("", text)
+    return Word(text, float(x0), float(top), first["fontname"], first["size"])
+
+
 def _word(raw: dict) -> Word:
     """A Word from one pdfplumber word dict, control characters (NUL) removed."""
     text = CONTROL_RE.sub("", raw["text"])
@@ -400,10 +436,7 @@ def _page(number: int, page: CharSource) -> PdfPage:
     """A PdfPage from a page's chars (ligatures a broken font map cut short
     repaired first)."""
     repair_ligatures(page)
-    raw = page.extract_words(
-        x_tolerance=WORD_X_TOLERANCE, extra_attrs=["fontname", "size"]
-    )
-    lines = group_lines([word for w in raw if (word := _word(w)).text.strip()])
+    lines = group_lines([word for word in page_words(page) if word.text.strip()])
     return PdfPage(number, float(page.width), float(page.height), tuple(lines))
 
 

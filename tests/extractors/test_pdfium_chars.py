@@ -223,6 +223,61 @@ def test_fast_word_grouping_edge_cases() -> None:
         assert char_words.extract_words(chars, **kwargs) == expected
 
 
+@pytest.mark.parametrize("degrees", [0, 90])
+@pytest.mark.parametrize("path", [*OULU, AGENDA], ids=lambda p: p.name)
+def test_page_words_are_the_word_dicts_words(path, degrees: int) -> None:
+    """`pdf.page_words` builds a CharPage's words without pdfplumber's word dicts:
+    the same Words as `_word` of each dict, on every page."""
+    data = turned(path.read_bytes(), degrees)
+    document = pdfium.PdfDocument(data)
+    glyphs = pdfium_chars.Glyphs(document)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                chars, width, height = pdfium_chars.read_chars(page, glyphs)
+            except pdfium_chars.Unsupported:
+                continue
+            finally:
+                page.close()
+            dicts = char_words.extract_words(
+                chars,
+                x_tolerance=pdf.WORD_X_TOLERANCE,
+                extra_attrs=["fontname", "size"],
+            )
+            words = pdf.page_words(pdf.CharPage(chars, width, height))
+            assert words == [pdf._word(w) for w in dicts] and words
+    finally:
+        document.close()
+
+
+def test_page_words_spell_ligatures_and_drop_control_characters() -> None:
+    def char(text: str, x0: float, top: float = 10.0) -> dict:
+        return {
+            "text": text,
+            "x0": x0,
+            "x1": x0 + 5,
+            "top": top,
+            "doctop": top,
+            "bottom": top + 10,
+            "upright": True,
+            "fontname": "F",
+            "size": 10.0,
+        }
+
+    chars = [char("o", 0), char("ﬃ", 5, top=9.5), char("\x00", 10), char("ce", 15)]
+    chars += [char("x", 40), char("\x07", 45)]
+    page = pdf.CharPage(chars, 100.0, 100.0)
+    dicts = char_words.extract_words(chars, x_tolerance=pdf.WORD_X_TOLERANCE)
+    assert pdf.page_words(page) == [
+        pdf._word({**w, "fontname": "F", "size": 10.0}) for w in dicts
+    ]
+    assert [(w.text, w.top) for w in pdf.page_words(page)] == [
+        ("office", 9.5),
+        ("x", 10.0),
+    ]
+
+
 def test_a_broken_page_tree_does_not_crash_the_process() -> None:
     """pdfium segfaulted deleting the page the reader adds for glyph widths from a
     PDF whose page tree a mutation broke: a crash no handler catches, which took
