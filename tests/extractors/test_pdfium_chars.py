@@ -193,20 +193,22 @@ def test_fast_word_grouping_is_pdfplumbers(path, degrees: int) -> None:
         assert char_words.extract_words(chars, **kwargs) == expected
 
 
-def test_fast_word_grouping_edge_cases() -> None:
-    def char(text: str, x0: float, top: float = 10.0, upright: bool = True) -> dict:
-        return {
-            "text": text,
-            "x0": x0,
-            "x1": x0 + 5,
-            "top": top,
-            "doctop": top,
-            "bottom": top + 10,
-            "upright": upright,
-            "fontname": "F",
-            "size": 10.0,
-        }
+def char(text: str, x0: float, top: float = 10.0, upright: bool = True) -> dict:
+    """A char dict as pdfplumber gives it: 5 pt wide, 10 pt high, font F at 10 pt."""
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + 5,
+        "top": top,
+        "doctop": top,
+        "bottom": top + 10,
+        "upright": upright,
+        "fontname": "F",
+        "size": 10.0,
+    }
 
+
+def test_fast_word_grouping_edge_cases() -> None:
     chars = [
         char("a", 0),
         char("", 5),
@@ -252,19 +254,6 @@ def test_page_words_are_the_word_dicts_words(path, degrees: int) -> None:
 
 
 def test_page_words_spell_ligatures_and_drop_control_characters() -> None:
-    def char(text: str, x0: float, top: float = 10.0) -> dict:
-        return {
-            "text": text,
-            "x0": x0,
-            "x1": x0 + 5,
-            "top": top,
-            "doctop": top,
-            "bottom": top + 10,
-            "upright": True,
-            "fontname": "F",
-            "size": 10.0,
-        }
-
     chars = [char("o", 0), char("ﬃ", 5, top=9.5), char("\x00", 10), char("ce", 15)]
     chars += [char("x", 40), char("\x07", 45)]
     page = pdf.CharPage(chars, 100.0, 100.0)
