@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
@@ -362,21 +362,16 @@ def _collect(
     when a worker died (the pool is then ended)."""
     broken, whole = False, False
     try:
-        waiting = set(futures)
-        while waiting:
-            # woken now and then: a signal the kernel gave another thread is
-            # handled by the main thread only when it wakes (flows/stop.py)
-            done, waiting = wait(
-                waiting, timeout=stop.WAKE_SECONDS, return_when=FIRST_COMPLETED
-            )
-            for future in done:
-                try:
-                    index, result = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    continue
-                extracted[index] = result
-                advance()
+        # woken now and then: a signal the kernel gave another thread is handled
+        # by the main thread only when it wakes (flows/stop.py)
+        for future in stop.as_they_finish(futures):
+            try:
+                index, result = future.result()
+            except BrokenProcessPool:
+                broken = True
+                continue
+            extracted[index] = result
+            advance()
         whole = not broken
         if not broken:
             return []

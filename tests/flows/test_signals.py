@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -48,3 +48,36 @@ def test_the_futures_come_as_they_finish() -> None:
         slow = pool.submit(time.sleep, 0.6)
         quick = pool.submit(time.sleep, 0.05)
         assert list(stop.as_they_finish([slow, quick])) == [quick, slow]
+
+
+def test_every_future_comes_once_in_the_order_they_finish() -> None:
+    # one at a time, from another thread, as extraction workers hand back documents;
+    # futures done before the wait began come too
+    before = [Future() for _ in range(3)]
+    for number, future in enumerate(before):
+        future.set_result(number)
+    later = [Future() for _ in range(300)]
+    order = list(reversed(later))
+
+    def finish() -> None:
+        for number, future in enumerate(order):
+            future.set_result(number)
+            time.sleep(0.0005)
+
+    thread = threading.Thread(target=finish)
+    thread.start()
+    try:
+        came = list(stop.as_they_finish([*before, *later]))
+    finally:
+        thread.join()
+    assert came[:3] == before
+    assert came[3:] == order
+
+
+def test_a_cancelled_or_failed_future_comes_too() -> None:
+    cancelled, failed, fine = Future(), Future(), Future()
+    cancelled.cancel()
+    failed.set_exception(RuntimeError("worker died"))
+    fine.set_result(1)
+    came = list(stop.as_they_finish([cancelled, failed, fine]))
+    assert came == [cancelled, failed, fine]
