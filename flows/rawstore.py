@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -73,6 +73,10 @@ def sniff_media_type(uri: str, data: bytes, declared: str | None) -> str | None:
 # by `record`, read again only when the file changed under it (its inode, size, mtime).
 _LATEST_LOCK = threading.Lock()
 _LATEST: dict[Path, tuple[tuple[int, int, int], dict[str, ManifestRow]]] = {}
+
+
+# Each manifest's file key right after this process last appended a row to it.
+_APPENDED: dict[Path, tuple[int, int, int]] = {}
 
 
 def _file_key(path: Path) -> tuple[int, int, int]:
@@ -198,19 +202,22 @@ class RawStore:
         """
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / MANIFEST
-        line = json.dumps(asdict(row), ensure_ascii=False) + "\n"
+        line = json.dumps(row_fields(row), ensure_ascii=False) + "\n"
         with _LATEST_LOCK:
             before = _file_key(path)
             with path.open("ab") as handle:
-                if handle.tell() > 0 and not ends_with_newline(path):
+                # a file as this process left it ends with its own newline
+                ours = _APPENDED.get(path) == before
+                if handle.tell() > 0 and not ours and not ends_with_newline(path):
                     line = "\n" + line
                 handle.write(line.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
+            after = _APPENDED[path] = _file_key(path)
             cached = _LATEST.get(path)
             if cached is not None and cached[0] == before:
                 cached[1][row.uri] = row
-                _LATEST[path] = (_file_key(path), cached[1])
+                _LATEST[path] = (after, cached[1])
 
 
 def ends_with_newline(path: Path) -> bool:
@@ -220,7 +227,15 @@ def ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-MANIFEST_FIELDS = {field.name for field in fields(ManifestRow)}
+ROW_FIELDS = tuple(field.name for field in fields(ManifestRow))
+MANIFEST_FIELDS = set(ROW_FIELDS)
+
+
+def row_fields(row: ManifestRow) -> dict[str, object]:
+    """A row as the manifest writes it (`asdict` without its deep copy)."""
+    return {name: getattr(row, name) for name in ROW_FIELDS}
+
+
 # fields with few distinct values: one string each, not one per row
 SHARED_VALUES = {"source", "municipality", "media_type", "language", "role"}
 

@@ -5,6 +5,8 @@ one hash — that of its bytes."""
 from __future__ import annotations
 
 import ast
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,30 @@ def test_the_latest_rows_are_read_once_and_follow_the_file(tmp_path: Path) -> No
     lines = manifest.read_text("utf-8").splitlines(keepends=True)
     manifest.write_text(lines[1], encoding="utf-8")  # replaced by another writer
     assert RawStore(tmp_path).latest() == {"u2": other}
+
+
+def test_a_manifest_line_holds_every_field_of_its_row(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    context = Provenance(
+        source="s", language="sv", etag='"e"', meta={"body": "Kommunstyrelsen"}
+    )
+    row, _ = store.ingest("ä".encode(), "http://x/ä", store.latest(), context)
+    line = (tmp_path / "manifest.jsonl").read_text("utf-8")
+    assert json.loads(line) == dataclasses.asdict(row)
+    assert "Kommunstyrelsen" in line and "http://x/ä" in line  # not \\u-escaped
+
+
+def test_a_row_appended_after_another_writer_tore_the_last_line_stands_alone(
+    tmp_path: Path,
+) -> None:
+    store = RawStore(tmp_path)
+    context = Provenance(source="s")
+    store.ingest(b"a", "u1", store.latest(), context)
+    manifest = tmp_path / "manifest.jsonl"
+    with manifest.open("a", encoding="utf-8") as handle:  # another process, cut short
+        handle.write('{"uri": "u9", "sha')
+    store.ingest(b"b", "u2", store.latest(), context)
+    assert [row.uri for row in RawStore(tmp_path).manifest()] == ["u1", "u2"]
 
 
 def test_a_document_hash_is_that_of_its_bytes() -> None:
