@@ -42,6 +42,11 @@ from flows.results import DocumentResult
 from models.records import Document
 
 MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is faster
+# Documents go to a worker a handful at a time (`_chunks`): each hand-over costs the
+# run's main process a pickling, a wake of the pool's manager thread and a result to
+# take back, once per document before.
+CHUNK_DOCUMENTS = 16
+CHUNK_BYTES = 256 << 10  # a bigger document goes alone
 MARKERS = "extracting"  # under the raw zone: documents being extracted now
 CHILD_GRACE_SECONDS = 120  # past the document time limit, a child alone is stopped
 
@@ -256,7 +261,7 @@ class Extraction:
         self.raw_dir = raw_dir
         self.workers = workers or workers_for([results[i] for i in self.todo])
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[Future[tuple[int, DocumentResult]], Job] = {}
+        self.futures: Futures = {}
         self.unsent: list[Job] = []  # jobs a broken pool refused: sent again
         if self.workers > 1:
             self.pool = _pool(self.workers)
@@ -327,6 +332,7 @@ def _empty(result: DocumentResult) -> bool:
 
 
 Job = tuple[int, DocumentResult, Path]
+Chunk = tuple[Job, ...]
 
 
 def _pool_round(
@@ -345,37 +351,65 @@ def _pool_round(
     return _collect(pool, futures, extracted, advance)
 
 
-def _submit(
-    pool: ProcessPoolExecutor, jobs: list[Job]
-) -> dict[Future[tuple[int, DocumentResult]], Job]:
-    """The jobs handed to the pool's workers, by future."""
-    return {pool.submit(_extract_job, job): job for job in jobs}
+Futures = dict[Future[list[tuple[int, DocumentResult]]], Chunk]
+
+
+def _submit(pool: ProcessPoolExecutor, jobs: list[Job]) -> Futures:
+    """The jobs handed to the pool's workers in chunks, by future."""
+    return {pool.submit(_extract_chunk, chunk): chunk for chunk in _chunks(jobs)}
+
+
+def _chunks(jobs: list[Job]) -> list[Chunk]:
+    """The jobs in order, in hand-overs of at most CHUNK_DOCUMENTS documents and
+    CHUNK_BYTES (but at least one document), smaller for a small batch so that
+    every core gets several."""
+    most = max(1, min(CHUNK_DOCUMENTS, len(jobs) // (4 * _cores())))
+    chunks: list[Chunk] = []
+    chunk: list[Job] = []
+    size = 0
+    for job in jobs:
+        bytes_ = _size(job[1])
+        if chunk and (len(chunk) == most or size + bytes_ > CHUNK_BYTES):
+            chunks.append(tuple(chunk))
+            chunk, size = [], 0
+        chunk.append(job)
+        size += bytes_
+    if chunk:
+        chunks.append(tuple(chunk))
+    return chunks
 
 
 def _collect(
     pool: ProcessPoolExecutor,
-    futures: dict[Future[tuple[int, DocumentResult]], Job],
+    futures: Futures,
     extracted: dict[int, DocumentResult],
     advance: Callable[[], None],
 ) -> list[Job]:
     """Wait for the pool's jobs, results into `extracted`; the jobs left undone
-    when a worker died (the pool is then ended)."""
+    when a worker died (the pool is then ended; the documents of its chunk done
+    before it died are done again)."""
     broken, whole = False, False
     try:
         # woken now and then: a signal the kernel gave another thread is handled
         # by the main thread only when it wakes (flows/stop.py)
         for future in stop.as_they_finish(futures):
             try:
-                index, result = future.result()
+                done = future.result()
             except BrokenProcessPool:
                 broken = True
                 continue
-            extracted[index] = result
-            advance()
+            for index, result in done:
+                extracted[index] = result
+                advance()
         whole = not broken
         if not broken:
             return []
-        return [job for job in futures.values() if job[0] not in extracted]
+        return [
+            job
+            for chunk in futures.values()
+            for job in chunk
+            if job[0] not in extracted
+        ]
     finally:
         _let_go(pool, whole)
 
@@ -409,10 +443,12 @@ def _worker_setup() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_job(job: Job) -> tuple[int, DocumentResult]:
-    """One document in a worker process."""
-    index, result, raw_dir = job
-    return index, extract_result(result, RawStore(raw_dir))
+def _extract_chunk(chunk: Chunk) -> list[tuple[int, DocumentResult]]:
+    """A chunk's documents in a worker process, each with its position."""
+    return [
+        (index, extract_result(result, RawStore(raw_dir)))
+        for index, result, raw_dir in chunk
+    ]
 
 
 if __name__ == "__main__":
