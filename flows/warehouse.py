@@ -82,6 +82,11 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 DEFAULT_MEMORY = "256MB"
+# The write-ahead log a commit may leave before DuckDB checkpoints (its default,
+# 16MB, is about 7 batches of 500 items): a checkpoint cost ~1.5 s in a warehouse of
+# 100k items and grows with it, and the writer checkpoints when it publishes anyway
+# (every minute or more, flows/writer.py).
+CHECKPOINT_WAL = "128MB"
 
 
 def memory_limit() -> str:
@@ -103,6 +108,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_WAL}'")
     migrate(con)
     bound_memory(con, limit)
     return con

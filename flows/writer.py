@@ -27,6 +27,10 @@ import duckdb
 from flows import failpoints, warehouse
 
 PUBLISH_EVERY = float(os.environ.get("MINUTES_PUBLISH_EVERY", "60"))  # seconds
+# Publishing (a checkpoint and a copy of the whole file) takes at most about this
+# share of a run: its interval grows with what the last one cost (at 100k items,
+# ~660 MB, a publication took seconds; a Finland-year warehouse is GBs).
+PUBLISH_SHARE = 0.05
 BUSY_WAIT = 10.0  # seconds to wait for an outside process writing the file
 PEEK_RETRIES = 5  # holder() takes the lock shared for a moment: try again
 
@@ -128,6 +132,7 @@ class Writer:
         self.holder = holder
         self.con: duckdb.DuckDBPyConnection | None = None
         self._published = time.monotonic()
+        self._publish_seconds = 0.0  # what the last publication took
 
     def __enter__(self) -> Writer:
         self.lock.acquire(self.holder)
@@ -160,14 +165,17 @@ class Writer:
 
     def publish_if_due(self) -> bool:
         """Publish what is committed once the last publication is PUBLISH_EVERY
-        seconds old (a long run shows its progress to readers)."""
-        if time.monotonic() - self._published < PUBLISH_EVERY:
+        seconds old (a long run shows its progress to readers), or older when
+        publishing costs more than PUBLISH_SHARE of that."""
+        interval = max(PUBLISH_EVERY, self._publish_seconds / PUBLISH_SHARE)
+        if time.monotonic() - self._published < interval:
             return False
         self.publish()
         return True
 
     def publish(self) -> None:
         """Make the committed state the warehouse readers see (copy, then rename)."""
+        started = time.monotonic()
         self.connection.execute("CHECKPOINT")
         staged = sidecar(self.path, f".publish-{os.getpid()}")
         try:
@@ -175,6 +183,7 @@ class Writer:
             self._replace(staged)
         finally:
             _remove(staged)  # left only when the copy was interrupted
+        self._publish_seconds = time.monotonic() - started
 
     def _close_and_publish(self) -> None:
         """Close the connection (an open transaction rolls back) and publish the

@@ -123,6 +123,27 @@ def test_publish_if_due_shows_committed_parts_to_new_readers(
         reader.close()
 
 
+def test_publishing_waits_longer_when_it_costs_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publication copies the whole file: for a big warehouse the interval grows
+    so that publishing takes at most PUBLISH_SHARE of the run."""
+    path = tmp_path / "wh.duckdb"
+    monkeypatch.setattr(flows.writer, "PUBLISH_EVERY", 0.0)
+    with Writer(path, new_holder("run", "test")) as writer:
+        add_run_row(writer, "part-one")
+        writer.publish()
+        assert writer._publish_seconds > 0
+        writer._publish_seconds = 60.0  # as a warehouse of GBs
+        add_run_row(writer, "part-two")
+        assert not writer.publish_if_due()  # due in 60 / PUBLISH_SHARE seconds
+        writer._published -= 60.0 / flows.writer.PUBLISH_SHARE
+        assert writer.publish_if_due()
+        reader = duckdb.connect(str(path), read_only=True)
+        assert watermarks(reader) == ["part-one", "part-two"]
+        reader.close()
+
+
 def test_work_in_flight_is_rolled_back_and_committed_parts_stay(
     tmp_path: Path,
 ) -> None:

@@ -148,3 +148,25 @@ def test_the_writer_has_a_bounded_memory_an_operator_can_raise(
     with pytest.raises(ValueError, match="MINUTES_DUCKDB_MEMORY='plenty'"):
         warehouse.connect(tmp_path / "other.duckdb")
     assert not (tmp_path / "other.duckdb").exists()
+
+
+def test_a_commit_leaves_checkpointing_to_the_writer_until_the_log_is_large(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's default checkpoints after 16MB of log (a second or more each in a
+    warehouse of 100k items): the writer's connection keeps the log to 128MB, and
+    what was committed is all there after a reopen."""
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    con.execute("CREATE TABLE t (s VARCHAR)")
+    for batch in range(25):  # batches smaller than a row group go to the log
+        con.execute(
+            "INSERT INTO t SELECT repeat('x', 100) || i FROM range(?, ? + 10000) r(i)",
+            [batch * 10000, batch * 10000],
+        )
+    log = tmp_path / "w.duckdb.wal"
+    assert log.exists() and log.stat().st_size > 16 * 2**20  # not checkpointed
+    con.close()
+    again = duckdb.connect(str(path), read_only=True)
+    assert again.execute("SELECT count(DISTINCT s) FROM t").fetchone() == (250000,)
+    again.close()
