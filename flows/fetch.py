@@ -60,20 +60,31 @@ def store_bytes(
 
 
 def folder_files(folder: Path) -> list[Path]:
-    """Document files under a folder, recursively, in a stable order. Links to
-    folders are not followed, so only a file itself can be a link (`file_problem`
-    checks where it leads); folders that cannot be read are passed over."""
-    found: list[Path] = []
-    pending = [folder]
+    """Document files under a folder, recursively, in a stable order (see
+    `folder_entries`)."""
+    return [path for path, _, _ in folder_entries(folder)]
+
+
+def folder_entries(folder: Path) -> list[tuple[Path, str, bool]]:
+    """Document files under a folder, recursively, in a stable order: each with its
+    path relative to the folder (POSIX) and whether it is a link (known from the
+    listing, without a call per file). Links to folders are not followed, so only a
+    file itself can be a link (`link_problem` checks where it leads); folders that
+    cannot be read are passed over."""
+    found: list[tuple[Path, str, bool]] = []
+    pending = [(folder, "")]
     while pending:
-        current = pending.pop()
+        current, prefix = pending.pop()
         try:
             with os.scandir(current) as entries:
                 for entry in entries:
+                    name = entry.name
                     if entry.is_dir(follow_symlinks=False):
-                        pending.append(current / entry.name)
-                    elif entry.is_file() and _is_document(entry.name):
-                        found.append(current / entry.name)
+                        pending.append((current / name, f"{prefix}{name}/"))
+                    elif entry.is_file() and _is_document(name):
+                        found.append(
+                            (current / name, prefix + name, entry.is_symlink())
+                        )
         except OSError:
             continue
     return sorted(found)
@@ -101,20 +112,25 @@ def fetch_folder(
     listings, results = folder_listings(source, folder)
     inside, max_bytes = folder.resolve(), politeness().max_bytes
     contexts: dict[Path, dict[str, str]] = {}
-    for path in folder_files(folder):
-        uri = _folder_uri(source, folder, path)
-        problem = file_problem(path, inside, max_bytes)
-        if problem is not None:
-            results.append(_failed(source, uri, *problem))
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            results.append(_failed(source, uri, "unreadable", str(error)))
+    base = str(PurePosixPath(source.base_url))
+    for path, relative, is_link in folder_entries(folder):
+        uri = folder_uri(base, relative)
+        refused = link_problem(path, inside) if is_link else None
+        data = read_capped(path, max_bytes) if refused is None else refused
+        if isinstance(data, tuple):
+            results.append(_failed(source, uri, *data))
             continue
         context = context_for(path, folder, listings, contexts)
         results.append(store_bytes(store, source, uri, data, latest, context))
     return results
+
+
+def folder_uri(base: str, relative: str) -> str:
+    """`_folder_uri` from the configured folder as a PurePosixPath string and the
+    file's relative POSIX path, without building paths per file."""
+    if base == ".":
+        return relative
+    return f"{base}{relative}" if base.endswith("/") else f"{base}/{relative}"
 
 
 def _folder_uri(source: Source, folder: Path, path: Path) -> str:
@@ -142,19 +158,29 @@ def folder_listings(
     return listings, failures
 
 
-def file_problem(path: Path, inside: Path, max_bytes: int) -> tuple[str, str] | None:
-    """(reason, detail) when a file must not be read: a link leading out of the
-    folder (`inside`: the folder resolved), or more bytes than the cap. Only a file
-    itself can be a link (`folder_files`)."""
+def link_problem(path: Path, inside: Path) -> tuple[str, str] | None:
+    """(reason, detail) when a link leads out of the folder (`inside`: the folder
+    resolved) or cannot be followed."""
     try:
-        if path.is_symlink() and not path.resolve().is_relative_to(inside):
-            return "outside_folder", f"links to {path.resolve()}"
-        size = path.stat().st_size
+        target = path.resolve()
     except OSError as error:
         return "unreadable", str(error)
-    if size > max_bytes:
-        return "too_large", f"{size} bytes > {max_bytes}"
+    if not target.is_relative_to(inside):
+        return "outside_folder", f"links to {target}"
     return None
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes | tuple[str, str]:
+    """A file's bytes, or (reason, detail) when it holds more than the cap or
+    cannot be read (one open and its fstat: no call by name but the open)."""
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return "too_large", f"{size} bytes > {max_bytes}"
+            return handle.read()
+    except OSError as error:
+        return "unreadable", str(error)
 
 
 def _failed(source: Source, uri: str, reason: str, detail: str) -> DocumentResult:

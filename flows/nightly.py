@@ -152,6 +152,13 @@ def host_of(source: Source) -> str:
     return urlsplit(source.base_url).netloc or f"folder:{source.name}"
 
 
+def fetch_queue(source: Source) -> str:
+    """Which fetches take turns: a web source's with the others of its host; every
+    folder source's with each other (reading local files is work for this
+    machine's cores, and threads reading at once only contend for Python's lock)."""
+    return "folders" if source.platform == "folder" else host_of(source)
+
+
 def retry_unless_source_failed(task: Any, task_run: Any, state: Any) -> bool:
     """A fetch is retried when the crawler broke, not when the source answered
     with nothing (the HTTP client has retried each request already)."""
@@ -374,7 +381,7 @@ class Collector:
                 self._done(source)
         pool = FetchPool()
         futures = {
-            pool.submit(host_of(job.source), self._fetch, job): job for job in jobs
+            pool.submit(fetch_queue(job.source), self._fetch, job): job for job in jobs
         }
         for future in stop.as_they_finish(futures):
             # popped: a finished fetch's documents are let go once loaded, not

@@ -107,8 +107,9 @@ class RawStore:
     def put(self, data: bytes) -> str:
         """Store bytes once (atomic write) and return their sha256."""
         sha256 = sha256_hex(data)
-        target = self.path_for(sha256)
-        if not target.exists():
+        # a string, not a Path, for the check: most bytes are stored already
+        if not os.path.exists(f"{self.root}/{self.relative_path(sha256)}"):
+            target = self.path_for(sha256)
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:

@@ -155,3 +155,21 @@ def test_folder_files_too_big_or_linking_out_are_quarantined(
     assert results["docs/link.txt"][0] == "outside_folder"
     assert set(results) == {"docs/ok.txt", "docs/huge.txt", "docs/link.txt"}
     assert [row.uri for row in store.manifest()] == ["docs/ok.txt"]
+
+
+def test_a_folder_link_inside_the_folder_is_read_and_a_dangling_one_passed_over(
+    tmp_path: Path,
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "real.txt").write_text("Khall 05.12.2023 § 1\n", encoding="utf-8")
+    os.symlink(docs / "sub" / "real.txt", docs / "alias.txt")
+    os.symlink(docs / "gone.txt", docs / "dangling.txt")
+    source = Source(name="s", platform="folder", base_url="docs", config_dir=tmp_path)
+    store = RawStore(tmp_path / "raw")
+    results = {r.uri: r for r in fetch_folder(source, store, None)}
+    assert results["docs/alias.txt"].reason is None
+    assert (
+        results["docs/alias.txt"].row.sha256 == results["docs/sub/real.txt"].row.sha256
+    )
+    assert "docs/dangling.txt" not in results  # no file behind it: not a document
