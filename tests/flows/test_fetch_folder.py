@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import flows.fetch
 from flows.fetch import fetch_folder, fetch_source
 from flows.rawstore import RawStore
 from flows.results import SourceFailed, SourceStatus
@@ -34,14 +35,22 @@ def test_bytes_are_stored_once_under_their_hash(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_fetch_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A file that cannot be opened once listed (gone, or its permissions taken
+    away) is quarantined; the others are read."""
     source, store = make_source(tmp_path), RawStore(tmp_path / "raw")
+    (tmp_path / "docs" / "b.txt").write_text("Khall 06.12.2023 § 2\n", "utf-8")
+    listed = flows.fetch.folder_entries
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    def listed_then_removed(folder: Path) -> list[tuple[Path, str, bool]]:
+        entries = listed(folder)
+        (folder / "a.txt").unlink()
+        return entries
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
-    (result,) = fetch_folder(source, store, None)
-    assert (result.stage, result.reason) == ("fetch", "unreadable")
+    monkeypatch.setattr(flows.fetch, "folder_entries", listed_then_removed)
+    gone, kept = fetch_folder(source, store, None)
+    assert (gone.uri, gone.stage, gone.reason) == ("docs/a.txt", "fetch", "unreadable")
+    assert "a.txt" in (gone.detail or "")
+    assert kept.uri == "docs/b.txt" and kept.reason is None
 
 
 def test_platform_without_crawler_is_refused(tmp_path: Path) -> None:
