@@ -6,6 +6,7 @@ flows/platforms/ and plug in through FETCHERS.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from datetime import date
@@ -116,7 +117,7 @@ def fetch_folder(
     for path, relative, is_link in folder_entries(folder):
         uri = folder_uri(base, relative)
         refused = link_problem(path, inside) if is_link else None
-        data = read_capped(path, max_bytes) if refused is None else refused
+        data = read_capped(path, max_bytes, is_link) if refused is None else refused
         if isinstance(data, tuple):
             results.append(_failed(source, uri, *data))
             continue
@@ -170,16 +171,23 @@ def link_problem(path: Path, inside: Path) -> tuple[str, str] | None:
     return None
 
 
-def read_capped(path: Path, max_bytes: int) -> bytes | tuple[str, str]:
+def read_capped(
+    path: Path, max_bytes: int, follow: bool = True
+) -> bytes | tuple[str, str]:
     """A file's bytes, or (reason, detail) when it holds more than the cap or
-    cannot be read (one open and its fstat: no call by name but the open)."""
+    cannot be read (one open and its fstat: no call by name but the open). With
+    `follow` false a file that turned into a link since it was listed is not read
+    (the link check was made on the listing)."""
+    flags = os.O_RDONLY | (0 if follow else os.O_NOFOLLOW)
     try:
-        with open(path, "rb", buffering=0) as handle:
+        with os.fdopen(os.open(path, flags), "rb", buffering=0) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 return "too_large", f"{size} bytes > {max_bytes}"
             return handle.read()
     except OSError as error:
+        if error.errno == errno.ELOOP and not follow:
+            return "unreadable", f"{path.name} turned into a link after it was listed"
         return "unreadable", str(error)
 
 

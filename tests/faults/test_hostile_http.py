@@ -11,6 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import flows.fetch
 from flows.fetch import fetch_folder
 from flows.http import FetchError, PoliteClient, Politeness
 from flows.rawstore import RawStore
@@ -173,3 +174,29 @@ def test_a_folder_link_inside_the_folder_is_read_and_a_dangling_one_passed_over(
         results["docs/alias.txt"].row.sha256 == results["docs/sub/real.txt"].row.sha256
     )
     assert "docs/dangling.txt" not in results  # no file behind it: not a document
+
+
+def test_a_folder_file_swapped_for_a_link_after_listing_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Khall 05.12.2023 § 1\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("not yours", encoding="utf-8")
+    listed = flows.fetch.folder_entries
+
+    def listed_then_swapped(folder: Path) -> list[tuple[Path, str, bool]]:
+        entries = listed(folder)  # a.txt is a plain file when listed
+        (folder / "a.txt").unlink()
+        os.symlink(tmp_path / "secret.txt", folder / "a.txt")
+        return entries
+
+    monkeypatch.setattr(flows.fetch, "folder_entries", listed_then_swapped)
+    source = Source(name="s", platform="folder", base_url="docs", config_dir=tmp_path)
+    store = RawStore(tmp_path / "raw")
+    (result,) = fetch_folder(source, store, None)
+    assert (result.reason, result.detail) == (
+        "unreadable",
+        "a.txt turned into a link after it was listed",
+    )
+    assert store.manifest() == []
