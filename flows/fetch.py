@@ -127,8 +127,9 @@ def fetch_folder(
 
 
 def folder_uri(base: str, relative: str) -> str:
-    """`_folder_uri` from the configured folder as a PurePosixPath string and the
-    file's relative POSIX path, without building paths per file."""
+    """A folder document's uri from the configured folder (as a PurePosixPath
+    string, made once per source) and the file's relative POSIX path: what pathlib
+    would join, without building paths per file."""
     if base == ".":
         return relative
     return f"{base}{relative}" if base.endswith("/") else f"{base}/{relative}"
@@ -136,7 +137,8 @@ def folder_uri(base: str, relative: str) -> str:
 
 def _folder_uri(source: Source, folder: Path, path: Path) -> str:
     """A folder document's uri: the folder as configured plus the relative path."""
-    return str(PurePosixPath(source.base_url) / path.relative_to(folder).as_posix())
+    base = str(PurePosixPath(source.base_url))
+    return folder_uri(base, path.relative_to(folder).as_posix())
 
 
 def folder_listings(

@@ -43,7 +43,9 @@ def test_entries_carry_their_relative_path_and_the_fetch_its_uri(
     )
     uris = [r.uri for r in fetch_folder(source, RawStore(tmp_path / "raw"), None)]
     assert uris == ["docs/2023/joulu/khall 5.12.txt", "docs/top.html"]
-    assert uris == [_folder_uri(source, docs, path) for path, _, _ in entries]
+    assert uris == [
+        _folder_uri(source, docs, path) for path, _, _ in entries
+    ]  # listings'
 
 
 def test_folder_sources_take_turns_and_web_sources_queue_by_host() -> None:
