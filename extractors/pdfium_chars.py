@@ -59,6 +59,10 @@ LOCK = threading.RLock()
 
 # Two positions closer than this (points) are one (pdfium computes in float32).
 EPSILON = 1e-3
+# A loose box this close to a glyph's advance (points) is that advance alone (ink
+# past it would widen the box): its left is the glyph's origin, to float32 rounding
+# (pdfium computes the box through the text matrix: ~2e-5 pt off the origin).
+ADVANCE_BOX = 1e-4
 # Two glyph boxes (in ems) that agree within this are one glyph's.
 SAME_GLYPH = 0.003
 # Character codes tried when looking for a glyph's width (`Glyphs.advance`): a
@@ -636,7 +640,9 @@ class _Reader:
         self, obj: _Object, start: int, end: int, letters: list[int]
     ) -> list[dict]:
         """The chars of a text object on an unturned page and baseline (the most
-        of every page: three calls into pdfium a char, nothing recomputed)."""
+        of every page): one baseline for all, and two calls into pdfium a char
+        (its text's map check and its loose box; the origin only where the box is
+        more than the advance), nothing recomputed."""
         textpage = self.textpage
         font = obj.font
         widths = font.widths
@@ -656,7 +662,12 @@ class _Reader:
         ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
-        last_x = last_y = None
+        # an unturned horizontal object's chars share its baseline
+        origin(handle, start, ox_ref, oy_ref)
+        y = oy.value
+        bottom = flip - y - low
+        top = bottom - height
+        last_x = None
         last: dict = {}
         chars: list[dict] = []
         append = chars.append
@@ -670,23 +681,24 @@ class _Reader:
                 text = f"(cid:{unicode})"
             else:
                 text = chr(unicode)
-            origin(handle, index, ox_ref, oy_ref)
-            x = ox.value
-            y = oy.value
-            if x == last_x and y == last_y:
-                last["text"] += text  # one glyph mapped to several letters
-                continue
-            last_x = x
-            last_y = y
             loose_box(handle, index, rect_ref)
+            left = rect.left
+            right = rect.right
             width = widths.get(unicode)
             if width is None:
                 width = font.width(unicode)
             advance = width * em
-            if abs(rect.right - x - advance) > EPSILON:
-                advance = self.advance(index, obj, unicode, x, y, rect.right - x)
-            bottom = flip - y - low
-            top = bottom - height
+            if abs(right - left - advance) <= ADVANCE_BOX:
+                x = left  # the box is the advance alone: it starts at the origin
+            else:
+                origin(handle, index, ox_ref, oy_ref)
+                x = ox.value
+                if abs(right - x - advance) > EPSILON:
+                    advance = self.advance(index, obj, unicode, x, y, right - x)
+            if x == last_x:
+                last["text"] += text  # one glyph mapped to several letters
+                continue
+            last_x = x
             x0 = x + dx
             last = {
                 "text": text,
