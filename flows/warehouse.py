@@ -81,7 +81,10 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-DEFAULT_MEMORY = "256MB"
+# 64MB, not more: at 100k items 256MB let DuckDB's blocks take ~200 MB of the writer's
+# peak (756 MiB; 583 and 570 MiB at 64MB, no batch out of memory, no slower:
+# bench/NOTES.md "Eighth bench").
+DEFAULT_MEMORY = "64MB"
 # The write-ahead log a commit may leave before DuckDB checkpoints (its default,
 # 16MB, is about 7 batches of 500 items): a checkpoint cost ~1.5 s in a warehouse of
 # 100k items and grows with it, and the writer checkpoints when it publishes anyway
@@ -90,7 +93,7 @@ CHECKPOINT_WAL = "128MB"
 
 
 def memory_limit() -> str:
-    """DuckDB's memory for the one writer (MINUTES_DUCKDB_MEMORY, 256MB): beyond it
+    """DuckDB's memory for the one writer (MINUTES_DUCKDB_MEMORY, 64MB): beyond it
     DuckDB evicts cached blocks and spills to `<warehouse>.tmp`. Its own default, 80%
     of RAM, let a 100k-item run keep every block it touched (bench/NOTES.md)."""
     value = os.environ.get("MINUTES_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY
@@ -133,7 +136,7 @@ def beyond_the_limit_if_needed(
     """`work()` (one transaction that rolls back on error) under the writer's memory
     limit; if DuckDB runs out of it, once more under DuckDB's own default, with a
     warning: the limit bounds memory, it must not fail a run (the search index
-    over 1M items needs more than 256MB)."""
+    over 1M items needs more than that)."""
     try:
         return work()
     except duckdb.OutOfMemoryException as error:

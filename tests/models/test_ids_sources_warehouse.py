@@ -134,11 +134,11 @@ def test_the_writer_has_a_bounded_memory_an_operator_can_raise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DuckDB's own default (80% of RAM) let the writer keep every block it read;
-    the writer gets 256MB unless MINUTES_DUCKDB_MEMORY says otherwise; a size that
+    the writer gets 64MB unless MINUTES_DUCKDB_MEMORY says otherwise; a size that
     is not one is refused before any file is made."""
     monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
     con = warehouse.connect(tmp_path / "w.duckdb")
-    assert memory_of(con) == "244.1 MiB"  # 256 MB as DuckDB prints it
+    assert memory_of(con) == "61.0 MiB"  # 64 MB as DuckDB prints it
     con.close()
     monkeypatch.setenv("MINUTES_DUCKDB_MEMORY", "1GB")
     con = warehouse.connect(tmp_path / "w.duckdb")
