@@ -59,6 +59,7 @@ from flows.results import (
     SourceError,
     SourceFailed,
     SourceStatus,
+    TaskDocuments,
     error_from,
     run_status,
     status_from,
@@ -175,7 +176,7 @@ def retry_unless_source_failed(task: Any, task_run: Any, state: Any) -> bool:
 )
 def fetch_task(
     source: Source, raw_dir: Path, since: date | None, until: date | None
-) -> list[DocumentResult]:
+) -> TaskDocuments:
     """Fetch one source (or one backfill window of it) into the raw zone."""
     results = fetch_source(source, RawStore(raw_dir), since, until)
     failpoints.reach("after_fetch")
@@ -188,15 +189,15 @@ def fetch_task(
         new,
         failed,
     )
-    return results
+    return TaskDocuments(results)
 
 
 @task(name="extract-documents", cache_policy=NONE)
-def extract_task(extraction: Extraction, documents: int) -> list[DocumentResult]:
+def extract_task(extraction: Extraction, documents: int) -> TaskDocuments:
     """Extract every fetched document (pure extractors over the raw bytes): the
     results of the batch handed to the workers (waited for)."""
     with progress_bar(documents, "extracting documents") as advance:
-        return extraction.results(advance)
+        return TaskDocuments(extraction.results(advance))
 
 
 def extract_soon(results: list[DocumentResult], raw_dir: Path) -> Extraction | None:
@@ -218,7 +219,7 @@ def extract(
     extraction = sent or Extraction(results, raw_dir)
     # quoted: Prefect would visit every result and item looking for futures (12 s of
     # a 16 s no-op flow at 10k documents, under cProfile)
-    return extract_task(quote(extraction), len(results))
+    return extract_task(quote(extraction), len(results)).documents
 
 
 @task(name="load-warehouse", cache_policy=NONE)
@@ -404,7 +405,7 @@ class Collector:
             if start not in done
         ]
 
-    def _fetch(self, job: Job) -> list[DocumentResult]:
+    def _fetch(self, job: Job) -> TaskDocuments:
         """The fetch task of one job (runs in a fetch thread)."""
         fetch = fetch_task.with_options(
             tags=source_tags(job.source), retry_delay_seconds=retry_delay()
@@ -415,7 +416,7 @@ class Collector:
         """Extract and load a finished fetch, or note why the source failed."""
         source = job.source
         try:
-            with let_go(future.result()) as fetched:
+            with let_go(future.result().documents) as fetched:
                 self._load(job, fetched)
         except stop.Stopped:
             return

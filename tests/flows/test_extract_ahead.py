@@ -9,6 +9,7 @@ import pytest
 
 from flows import nightly
 from flows.load import RunCounts
+from flows.results import TaskDocuments
 
 
 class Recorder:
@@ -47,7 +48,9 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     recorder = Recorder()
     monkeypatch.setattr(nightly, "Extraction", recorder.extraction)
     monkeypatch.setattr(
-        nightly, "extract_task", lambda sent, documents: sent.unquote().results()
+        nightly,
+        "extract_task",
+        lambda sent, documents: TaskDocuments(sent.unquote().results()),
     )
     monkeypatch.setattr(nightly, "load_task", recorder.load)
     monkeypatch.setattr(nightly, "advance_held", lambda con, run, held: None)
