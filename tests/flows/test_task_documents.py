@@ -1,7 +1,7 @@
 """The documents fetch and extract hand back from their Prefect tasks: one object.
 
 Prefect links every element of a list a task returns to the task's state, in a dict
-kept for the whole flow run (`FlowRunContext.run_results`): ~320,000 entries and
+kept for the whole flow run (`FlowRunContext.run_results`): two per document,
 ~22 MiB in a run of 100k items. Wrapped in `TaskDocuments`, a task's documents are
 one entry.
 """
