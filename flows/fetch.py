@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -43,21 +44,50 @@ def store_bytes(
     data: bytes,
     latest: dict[str, ManifestRow],
     context: Context | None = None,
+    modified: str | None = None,
 ) -> DocumentResult:
-    """A folder file's bytes into the raw zone (RawStore.ingest)."""
-    context = context or Context()
-    provenance = Provenance(
+    """A folder file's bytes into the raw zone (RawStore.ingest), with the
+    modification time it had when read (`modified`)."""
+    provenance = folder_provenance(source, context or Context(), modified)
+    row, is_new = store.ingest(data, uri, latest, provenance)
+    return fetched(store, source, row, is_new)
+
+
+def folder_provenance(
+    source: Source, context: Context, modified: str | None
+) -> Provenance:
+    """What comes with a folder file into the manifest: its listing context and its
+    modification time (`modified`, as `last_modified`)."""
+    return Provenance(
         source=source.name,
         municipality=context.municipality or source.municipality,
         language=context.language or source.language,
         meta=context.meta,
+        last_modified=modified,
     )
-    row, is_new = store.ingest(data, uri, latest, provenance)
+
+
+def fetched(
+    store: RawStore, source: Source, row: ManifestRow, is_new: bool
+) -> DocumentResult:
+    """The result of a document in the raw zone."""
     progress.document_fetched()
     raw_path = store.relative_path(row.sha256)
     return DocumentResult(
-        row=row, uri=uri, is_new=is_new, raw_path=raw_path, source=source.name
+        row=row, uri=row.uri, is_new=is_new, raw_path=raw_path, source=source.name
     )
+
+
+def modification(path: Path) -> tuple[int, str] | None:
+    """A plain file's size and modification time (ns, as a string), or None for a
+    link or a file that cannot be looked at (it is then read, and judged there)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return status.st_size, str(status.st_mtime_ns)
 
 
 def folder_files(folder: Path) -> list[Path]:
@@ -117,12 +147,23 @@ def fetch_folder(
     for path, relative, is_link in folder_entries(folder):
         uri = folder_uri(base, relative)
         refused = link_problem(path, inside) if is_link else None
-        data = read_capped(path, max_bytes, is_link) if refused is None else refused
+        if refused is not None:
+            results.append(_failed(source, uri, *refused))
+            continue
+        context = context_for(path, folder, listings, contexts)
+        seen = None if is_link else modification(path)
+        modified = seen[1] if seen is not None else None
+        if seen is not None and seen[0] <= max_bytes:
+            provenance = folder_provenance(source, context, modified)
+            row = store.unchanged(uri, seen[0], latest, provenance)
+            if row is not None:  # the same size and time as when read: not read
+                results.append(fetched(store, source, row, False))
+                continue
+        data = read_capped(path, max_bytes, is_link)
         if isinstance(data, tuple):
             results.append(_failed(source, uri, *data))
             continue
-        context = context_for(path, folder, listings, contexts)
-        results.append(store_bytes(store, source, uri, data, latest, context))
+        results.append(store_bytes(store, source, uri, data, latest, context, modified))
     return results
 
 

@@ -131,25 +131,35 @@ class RawStore:
         updated). Returns the row with today's context and whether it is new."""
         sha256 = self.put(data)
         previous = latest.get(uri)
-        row = ManifestRow(
-            uri=uri,
-            sha256=sha256,
-            source=context.source,
-            municipality=context.municipality,
-            media_type=sniff_media_type(uri, data, context.content_type),
-            size=len(data),
-            fetched_at=now_utc(),
-            etag=context.etag,
-            last_modified=context.last_modified,
-            language=context.language,
-            meta=context.meta or None,
-            role=context.role,
-        )
+        media_type = sniff_media_type(uri, data, context.content_type)
+        row = _row(uri, sha256, media_type, len(data), context)
         if previous is not None and previous.sha256 == sha256:
             return row, False
         self.record(row)
         latest[uri] = row
         return row, True
+
+    def unchanged(
+        self,
+        uri: str,
+        size: int,
+        latest: dict[str, ManifestRow],
+        context: Provenance,
+    ) -> ManifestRow | None:
+        """The uri's version with today's context, without reading its bytes, when
+        they are the ones read before: the same size and the same `last_modified`
+        (a file's modification time, as rsync's quick check trusts), their bytes
+        still here. None when they must be read."""
+        previous = latest.get(uri)
+        if (
+            previous is None
+            or context.last_modified is None
+            or previous.last_modified != context.last_modified
+            or previous.size != size
+            or not os.path.exists(f"{self.root}/{self.relative_path(previous.sha256)}")
+        ):
+            return None
+        return _row(uri, previous.sha256, previous.media_type, size, context)
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under a hash."""
@@ -219,6 +229,26 @@ class RawStore:
             if cached is not None and cached[0] == before:
                 cached[1][row.uri] = row
                 _LATEST[path] = (after, cached[1])
+
+
+def _row(
+    uri: str, sha256: str, media_type: str | None, size: int, context: Provenance
+) -> ManifestRow:
+    """A version of a uri as fetched now, with its context."""
+    return ManifestRow(
+        uri=uri,
+        sha256=sha256,
+        source=context.source,
+        municipality=context.municipality,
+        media_type=media_type,
+        size=size,
+        fetched_at=now_utc(),
+        etag=context.etag,
+        last_modified=context.last_modified,
+        language=context.language,
+        meta=context.meta or None,
+        role=context.role,
+    )
 
 
 def ends_with_newline(path: Path) -> bool:
