@@ -170,7 +170,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "size": "Size in bytes.",
         "raw_path": "Path of the bytes in the raw zone, relative to its root.",
         "etag": "HTTP ETag, when the server sent one.",
-        "last_modified": "HTTP Last-Modified, when the server sent one.",
+        "last_modified": "HTTP Last-Modified, when the server sent one; for a folder"
+        " source's file, its modification time when read (ns since 1970).",
         "fetched_at": "When these bytes were first fetched.",
         "extracted_with": "Extractor version that last read these bytes (null: not"
         " read to the end, e.g. too_slow); a run skips a document read by the"
