@@ -37,22 +37,6 @@ DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
 Fetcher = Callable[[Source, RawStore, date | None, date | None], list[DocumentResult]]
 
 
-def store_bytes(
-    store: RawStore,
-    source: Source,
-    uri: str,
-    data: bytes,
-    latest: dict[str, ManifestRow],
-    context: Context | None = None,
-    modified: str | None = None,
-) -> DocumentResult:
-    """A folder file's bytes into the raw zone (RawStore.ingest), with the
-    modification time it had when read (`modified`)."""
-    provenance = folder_provenance(source, context or Context(), modified)
-    row, is_new = store.ingest(data, uri, latest, provenance)
-    return fetched(store, source, row, is_new)
-
-
 def folder_provenance(
     source: Source, context: Context, modified: str | None
 ) -> Provenance:
@@ -152,9 +136,8 @@ def fetch_folder(
             continue
         context = context_for(path, folder, listings, contexts)
         seen = None if is_link else modification(path)
-        modified = seen[1] if seen is not None else None
+        provenance = folder_provenance(source, context, seen[1] if seen else None)
         if seen is not None and seen[0] <= max_bytes:
-            provenance = folder_provenance(source, context, modified)
             row = store.unchanged(uri, seen[0], latest, provenance)
             if row is not None:  # the same size and time as when read: not read
                 results.append(fetched(store, source, row, False))
@@ -163,7 +146,8 @@ def fetch_folder(
         if isinstance(data, tuple):
             results.append(_failed(source, uri, *data))
             continue
-        results.append(store_bytes(store, source, uri, data, latest, context, modified))
+        row, is_new = store.ingest(data, uri, latest, provenance)
+        results.append(fetched(store, source, row, is_new))
     return results
 
 
