@@ -6,19 +6,25 @@ The setting: x and y tolerances, extra attributes that split words where they
 change, no blank chars kept, no text flow, no punctuation splits, ligatures expanded,
 text read left to right and top to bottom (turned text: top to bottom, lines left to
 right). For anything else `extract_words` hands over to pdfplumber.
+
+`CharRun` holds the chars of one text object on an unturned baseline by column (they
+share font, size, top and bottom), and `run_words` groups runs into the same words
+without a dict per char (tests/extractors/test_pdfium_chars.py compares the two).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter, le
 from typing import Any
 
 from pdfplumber.utils import text as plumber_text
 
 LIGATURES = plumber_text.LIGATURES
 SUPPORTED = {"x_tolerance", "y_tolerance", "extra_attrs"}
+LIGATURE_RE = re.compile("[" + "".join(LIGATURES) + "]")
 
 
 def extract_words(
@@ -149,3 +155,148 @@ def _merged(
     if return_chars:
         word["chars"] = chars
     return word
+
+
+class CharRun:
+    """The chars of one text object on an unturned page and baseline, by column:
+    upright, one font name, size, top and bottom for all; text, x0 and x1 each."""
+
+    __slots__ = ("fontname", "size", "top", "bottom", "texts", "x0s", "x1s")
+    upright = True
+
+    def __init__(self, fontname: str, size: float, top: float, bottom: float):
+        self.fontname = fontname
+        self.size = size
+        self.top = top
+        self.bottom = bottom
+        self.texts: list[str] = []
+        self.x0s: list[float] = []
+        self.x1s: list[float] = []
+
+    def columns(self) -> Iterator[tuple[str, float, float]]:
+        """(text, x0, x1) of each char."""
+        return zip(self.texts, self.x0s, self.x1s, strict=True)
+
+    def dicts(self) -> list[dict]:
+        """The run's chars as pdfplumber's dicts."""
+        fontname, size, top, bottom = self.fontname, self.size, self.top, self.bottom
+        return [
+            {
+                "text": text,
+                "fontname": fontname,
+                "size": size,
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "doctop": top,
+                "bottom": bottom,
+                "upright": True,
+            }
+            for text, x0, x1 in self.columns()
+        ]
+
+
+WordParts = tuple[str, float, float, str, float]  # text, x0, top, fontname, size
+
+
+def run_words(
+    runs: list[CharRun],
+    x_tolerance: float = plumber_text.DEFAULT_X_TOLERANCE,
+    y_tolerance: float = plumber_text.DEFAULT_Y_TOLERANCE,
+) -> Iterator[WordParts]:
+    """The words `word_chars` makes of the runs' chars with extra attributes font
+    name and size, each as (text with ligatures spelled out, leftmost x0, highest
+    top, font name, size): runs in content order, of upright chars only."""
+    key = attrgetter("fontname", "size")
+    for (fontname, size), group in groupby((r for r in runs if r.texts), key):
+        for texts, x0s, x1s, tops, top in _run_lines(list(group), y_tolerance):
+            for start, end in _spans(texts, x0s, x1s, tops, x_tolerance, y_tolerance):
+                text = "".join(texts[start:end])
+                if LIGATURE_RE.search(text):
+                    text = "".join(LIGATURES.get(t, t or "") for t in texts[start:end])
+                if tops is not None:
+                    top = min(tops[start:end])
+                yield text, x0s[start], top, fontname, size
+
+
+# a line's texts, x0s and x1s; its tops, or None and the one top of all its chars
+Columns = tuple[list[str], list[float], list[float], "list[float] | None", float]
+
+
+def _run_lines(runs: list[CharRun], y_tolerance: float) -> list[Columns]:
+    """`_lines` of a group's runs: runs clustered by top (each has one), a line's
+    chars in content order, then sorted by x0 (stably), as columns; the top is one
+    float when the line is one run."""
+    values = sorted({run.top for run in runs})
+    cluster: dict[float, int] = {}
+    number = 0
+    last = values[0]
+    for value in values:
+        if value > last + y_tolerance:
+            number += 1
+        cluster[value] = number
+        last = value
+    members: list[list[CharRun]] = [[] for _ in range(number + 1)]
+    for run in runs:
+        members[cluster[run.top]].append(run)
+    return [_sorted_line(line) for line in members]
+
+
+def _sorted_line(line: list[CharRun]) -> Columns:
+    """One line's runs as columns sorted by x0."""
+    top = line[0].top
+    tops: list[float] | None = None
+    if len(line) == 1:
+        texts, x0s, x1s = line[0].texts, line[0].x0s, line[0].x1s
+    else:
+        texts, x0s, x1s, tops = [], [], [], []
+        for run in line:
+            texts += run.texts
+            x0s += run.x0s
+            x1s += run.x1s
+            tops += [run.top] * len(run.texts)
+    if all(map(le, x0s, x0s[1:])):
+        return texts, x0s, x1s, tops, top
+    order = sorted(range(len(x0s)), key=x0s.__getitem__)
+    texts = [texts[i] for i in order]
+    x0s = [x0s[i] for i in order]
+    x1s = [x1s[i] for i in order]
+    if tops is not None:
+        tops = [tops[i] for i in order]
+    return texts, x0s, x1s, tops, top
+
+
+def _spans(
+    texts: list[str],
+    x0s: list[float],
+    x1s: list[float],
+    tops: list[float] | None,
+    gap: float,
+    shift: float,
+) -> list[tuple[int, int]]:
+    """`_words` of one sorted line, each word as its (start, end) in the columns
+    (`tops` None: one top for all)."""
+    spans: list[tuple[int, int]] = []
+    start = -1  # no word open
+    for index, text in enumerate(texts):
+        if text.isspace():
+            if start >= 0:
+                spans.append((start, index))
+            start = -1
+        elif text == "":  # pdfplumber: "" is in any punctuation string
+            if start >= 0:
+                spans.append((start, index))
+            spans.append((index, index + 1))
+            start = -1
+        elif start >= 0 and (
+            x0s[index] < x0s[index - 1]
+            or x0s[index] > x1s[index - 1] + gap
+            or (tops is not None and abs(tops[index] - tops[index - 1]) > shift)
+        ):
+            spans.append((start, index))
+            start = index
+        elif start < 0:
+            start = index
+    if start >= 0:
+        spans.append((start, len(texts)))
+    return spans

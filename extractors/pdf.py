@@ -29,7 +29,7 @@ import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -180,10 +180,47 @@ class CharPage:
         return char_words.extract_words(self.chars, **kwargs)
 
 
+class RunPage:
+    """A page read with pdfium as runs of chars (`pdfium_chars.read_runs`): its
+    words are made from the runs without a dict per char while every run is one
+    unturned text object's columns; asking for `chars` makes the dicts and the
+    page a CharPage's like from then on (a turned run makes them at once)."""
+
+    def __init__(self, runs: Sequence[pdfium_chars.Run], width: float, height: float):
+        self.width = width
+        self.height = height
+        self.runs: list[char_words.CharRun] | None = None
+        self._chars: list[dict] | None = None
+        if all(isinstance(run, char_words.CharRun) for run in runs):
+            self.runs = list(runs)  # type: ignore[arg-type]
+        else:
+            self._chars = pdfium_chars.char_dicts(runs)
+
+    @property
+    def chars(self) -> list[dict]:
+        """The page's chars as pdfplumber's dicts (edits to them are the page's)."""
+        if self._chars is None:
+            self._chars = pdfium_chars.char_dicts(self.runs or [])
+            self.runs = None
+        return self._chars
+
+    def extract_words(self, **kwargs: Any) -> list[dict]:
+        """pdfplumber's words of these chars (`Page.extract_words`)."""
+        return char_words.extract_words(self.chars, **kwargs)
+
+
 def page_words(page: CharSource) -> list[Word]:
     """The page's words (pdfplumber's, at WORD_X_TOLERANCE), with their font name and
-    size: from a CharPage's chars without a dict per word."""
-    if isinstance(page, CharPage):
+    size: from a RunPage's runs without a dict per char, from a CharPage's chars
+    without a dict per word."""
+    if isinstance(page, RunPage) and page.runs is not None:
+        return [
+            Word(_printable(text), x0, top, fontname, size)
+            for text, x0, top, fontname, size in char_words.run_words(
+                page.runs, WORD_X_TOLERANCE
+            )
+        ]
+    if isinstance(page, CharPage | RunPage):
         return [
             _word_of(chars)
             for chars in char_words.word_chars(
@@ -210,10 +247,15 @@ def _word_of(chars: list[dict]) -> Word:
             x0 = char["x0"]
         if char["top"] < top:
             top = char["top"]
-    text = "".join(texts)
-    if not text.isprintable():  # a printable text holds no control character
-        text = CONTROL_RE.sub("", text)
+    text = _printable("".join(texts))
     return Word(text, float(x0), float(top), first["fontname"], first["size"])
+
+
+def _printable(text: str) -> str:
+    """The text without control characters."""
+    if text.isprintable():  # a printable text holds no control character
+        return text
+    return CONTROL_RE.sub("", text)
 
 
 def _word(raw: dict) -> Word:
@@ -414,6 +456,9 @@ def repair_ligatures(page: CharSource) -> int:
     → "Martin", "at" → "att"), in the page's characters; how many were repaired.
     The letter a glyph adds is the one whose width fits and that spells known words
     (Voikko, the Swedish word list)."""
+    runs = page.runs if isinstance(page, RunPage) else None
+    if runs is not None and not _may_have_ligatures(runs):
+        return 0  # no wide glyph: the runs stay as they are
     # only these letters' glyphs take part (a page's other chars are skipped once)
     chars = [char for char in page.chars if char["text"] in LIGATURE_LETTERS]
     widths = typical_widths(chars)
@@ -430,6 +475,23 @@ def repair_ligatures(page: CharSource) -> int:
             glyph["text"] = head + tail
         repaired += len(group)
     return repaired
+
+
+def _may_have_ligatures(runs: list[char_words.CharRun]) -> bool:
+    """True when a "t" or "f" of the runs is wider than the narrowest of its font
+    and letter by LIGATURE_EXTRA (`ligature_groups` would find a group)."""
+    widths: dict[tuple[str, str], list[float]] = {}
+    for run in runs:
+        size = run.size
+        if not size:
+            continue
+        texts, x0s, x1s = run.texts, run.x0s, run.x1s
+        for head in LIGATURE_HEADS:
+            if head in texts:
+                widths.setdefault((run.fontname, head), []).extend(
+                    (x1s[i] - x0s[i]) / size for i, t in enumerate(texts) if t == head
+                )
+    return any(max(found) - min(found) >= LIGATURE_EXTRA for found in widths.values())
 
 
 def _page(number: int, page: CharSource) -> PdfPage:
@@ -486,12 +548,12 @@ class _Reader:
             with pdfium_chars.LOCK:
                 page = self.document[index]
                 try:
-                    chars, width, height = pdfium_chars.read_chars(page, self.glyphs)
+                    runs, width, height = pdfium_chars.read_runs(page, self.glyphs)
                 finally:
                     page.close()
         except (pdfium_chars.Unsupported, pdfium.PdfiumError):
             return self.plumber_page(index)
-        return _read_page(index + 1, CharPage(chars, width, height), self.ocr(index))
+        return _read_page(index + 1, RunPage(runs, width, height), self.ocr(index))
 
     def ocr(self, index: int) -> Callable[[], list[ocr.OcrWord]]:
         """OCR's words of page `index` as pdfplumber renders it."""

@@ -45,7 +45,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -53,6 +53,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS
 from pypdfium2_raw import bindings
+
+from extractors.char_words import CharRun
 
 # pdfium is not thread-safe (pypdfium2's documentation): one call at a time.
 LOCK = threading.RLock()
@@ -471,6 +473,25 @@ def read_chars(page: pdfium.PdfPage, glyphs: Glyphs) -> tuple[list[dict], float,
     """The page's chars as pdfplumber's `page.chars` gives them, and the page's width
     and height as pdfplumber gives them. Raises Unsupported for a page whose text
     pdfium reads differently (read it with pdfplumber). Call with LOCK held."""
+    runs, width, height = read_runs(page, glyphs)
+    return char_dicts(runs), width, height
+
+
+Run = CharRun | list[dict]  # an unturned text object's chars by column, or dicts
+
+
+def char_dicts(runs: Sequence[Run]) -> list[dict]:
+    """The runs' chars as pdfplumber's dicts, in order."""
+    return [
+        char
+        for run in runs
+        for char in (run.dicts() if isinstance(run, CharRun) else run)
+    ]
+
+
+def read_runs(page: pdfium.PdfPage, glyphs: Glyphs) -> tuple[list[Run], float, float]:
+    """`read_chars` with the chars of each text object on an unturned baseline kept
+    by column (`CharRun`), the others as dicts. Call with LOCK held."""
     handle = _address(page.raw)
     geometry = PageGeometry(media_box(handle), page.get_rotation())
     order = _text_objects(handle)
@@ -478,14 +499,14 @@ def read_chars(page: pdfium.PdfPage, glyphs: Glyphs) -> tuple[list[dict], float,
     if not textpage:
         raise Unsupported("no text page")
     try:
-        chars, seen = _Reader(textpage, order, geometry, glyphs).read()
+        runs, seen = _Reader(textpage, order, geometry, glyphs).read()
     finally:
         _close_textpage(textpage)
         glyphs.page_done()
     left_out = [h for h in order if h not in seen and _draws(h)]
     if left_out:
         raise Unsupported(f"{len(left_out)} text objects left out of the text page")
-    return chars, geometry.width, geometry.height
+    return runs, geometry.width, geometry.height
 
 
 def _letters(textpage: int, count: int) -> list[int]:
@@ -497,10 +518,14 @@ def _letters(textpage: int, count: int) -> list[int]:
     written = _page_text(textpage, 0, count, buffer)
     if written == count + 1:
         letters = list(buffer[:count])
-        # surrogate pairs, or pdfium's stand-in for a hyphen, need a call per char
-        if max(letters) < 0xD800 or not any(
-            0xD800 <= u <= 0xDFFF or u == 0xFFFE for u in letters
-        ):
+        if max(letters) < 0xD800:
+            return letters
+        # surrogate pairs need a call per char; pdfium's stand-in for a line-end
+        # hyphen (0xFFFE in the text, 2 as a char's Unicode) one call each
+        if not any(0xD800 <= u <= 0xDFFF for u in letters):
+            for index, unicode in enumerate(letters):
+                if unicode == 0xFFFE:
+                    letters[index] = _unicode(textpage, index)
             return letters
     return [_unicode(textpage, index) for index in range(count)]
 
@@ -533,12 +558,13 @@ class _Reader:
         # where a space pdfium dropped may have been (see `_Spaces`)
         self.spaces = _Spaces()
 
-    def read(self) -> tuple[list[dict], set[int]]:
-        """The chars in content order, and the text objects they came from."""
+    def read(self) -> tuple[list[Run], set[int]]:
+        """The chars in content order, a run per text object, and the text objects
+        they came from."""
         textpage = self.textpage
         count = _count_chars(textpage)
         letters = _letters(textpage, count)
-        found: list[tuple[int, int, list[dict], _Font]] = []  # a run per object
+        found: list[tuple[int, int, Run, _Font]] = []  # a run per object
         start = 0
         while start < count:
             handle = _text_object(textpage, start) or 0
@@ -557,9 +583,9 @@ class _Reader:
             start = end
         found.sort(key=lambda run: (run[0], run[1]))
         _tag_shared_names(found)
-        chars = [char for run in found for char in run[2]]
-        self.spaces.check(chars)
-        return chars, set(self.objects)
+        runs = [run for _, _, run, _ in found]
+        self.spaces.check(runs)
+        return runs, set(self.objects)
 
     def run_end(self, start: int, handle: int, count: int) -> int:
         """The end of the run of chars from `start` that belong to `handle` (a text
@@ -607,15 +633,16 @@ class _Reader:
 
     def read_run(
         self, obj: _Object, start: int, end: int, letters: list[int]
-    ) -> list[dict]:
-        """The chars of one text object (pdfium's indices start..end)."""
+    ) -> CharRun | list[dict]:
+        """The chars of one text object (pdfium's indices start..end): by column
+        on an unturned page and baseline, else as dicts."""
         self.spaces.line_break()  # in a text object pdfium keeps content order
         if not obj.fast:
             return self.turned_run(obj, start, end, letters)
-        chars = self.upright_run(obj, start, end, letters)
-        if chars:
-            self.check_ends(obj, chars)
-        return chars
+        run = self.upright_run(obj, start, end, letters)
+        if run.texts:
+            self.check_ends(obj, run)
+        return run
 
     def text_of(self, index: int, unicode: int, obj: _Object) -> str | None:
         """A char's text, or None for a line break or space pdfium generated (a
@@ -638,11 +665,11 @@ class _Reader:
 
     def upright_run(
         self, obj: _Object, start: int, end: int, letters: list[int]
-    ) -> list[dict]:
+    ) -> CharRun:
         """The chars of a text object on an unturned page and baseline (the most
         of every page): one baseline for all, and two calls into pdfium a char
         (its text's map check and its loose box; the origin only where the box is
-        more than the advance), nothing recomputed."""
+        more than the advance), nothing recomputed, no dict made."""
         textpage = self.textpage
         font = obj.font
         widths = font.widths
@@ -651,9 +678,6 @@ class _Reader:
         flip = geometry.flip
         low = obj.matrix[3] * obj.low + geometry.dy
         dx = geometry.dx
-        height = obj.height
-        fontname = font.name
-        upright = obj.upright
         forward = obj.forward
         spaces = self.spaces
         origin, loose_box, map_error = _bare_origin, _bare_loose_box, _bare_map_error
@@ -666,11 +690,10 @@ class _Reader:
         origin(handle, start, ox_ref, oy_ref)
         y = oy.value
         bottom = flip - y - low
-        top = bottom - height
+        top = bottom - obj.height
+        run = CharRun(font.name, obj.height, top, bottom)
+        texts, x0s, x1s = run.texts, run.x0s, run.x1s
         last_x = None
-        last: dict = {}
-        chars: list[dict] = []
-        append = chars.append
         for index in range(start, end):
             unicode = letters[index]
             if unicode in SPECIAL_LETTERS:
@@ -696,25 +719,16 @@ class _Reader:
                 if abs(right - x - advance) > EPSILON:
                     advance = self.advance(index, obj, unicode, x, y, right - x)
             if x == last_x:
-                last["text"] += text  # one glyph mapped to several letters
+                texts[-1] += text  # one glyph mapped to several letters
                 continue
             last_x = x
             x0 = x + dx
-            last = {
-                "text": text,
-                "fontname": fontname,
-                "size": height,
-                "x0": x0,
-                "x1": x0 + advance,
-                "top": top,
-                "doctop": top,
-                "bottom": bottom,
-                "upright": upright,
-            }
-            append(last)
+            texts.append(text)
+            x0s.append(x0)
+            x1s.append(x0 + advance)
             if spaces.pending or text == " ":
-                spaces.char(last, forward)
-        return chars
+                spaces.char(text, x0, x0 + advance, top, True, forward)
+        return run
 
     def turned_run(
         self, obj: _Object, start: int, end: int, letters: list[int]
@@ -741,10 +755,10 @@ class _Reader:
             last = self.turned_char(index, obj, unicode, x, y, rect)
             last["text"] = text
             chars.append(last)
-            self.spaces.char(last, obj.forward)
+            self.spaces.char_dict(last, obj.forward)
         return chars
 
-    def check_ends(self, obj: _Object, chars: list[dict]) -> None:
+    def check_ends(self, obj: _Object, run: CharRun) -> None:
         """A text object's box reaching half a space past its first or last char
         means pdfium dropped a space there (at an end, a space after one in another
         object): note where it stood."""
@@ -752,14 +766,13 @@ class _Reader:
         if not _object_bounds(obj.handle, x0, y0, x1, y1):
             return
         dx = self.geometry.dx
-        width = obj.font.width(32) * obj.size * obj.scale or chars[-1]["size"] / 4
-        first, last = chars[0], chars[-1]
-        if x0.value + dx < first["x0"] - width / 2:
-            self.spaces.places.append((True, first["top"], x0.value + dx))
-        right = max(map(_X1, chars))
+        width = obj.font.width(32) * obj.size * obj.scale or run.size / 4
+        if x0.value + dx < run.x0s[0] - width / 2:
+            self.spaces.places.append((True, run.top, x0.value + dx))
+        right = max(run.x1s)
         if x1.value + dx > right + width / 2:
             for along in (right, x1.value + dx - width):
-                self.spaces.places.append((True, last["top"], along))
+                self.spaces.places.append((True, run.top, along))
 
     def page_point(self, x: float, y: float) -> tuple[float, float]:
         """A point of PDF space in pdfplumber's coordinates (x, top)."""
@@ -874,15 +887,28 @@ class _Spaces:
         self.jump = True
         self.across, self.upright = across, upright
 
-    def char(self, char: dict, forward: bool) -> None:
-        """A char read (in pdfium's order) of text running `forward` (to greater
-        x, or top) or back. Places are where a dropped space's box would start."""
-        upright = char["upright"]
-        if upright:
+    def char_dict(self, char: dict, forward: bool) -> None:
+        """`char` of a char dict."""
+        if char["upright"]:
             along0, along1, across = char["x0"], char["x1"], char["top"]
         else:
             along0, along1, across = char["top"], char["bottom"], char["x0"]
-        if char["text"] == " ":
+        self.char(char["text"], along0, along1, across, char["upright"], forward)
+
+    def char(
+        self,
+        text: str,
+        along0: float,
+        along1: float,
+        across: float,
+        upright: bool,
+        forward: bool,
+    ) -> None:
+        """A char read (in pdfium's order) of text running `forward` (to greater
+        x, or top) or back, from `along0` to `along1` along its line, at `across`
+        (x0, x1, top upright; top, bottom, x0 turned). Places are where a dropped
+        space's box would start."""
+        if text == " ":
             self.width = along1 - along0
             self.pending.append(along1 if forward else along0 - self.width)
             self.start, self.end = (along0, along1) if forward else (-along1, -along0)
@@ -901,11 +927,11 @@ class _Spaces:
         self.pending = []
         self.jump = False
 
-    def check(self, chars: list[dict]) -> None:
+    def check(self, runs: list[Run]) -> None:
         """Unsupported when a dropped space could split a word pdfplumber joins."""
         if not self.places:
             return
-        lines = {True: _Across(chars, True), False: _Across(chars, False)}
+        lines = {True: _Across(runs, True), False: _Across(runs, False)}
         for upright, across, along in self.places:
             window = lines[bool(upright)].near(across - self.LINE, across + self.LINE)
             if self.splits(window, across, along):
@@ -935,36 +961,59 @@ class _Spaces:
 class _Across:
     """A page's chars of one orientation by their place across the lines (top for
     upright text, x0 for turned), to find those near a line (made when first
-    needed: a page has a few places to check, and thousands of chars)."""
+    needed: a page has a few places to check, and thousands of chars). A run of
+    upright chars by column has one place for all."""
 
-    def __init__(self, chars: list[dict], upright: bool):
-        self.chars = chars
+    def __init__(self, runs: list[Run], upright: bool):
+        self.runs = runs
         self.upright = upright
-        self.by_place: list[dict] | None = None
+        self.by_place: list[CharRun | dict] | None = None
         self.places: list[float] = []
 
     def near(self, low: float, high: float) -> list[tuple[float, float, float, bool]]:
         """(across, start, end, blank) of the chars whose place is within [low,
         high], sorted."""
         if self.by_place is None:
-            across = "top" if self.upright else "x0"
-            self.by_place = sorted(
-                (c for c in self.chars if bool(c["upright"]) is self.upright),
-                key=itemgetter(across),
-            )
-            self.places = [c[across] for c in self.by_place]
+            self.by_place, self.places = self.sorted_places()
         window = self.by_place[
             bisect.bisect_left(self.places, low) : bisect.bisect_right(
                 self.places, high
             )
         ]
-        if self.upright:
-            return sorted(
-                (c["top"], c["x0"], c["x1"], c["text"].isspace()) for c in window
-            )
-        return sorted(
-            (c["x0"], c["top"], c["bottom"], c["text"].isspace()) for c in window
-        )
+        items = []
+        for entry in window:
+            if isinstance(entry, CharRun):
+                top = entry.top
+                items += [
+                    (top, x0, x1, text.isspace()) for text, x0, x1 in entry.columns()
+                ]
+            elif self.upright:
+                items.append((entry["top"], entry["x0"], entry["x1"], _blank(entry)))
+            else:
+                items.append(
+                    (entry["x0"], entry["top"], entry["bottom"], _blank(entry))
+                )
+        return sorted(items)
+
+    def sorted_places(self) -> tuple[list[CharRun | dict], list[float]]:
+        """This orientation's runs by column and char dicts, by place."""
+        across = "top" if self.upright else "x0"
+        entries: list[tuple[float, CharRun | dict]] = []
+        for run in self.runs:
+            if isinstance(run, CharRun):
+                if self.upright:
+                    entries.append((run.top, run))
+                continue
+            entries += [
+                (c[across], c) for c in run if bool(c["upright"]) is self.upright
+            ]
+        entries.sort(key=itemgetter(0))
+        return [entry for _, entry in entries], [place for place, _ in entries]
+
+
+def _blank(char: dict) -> bool:
+    """True for a space (or other blank) char."""
+    return bool(char["text"].isspace())
 
 
 def _glyph_box(
@@ -982,7 +1031,7 @@ def _glyph_box(
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _tag_shared_names(runs: list[tuple[int, int, list[dict], _Font]]) -> None:
+def _tag_shared_names(runs: list[tuple[int, int, Run, _Font]]) -> None:
     """Embedded fonts that share a name on this page (two subsets "BAAAAA+Calibri"
     and "CAAAAA+Calibri" are both "Calibri" in pdfium) get names of their own, in
     the order they first appear; fonts not embedded share one (pdfminer names a
@@ -1003,6 +1052,10 @@ def _tag_shared_names(runs: list[tuple[int, int, list[dict], _Font]]) -> None:
         return
     for _, _, chars, font in runs:
         tag = tags.get((font.name, font.handle if font.embedded else 0))
-        if tag is not None:
+        if tag is None:
+            continue
+        if isinstance(chars, CharRun):
+            chars.fontname = tag
+        else:
             for char in chars:
                 char["fontname"] = tag

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.pdf import is_known_word, repair_ligatures
+from extractors import char_words
+from extractors.pdf import RunPage, is_known_word, page_words, repair_ligatures
 
 SIZE = 10.0
 # Advance widths in ems of a regular sans font.
@@ -118,6 +119,42 @@ def test_ligature_gets_its_second_letter(
     page = Page(*words)
     assert repair_ligatures(page) == repaired
     assert page.text() == text
+
+
+def run_page(page: Page) -> RunPage:
+    """The stand-in's words as a page read with pdfium: a run (text object) each."""
+    runs = []
+    for chars in page.words:
+        first = chars[0]
+        run = char_words.CharRun(first["fontname"], SIZE, first["top"], first["bottom"])
+        run.texts += [c["text"] for c in chars]
+        run.x0s += [c["x0"] for c in chars]
+        run.x1s += [c["x1"] for c in chars]
+        runs.append(run)
+    return RunPage(runs, 600.0, 800.0)
+
+
+@pytest.mark.parametrize(
+    ("words", "repaired", "text"),
+    [
+        (
+            [word("at", {1: TT}), word("ta"), word("i"), word("sista")],
+            1,
+            "att ta i sista",
+        ),
+        ([word("efer", {1: FT}), word("fint"), word("ta")], 1, "efter fint ta"),
+        ([word("at"), word("till"), word("i")], 0, "at till i"),
+    ],
+)
+def test_a_page_read_by_column_is_repaired_alike(
+    words: list[Word], repaired: int, text: str
+) -> None:
+    """A page pdfium read by column is repaired as its char dicts are; a page
+    without a wide glyph keeps its columns (no dict made)."""
+    page = run_page(Page(*words))
+    assert repair_ligatures(page) == repaired
+    assert " ".join(w.text for w in page_words(page)) == text
+    assert (page.runs is None) is bool(repaired)
 
 
 def test_the_tail_that_spells_a_word_wins_over_others_of_the_same_width() -> None:

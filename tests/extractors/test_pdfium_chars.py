@@ -228,20 +228,23 @@ def test_fast_word_grouping_edge_cases() -> None:
 @pytest.mark.parametrize("degrees", [0, 90])
 @pytest.mark.parametrize("path", [*OULU, AGENDA], ids=lambda p: p.name)
 def test_page_words_are_the_word_dicts_words(path, degrees: int) -> None:
-    """`pdf.page_words` builds a CharPage's words without pdfplumber's word dicts:
-    the same Words as `_word` of each dict, on every page."""
+    """`pdf.page_words` builds a CharPage's words without pdfplumber's word dicts,
+    and a RunPage's from its runs without a dict per char: the same Words as
+    `_word` of each dict, on every page."""
     data = turned(path.read_bytes(), degrees)
     document = pdfium.PdfDocument(data)
     glyphs = pdfium_chars.Glyphs(document)
+    by_column = 0
     try:
         for index in range(len(document)):
             page = document[index]
             try:
-                chars, width, height = pdfium_chars.read_chars(page, glyphs)
+                runs, width, height = pdfium_chars.read_runs(page, glyphs)
             except pdfium_chars.Unsupported:
                 continue
             finally:
                 page.close()
+            chars = pdfium_chars.char_dicts(runs)
             dicts = char_words.extract_words(
                 chars,
                 x_tolerance=pdf.WORD_X_TOLERANCE,
@@ -249,8 +252,68 @@ def test_page_words_are_the_word_dicts_words(path, degrees: int) -> None:
             )
             words = pdf.page_words(pdf.CharPage(chars, width, height))
             assert words == [pdf._word(w) for w in dicts] and words
+            run_page = pdf.RunPage(runs, width, height)
+            by_column += run_page.runs is not None
+            assert pdf.page_words(run_page) == words
     finally:
         document.close()
+    # unturned pages keep their runs by column, turned ones are dicts throughout
+    assert (by_column > 0) is (degrees == 0)
+
+
+def run(
+    texts: str | list[str],
+    x0: float,
+    top: float = 10.0,
+    font: str = "F",
+    gaps: dict | None = None,
+) -> char_words.CharRun:
+    """A run of 5 pt wide chars from x0 (`gaps`: extra room before a char index)."""
+    made = char_words.CharRun(font, 10.0, top, top + 10)
+    for index, text in enumerate(texts):
+        x0 += (gaps or {}).get(index, 0)
+        made.texts.append(text)
+        made.x0s.append(x0)
+        made.x1s.append(x0 + 5)
+        x0 += 5
+    return made
+
+
+def backwards(made: char_words.CharRun) -> char_words.CharRun:
+    """The run drawn right to left (its first char rightmost)."""
+    made.x0s.reverse()
+    made.x1s.reverse()
+    return made
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        pytest.param([run("ab cd", 0), run("ef", 30)], id="words-across-runs"),
+        pytest.param([run("ab", 20), run("cd", 0, top=11)], id="line-behind-and-lower"),
+        pytest.param(
+            [run("ab", 0), run("x", 60, top=12.5), run("cd", 10, top=15)],
+            id="one-line-tops-apart",
+        ),
+        pytest.param([run("ab", 0), run("cd", 10, top=30)], id="two-lines"),
+        pytest.param([run("ab", 0), run("cd", 10, font="G")], id="font-splits"),
+        pytest.param([run("ab", 0), run("", 0, font="G"), run("c", 10)], id="empty"),
+        pytest.param([run("aﬁb", 0, gaps={2: 1.4}), run("c", 16.5)], id="gap"),
+        pytest.param([backwards(run("dcba", 0)), run("x\x00y", 40)], id="rtl-control"),
+        pytest.param([run(["a", "", "b", "  "], 0)], id="empty-text"),
+    ],
+)
+def test_run_words_are_the_char_dicts_words(runs: list[char_words.CharRun]) -> None:
+    """Words from runs by column are those pdfplumber's grouping makes of the same
+    chars as dicts: lines of several runs (one behind the other, tops within the
+    tolerance), splits where font or gap change, blanks, ligatures, "" texts."""
+    chars = pdfium_chars.char_dicts(runs)
+    dicts = char_words.extract_words(
+        chars, x_tolerance=pdf.WORD_X_TOLERANCE, extra_attrs=["fontname", "size"]
+    )
+    page = pdf.RunPage(runs, 100.0, 100.0)
+    assert pdf.page_words(page) == [pdf._word(w) for w in dicts]
+    assert page.runs is not None  # read by column
 
 
 def test_page_words_spell_ligatures_and_drop_control_characters() -> None:
