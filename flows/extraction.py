@@ -3,11 +3,13 @@ pure extractors, in worker processes when there are several (PDF text and OCR ar
 CPU-bound; one process per core, tesseract on one thread each).
 
 A crash no exception handler catches (a segfault in pdfium's C code, the OOM killer)
-must not take every later run down with it. Before a document is extracted, a marker
-named by its bytes' hash is written under the raw zone's `extracting/`, and removed
-after. A marker found at the start means a process died reading that document (or
-the run was killed while it did): the document is then extracted in a process of its
-own, and if that process dies too the document is quarantined as
+must not take every later run down with it. While a process extracts a document,
+the document's hash is in the process's slot (`flows.crash_marks`); when the
+process dies, the next process to look turns it into a marker named by the hash
+under the raw zone's `extracting/`. A marker found at the start means a process died
+reading that document (or the run was killed while it did): the document is then
+extracted in a process of its own, and if that process dies too the document is
+quarantined as
 `extractor_crashed` (settled: not tried again until the extractor version changes,
 or `minutes reprocess`). A worker process dying takes only its own documents along:
 the others are sent again to a fresh pool.
@@ -32,11 +34,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import extractors
-from flows import failpoints, stop
+from flows import crash_marks, failpoints, stop
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
 from models.records import Document
@@ -47,7 +48,7 @@ MIN_BYTES_FOR_WORKERS = 1 << 20  # below this much to extract, one process is fa
 # take back, once per document before.
 CHUNK_DOCUMENTS = 16
 CHUNK_BYTES = 256 << 10  # a bigger document goes alone
-MARKERS = "extracting"  # under the raw zone: documents being extracted now
+MARKERS = crash_marks.MARKERS  # under the raw zone: documents a process died reading
 CHILD_GRACE_SECONDS = 120  # past the document time limit, a child alone is stopped
 
 
@@ -56,20 +57,20 @@ def extract_result(result: DocumentResult, store: RawStore) -> DocumentResult:
     A document a process died extracting before is extracted in a process of its own."""
     if result.row is None or result.reason is not None or result.settled:
         return result
+    slot = crash_marks.slot_for(store.root)  # dead processes' slots settled first
     marker = marker_path(store, result.row.sha256)
     if marker.exists():
         return extract_isolated(result, store, marker)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(f"{os.getpid()} {datetime.now(UTC).isoformat()}\n", "utf-8")
+    slot.hold(result.row.sha256)
     try:
         return extract_here(result, store)
     finally:
-        marker.unlink(missing_ok=True)
+        slot.hold(None)
 
 
 def marker_path(store: RawStore, sha256: str) -> Path:
-    """The marker of a document being extracted."""
-    return store.root / MARKERS / sha256
+    """The marker of a document a process died reading."""
+    return crash_marks.marker_path(store.root, sha256)
 
 
 def extract_isolated(
@@ -286,6 +287,7 @@ class Extraction:
         done, self.done = self.done, []
         if self.pool is None:
             store = RawStore(self.raw_dir)
+            crash_marks.settle(store.root)
             for i in self.todo:
                 done[i] = extract_result(done[i], store)
                 advance()
@@ -296,6 +298,7 @@ class Extraction:
             pending = _collect(self.pool, self.futures, extracted, advance)
         self.futures, self.unsent = {}, []
         while pending:  # a worker died: the documents not done go to a fresh pool
+            crash_marks.settle(self.raw_dir)  # the one it died on is read alone
             pending = _pool_round(pending, self.workers, extracted, advance)
         for k, i in enumerate(self.todo):
             done[i] = extracted[k]

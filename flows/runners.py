@@ -21,6 +21,7 @@ from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
+from flows import crash_marks
 from flows.extraction import extract_result, size_of, to_extract
 from flows.rawstore import RawStore
 from flows.results import DocumentResult
@@ -96,6 +97,7 @@ def extract_batch(results: list[DocumentResult], raw_dir: Path) -> list[Document
             " workers need it at the same path (a shared filesystem)"
         )
     store = RawStore(raw_dir)
+    crash_marks.settle(raw_dir)  # a worker that died on a document of this batch
     return [extract_result(result, store) for result in results]
 
 
