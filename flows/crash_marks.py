@@ -54,18 +54,28 @@ class Slot:
         """Write the document being read (None: none)."""
         os.pwrite(self.fd, sha256.encode("ascii") + b"\n" if sha256 else IDLE, 0)
 
+    def close(self) -> None:
+        """Give the slot up (between documents)."""
+        self.path.unlink(missing_ok=True)
+        os.close(self.fd)
 
-_SLOTS: dict[tuple[int, Path], Slot] = {}  # this process's, by raw zone
+
+# this process's slot: (pid, raw zone, slot); one at a time (a process reading
+# from another raw zone gives the last one up, so slots do not pile up)
+_SLOT: tuple[int, Path, Slot] | None = None
 
 
 def slot_for(root: Path) -> Slot:
     """This process's slot in the raw zone, made (and dead ones settled) on first
     use."""
-    key = (os.getpid(), root)
-    slot = _SLOTS.get(key)
-    if slot is None:
-        slot = _SLOTS[key] = Slot(root)
-        settle(root)
+    global _SLOT
+    if _SLOT is not None and _SLOT[:2] == (os.getpid(), root):
+        return _SLOT[2]
+    if _SLOT is not None and _SLOT[0] == os.getpid():
+        _SLOT[2].close()
+    slot = Slot(root)
+    _SLOT = (os.getpid(), root, slot)
+    settle(root)
     return slot
 
 

@@ -85,3 +85,13 @@ def test_extracting_makes_no_file_per_document(fetched_sample) -> None:
     [slot] = os.listdir(store.root / crash_marks.SLOTS)  # this process's, idle
     assert (store.root / crash_marks.SLOTS / slot).read_bytes() == crash_marks.IDLE
     assert slot.startswith(f"{os.getpid()}-")
+
+
+def test_a_process_keeps_one_slot(tmp_path: Path) -> None:
+    """A process reading from one raw zone, then another, gives the first slot up
+    (a long test session or a served process does not pile up open slots)."""
+    first = crash_marks.slot_for(tmp_path / "a")
+    assert crash_marks.slot_for(tmp_path / "a") is first
+    crash_marks.slot_for(tmp_path / "b")
+    assert os.listdir(tmp_path / "a" / crash_marks.SLOTS) == []
+    assert len(os.listdir(tmp_path / "b" / crash_marks.SLOTS)) == 1
