@@ -162,7 +162,6 @@ class CharRun:
     upright, one font name, size, top and bottom for all; text, x0 and x1 each."""
 
     __slots__ = ("fontname", "size", "top", "bottom", "texts", "x0s", "x1s")
-    upright = True
 
     def __init__(self, fontname: str, size: float, top: float, bottom: float):
         self.fontname = fontname

@@ -2,10 +2,11 @@
 
 Characters come from pdfium (`extractors.pdfium_chars`: the C library pdfplumber
 itself ships, a hundred times faster than pdfminer's Python interpreter) as the char
-dicts pdfplumber would give, and pdfplumber's own word grouping makes the words; a
-page pdfium reads differently, a PDF pdfium cannot open, and OCR's page images go
-through pdfplumber as before. `read_pages_pdfplumber` is the reader as it was, kept
-as that fallback and for scripts/compare_pdf_readers.py.
+dicts pdfplumber would give, and pdfplumber's own word grouping makes the words (on
+an unturned page from the chars kept by column, `RunPage`: the same words without a
+dict per char); a page pdfium reads differently, a PDF pdfium cannot open, and OCR's
+page images go through pdfplumber as before. `read_pages_pdfplumber` is the reader as
+it was, kept as that fallback and for scripts/compare_pdf_readers.py.
 
 Everything here is a derived view: a page is read once into immutable `PdfPage`s, and
 removing running headers or cropping returns new pages (DESIGN.md principle 10).

@@ -6,7 +6,9 @@ page into the char dicts `extractors.pdf` always worked on — text, x0, x1, top
 bottom, fontname, size, upright, in content-stream order, in pdfplumber's coordinates
 (top-down, MediaBox based, page rotation applied) — so that pdfplumber's own word
 grouping makes the words it made before (scripts/compare_pdf_readers.py compares the
-two readers on every PDF we have).
+two readers on every PDF we have). `read_runs` gives the same chars with those of each
+text object on an unturned baseline kept by column (`char_words.CharRun`), so that
+the words can be made without a dict per char; `read_chars` gives the dicts.
 
 What pdfium's text page does differently, and how it is undone here:
 - it adds spaces and line breaks of its own (`FPDFText_IsGenerated`): dropped;
