@@ -3,6 +3,7 @@ left the meeting during the item, with the reason as printed (DOMAIN.md 4.4)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -80,6 +81,13 @@ def stated_conflict(match: re.Match[str]) -> bool:
 
 def departures_in(text: str | None) -> list[Found]:
     """Every declared conflict or departure in the text, first mention per name."""
+    return list(_departures_in(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _departures_in(text: str | None) -> tuple[Found, ...]:
+    """`departures_in`, kept for the last few texts: an item's record and its
+    provenance read the same text (everything in it is immutable)."""
     found: dict[str, Found] = {}
     matches = [*DEPARTURE_RE.finditer(text or ""), *INVERTED_RE.finditer(text or "")]
     for match in sorted(matches, key=lambda m: m.start()):
@@ -92,7 +100,7 @@ def departures_in(text: str | None) -> list[Found]:
             if name and name not in found:
                 departure = Departure(name, reason, conflict)
                 found[name] = Found(departure, match.start(), end)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def departures(text: str | None) -> list[Departure]:

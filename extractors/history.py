@@ -5,6 +5,7 @@ d.m.yyyy § N" in the item's own text and "<Toimielimen> käsittely" captions.""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -230,14 +231,30 @@ def collect(block: ItemBlock, body: str | None) -> list[Found]:
     """The item's earlier handlings with the rule and span (in block.text) of each."""
     history = block.get(Section.HISTORY) or ""
     own = "\n\n".join(block.get(s) or "" for s in OWN_SECTIONS)
+    where = (block.meeting_date, block.section)
+    return list(_collect(block.text, history, own, block.title, body, *where))
+
+
+@functools.lru_cache(maxsize=4)
+def _collect(
+    text: str,
+    history: str,
+    own: str,
+    title: str | None,
+    body: str | None,
+    meeting_date: str | None,
+    section: int | None,
+) -> tuple[Found, ...]:
+    """`collect` of what it reads of a block, kept for the last few blocks: an
+    item's record and its provenance ask for the same (everything is immutable)."""
     found = [
-        *rows(block.text),
-        *relocated(rows(history) + inline(history), history, block.text),
-        *captions(block.text),
-        *title_suffix(block.title, body),
-        *relocated(tabled_from(own, body), own, block.text),
+        *rows(text),
+        *relocated(rows(history) + inline(history), history, text),
+        *captions(text),
+        *title_suffix(title, body),
+        *relocated(tabled_from(own, body), own, text),
     ]
-    return combine(found, block.meeting_date, block.section)
+    return tuple(combine(found, meeting_date, section))
 
 
 def earlier_handlings(block: ItemBlock, body: str | None) -> list[EarlierHandling]:

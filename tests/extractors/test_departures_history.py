@@ -124,6 +124,26 @@ def test_oulu_caption_genitive_and_history_paragraph() -> None:
     ]
 
 
+def test_blocks_of_one_text_differ_by_what_else_they_hold() -> None:
+    """The last blocks' handlings are kept (record and provenance ask alike): two
+    blocks of one text but another own §, history or body each get their own."""
+    text = "Kaupunginhallitus 8.5.2017 § 127\nKaupunginhallitus 10.4.2017 § 105"
+    own = EarlierHandling("Kaupunginhallitus", "2017-05-08", 127)  # the other's
+    earlier = EarlierHandling("Kaupunginhallitus", "2017-04-10", 105)
+    assert earlier_handlings(block(text), "Kaupunginhallitus") == [earlier]
+    other = block(text, meeting_date="2017-04-10", section=105)
+    assert earlier_handlings(other, "Kaupunginhallitus") == [own]
+    history = {Section.HISTORY: "Tekninen lautakunta 3.4.2017 § 12"}
+    assert earlier_handlings(block(text, sections=history), "Kaupunginhallitus") == [
+        EarlierHandling("Tekninen lautakunta", "2017-04-03", 12),
+        earlier,
+    ]
+    tabled = {Section.EXPLANATION: "Pöydältä 21.3.2017 § 84."}
+    assert earlier_handlings(block("x", sections=tabled), "Kaupunginhallitus") != (
+        earlier_handlings(block("x", sections=tabled), "Tekninen lautakunta")
+    )
+
+
 def test_tabled_from_in_own_text_is_this_body() -> None:
     sections = {Section.EXPLANATION: "Pöydältä 21.3.2017 § 84."}
     found = earlier_handlings(block("x", sections=sections), "Kaupunginhallitus")
