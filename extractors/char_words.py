@@ -1,6 +1,6 @@
 """pdfplumber's word grouping (`pdfplumber.utils.text.WordExtractor`) for the one
 setting `extractors.pdf` uses, as a plain loop: the same words, char for char,
-three times faster (tests/extractors/test_char_words.py compares the two).
+three times faster (tests/extractors/test_pdfium_chars.py compares the two).
 
 The setting: x and y tolerances, extra attributes that split words where they
 change, no blank chars kept, no text flow, no punctuation splits, ligatures expanded,
@@ -67,22 +67,30 @@ def _lines(
         position, tolerance = "top", y_tolerance
     else:
         position, tolerance = "x0", x_tolerance
-    values = sorted({char[position] for char in chars})
-    cluster: dict[float, int] = {}
-    number = 0
-    last = values[0]
-    for value in values:
-        if value > last + tolerance:
-            number += 1
-        cluster[value] = number
-        last = value
-    lines: list[list[dict]] = [[] for _ in range(number + 1)]
+    cluster, count = _clusters({char[position] for char in chars}, tolerance)
+    lines: list[list[dict]] = [[] for _ in range(count)]
     for char in chars:  # in order within a line, as pdfplumber's stable sort
         lines[cluster[char[position]]].append(char)
     order = itemgetter("x0") if upright else itemgetter("top", "bottom")
     for line in lines:
         line.sort(key=order)
     return lines
+
+
+def _clusters(values: set[float], tolerance: float) -> tuple[dict[float, int], int]:
+    """pdfplumber's `cluster_list`: the values in order, a new cluster wherever one
+    is more than `tolerance` past the one before; each value's cluster number, and
+    how many clusters."""
+    cluster: dict[float, int] = {}
+    number = 0
+    ordered = sorted(values)
+    last = ordered[0]
+    for value in ordered:
+        if value > last + tolerance:
+            number += 1
+        cluster[value] = number
+        last = value
+    return cluster, number + 1
 
 
 def _words(
@@ -226,16 +234,8 @@ def _run_lines(runs: list[CharRun], y_tolerance: float) -> list[Columns]:
     """`_lines` of a group's runs: runs clustered by top (each has one), a line's
     chars in content order, then sorted by x0 (stably), as columns; the top is one
     float when the line is one run."""
-    values = sorted({run.top for run in runs})
-    cluster: dict[float, int] = {}
-    number = 0
-    last = values[0]
-    for value in values:
-        if value > last + y_tolerance:
-            number += 1
-        cluster[value] = number
-        last = value
-    members: list[list[CharRun]] = [[] for _ in range(number + 1)]
+    cluster, count = _clusters({run.top for run in runs}, y_tolerance)
+    members: list[list[CharRun]] = [[] for _ in range(count)]
     for run in runs:
         members[cluster[run.top]].append(run)
     return [_sorted_line(line) for line in members]
