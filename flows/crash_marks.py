@@ -100,9 +100,9 @@ def settle(root: Path) -> list[str]:
 def _settle_one(root: Path, path: Path) -> str | None:
     """A dead process's slot: its document marked (the hash), the slot removed."""
     try:
-        fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
-        return None  # settled by another process just now
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # settled by another process just now (or not ours to read)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
