@@ -154,7 +154,6 @@ _new_text = _function("FPDFPageObj_CreateTextObj", _P, _P, _P, ctypes.c_float)
 _set_codes = _function("FPDFText_SetCharcodes", _INT, _P, _P, ctypes.c_size_t)
 _transform = _function("FPDFPageObj_Transform", None, _P, *(ctypes.c_double,) * 6)
 
-_X1 = itemgetter("x1")
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
 
@@ -633,9 +632,7 @@ class _Reader:
         )
         return obj
 
-    def read_run(
-        self, obj: _Object, start: int, end: int, letters: list[int]
-    ) -> CharRun | list[dict]:
+    def read_run(self, obj: _Object, start: int, end: int, letters: list[int]) -> Run:
         """The chars of one text object (pdfium's indices start..end): by column
         on an unturned page and baseline, else as dicts."""
         self.spaces.line_break()  # in a text object pdfium keeps content order
@@ -725,11 +722,12 @@ class _Reader:
                 continue
             last_x = x
             x0 = x + dx
+            x1 = x0 + advance
             texts.append(text)
             x0s.append(x0)
-            x1s.append(x0 + advance)
+            x1s.append(x1)
             if spaces.pending or text == " ":
-                spaces.char(text, x0, x0 + advance, top, True, forward)
+                spaces.char(text, x0, x1, top, True, forward)
         return run
 
     def turned_run(

@@ -9,10 +9,9 @@ process dies, the next process to look turns it into a marker named by the hash
 under the raw zone's `extracting/`. A marker found at the start means a process died
 reading that document (or the run was killed while it did): the document is then
 extracted in a process of its own, and if that process dies too the document is
-quarantined as
-`extractor_crashed` (settled: not tried again until the extractor version changes,
-or `minutes reprocess`). A worker process dying takes only its own documents along:
-the others are sent again to a fresh pool.
+quarantined as `extractor_crashed` (settled: not tried again until the extractor
+version changes, or `minutes reprocess`). A worker process dying takes only its own
+documents along: the others are sent again to a fresh pool.
 
 Within `run_workers()` (a run of the flow) the worker processes are kept from one
 batch to the next: each imports the extractors and loads spaCy once per run, not once

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from flows import crash_marks, extraction
-from flows.rawstore import RawStore
 from tests.conftest import ROOT
 
 SHA = "ab" * 32
@@ -78,7 +77,6 @@ def test_a_new_process_marks_before_it_reads(tmp_path: Path) -> None:
 
 def test_extracting_makes_no_file_per_document(fetched_sample) -> None:
     results, store = fetched_sample
-    store: RawStore
     done = extraction.extract_all(results, store.root)
     assert len(done) == len(results) and all(r.items for r in done)
     assert not (store.root / extraction.MARKERS).exists()
