@@ -20,10 +20,12 @@ read. Forms (DOMAIN.md 2.3, 3.3):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractors.lines import COLLAPSED_LINE
 from models.vocab import (
     AGENDA_CUES,
     BODY_ABBREVIATIONS,
@@ -420,6 +422,17 @@ DIGIT_RE = re.compile(r"\d")
 
 def read(text: str) -> Cue | None:
     """What a line says, trying the cues from the most to the least specific."""
+    return _kept_read(text) if len(text) <= COLLAPSED_LINE else _read(text)
+
+
+# Lines read lately: a line is read more than once on its way through the
+# segmenter, and page headers and footers repeat on every page (Cues are frozen).
+# A longer line (a page's collapsed text) is read each time: memory stays small.
+CUES_KEPT = 4096
+
+
+def _read(text: str) -> Cue | None:
+    """`read` without its cache."""
     if not DIGIT_RE.search(text):
         return context_cue(text, (GENITIVE_CONTEXT_RE,), ())
     return (
@@ -429,3 +442,6 @@ def read(text: str) -> Cue | None:
         or context_cue(text)
         or dated_body_cue(text)
     )
+
+
+_kept_read = functools.lru_cache(maxsize=CUES_KEPT)(_read)

@@ -223,12 +223,25 @@ HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
 HEADING_CLASS_RE = re.compile(r"\bh([1-6])\b")
 
 
-def has_block_child(element: HtmlElement) -> bool:
-    """True when a block element holds another block element."""
-    return any(
-        isinstance(d.tag, str) and d.tag in STREAM_BLOCKS and d.tag not in ("font",)
-        for d in element.iterdescendants()
-    )
+def block_holders(root: HtmlElement) -> set[HtmlElement]:
+    """The elements from `root` down that hold a block element (found in one pass:
+    each block marks its ancestors up to `root`)."""
+    holders: set[HtmlElement] = set()
+    for element in root.iterdescendants():
+        if not (isinstance(element.tag, str) and is_block(element.tag)):
+            continue
+        parent = element.getparent()
+        while parent is not None and parent not in holders:
+            holders.add(parent)
+            if parent is root:
+                break
+            parent = parent.getparent()
+    return holders
+
+
+def is_block(tag: str) -> bool:
+    """True for a tag that makes a block of the stream (<font> does not)."""
+    return tag in STREAM_BLOCKS and tag != "font"
 
 
 def level_of(element: HtmlElement) -> int:
@@ -306,6 +319,7 @@ def html_lines(root: HtmlElement) -> list:
     walked into; a data row becomes one line)."""
     lines: list = []
     gap = [False]
+    holders = block_holders(root)
 
     def emit(found: list) -> None:
         if found:
@@ -321,13 +335,13 @@ def html_lines(root: HtmlElement) -> list:
             line = row_line(element, gap[0])
             emit([line] if line else [])
             return
-        if element.tag in STREAM_BLOCKS and not has_block_child(element):
+        if element.tag in STREAM_BLOCKS and element not in holders:
             emit(leaf_lines(element, 0, gap[0]))
             return
         inline: list[str] = [element.text or ""]
         for child in element:
             if isinstance(child.tag, str) and (
-                child.tag in STREAM_BLOCKS or has_block_child(child)
+                child.tag in STREAM_BLOCKS or child in holders
             ):
                 flush(inline)
                 walk(child)

@@ -19,11 +19,12 @@ keeps the rest of the item in the history.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from extractors import names
-from extractors.lines import Line, joined
+from extractors.lines import COLLAPSED_LINE, Line, joined
 from models.vocab import (
     GENITIVE_DECISION_WORDS,
     GENITIVE_PROPOSAL_WORDS,
@@ -217,22 +218,39 @@ def names_body(value: str) -> bool:
 
 def label_of(line: Line, paragraph_start: bool) -> Label | None:
     """The label a line opens with, or None for a line of text."""
-    if line.lead:
-        section = heading(line.lead)
+    parts = (line.text, line.lead, line.rest, line.bullet)
+    if len(line.text) + len(line.rest) > COLLAPSED_LINE:
+        return _label_of(*parts)
+    return _kept_label_of(*parts)
+
+
+# Labels read lately: a line is asked several times on its way (item splitting,
+# grouping), and labels and page furniture repeat from item to item. A longer line
+# (a page's collapsed text) is read each time: memory stays small.
+LABELS_KEPT = 4096
+
+
+def _label_of(text: str, lead: str | None, rest: str, bullet: bool) -> Label | None:
+    """`label_of` from the only parts of a line it reads (Labels are frozen)."""
+    if lead:
+        section = heading(lead)
         if section is not None:
-            return Label(section, line.rest)
-        found = genitive_label(line.lead) or title_label(line.lead, line.rest)
+            return Label(section, rest)
+        found = genitive_label(lead) or title_label(lead, rest)
         if found:
-            return Label(found.section, line.rest, found.presenter)
-    section = heading(line.text)
+            return Label(found.section, rest, found.presenter)
+    section = heading(text)
     if section is not None:
         return Label(section)
-    found = genitive_label(line.text) or colon_label(line.text)
+    found = genitive_label(text) or colon_label(text)
     if found:
         return found
-    if not line.bullet:
-        return space_label(line.text)
+    if not bullet:
+        return space_label(text)
     return None
+
+
+_kept_label_of = functools.lru_cache(maxsize=LABELS_KEPT)(_label_of)
 
 
 def is_contact(text: str) -> bool:

@@ -173,6 +173,31 @@ def test_format_marked_lead_labels(line: Line, label: Label) -> None:
     assert label_of(line, True) == label
 
 
+def test_a_label_is_kept_for_the_whole_line_not_its_text_alone() -> None:
+    """Labels are kept from line to line (a cache): lines of one text that differ
+    in their lead, the lead's value or bullet are each read for what they are, in
+    either order, and a long line (a page's collapsed text) is read too."""
+    same_text = [
+        (Line("Ehdotus Hyväksytään."), Label(P, "Hyväksytään.")),
+        (Line("Ehdotus Hyväksytään.", bullet=True), None),
+        (
+            Line("Hyväksytään.", lead="Päätös", rest="Hyväksytään."),
+            Label(D, "Hyväksytään."),
+        ),
+        (
+            Line("Hyväksytään.", lead="Ehdotus", rest="Hyväksytään."),
+            Label(P, "Hyväksytään."),
+        ),
+        (Line("Hyväksytään.", lead="Ehdotus", rest="Hylätään."), Label(P, "Hylätään.")),
+        (Line("Hyväksytään."), None),
+    ]
+    for line, label in [*same_text, *reversed(same_text), *same_text]:
+        assert label_of(line, True) == label, line
+    long_value = "Kaupunginhallitus hyväksyy" + " tämän ehdotuksen" * 40
+    for _ in range(2):
+        assert label_of(Line(f"Päätös {long_value}"), True) == Label(D, long_value)
+
+
 # --- group(): whole items -------------------------------------------------------------
 
 
