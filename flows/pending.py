@@ -85,36 +85,53 @@ class PendingRows:
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         """Every pending row into the warehouse, a statement per table."""
+        names = column_names(con)
         for table, clause in UPSERTS.items():
-            insert(con, table, list(self.keyed[table].values()), clause)
+            insert(con, table, names, list(self.keyed[table].values()), clause)
         for table, rows in self.rows.items():
-            insert(con, table, rows)
+            insert(con, table, names, rows)
         for table, columns in self.columned.items():
-            insert_columns(con, table, columns)
+            insert_columns(con, table, names, columns)
         self.rows.clear()
         self.keyed.clear()
         self.columned.clear()
 
 
+def column_names(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every table's column names in order, in one query (a DESCRIBE a table cost
+    ~1 ms each, 5% of a load)."""
+    rows = con.execute(
+        "SELECT table_name, list(column_name ORDER BY column_index)"
+        " FROM duckdb_columns() WHERE schema_name = current_schema()"
+        " AND database_name = current_database() GROUP BY table_name"
+    ).fetchall()
+    return {table: names for table, names in rows}
+
+
 def insert(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[Row], clause: str = ""
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: dict[str, list[str]],
+    rows: list[Row],
+    clause: str = "",
 ) -> None:
     """Rows (tuples in the table's column order) inserted in one statement."""
     if rows:
-        insert_columns(con, table, list(zip(*rows, strict=True)), clause)
+        insert_columns(con, table, names, list(zip(*rows, strict=True)), clause)
 
 
 def insert_columns(
     con: duckdb.DuckDBPyConnection,
     table: str,
+    names_of: dict[str, list[str]],
     columns: Sequence[Sequence[Any]],
     clause: str = "",
 ) -> None:
-    """Rows given as columns (in the table's column order) inserted in one
-    statement."""
+    """Rows given as columns (in the order of `names_of[table]`, the table's
+    columns) inserted in one statement."""
     if not columns or not len(columns[0]):
         return
-    names = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+    names = names_of[table]
     if len(columns) != len(names):
         raise ValueError(
             f"{table}: {len(columns)} values a row for {len(names)} columns"
