@@ -536,7 +536,7 @@ def _load_item(
             item.source.extractor_version,
         ):
             _refresh_source(con, pending, key, item, record)
-    _write_text(pending, key, item)
+    _write_text(pending, key, item, new=existing is None)
 
 
 def _agenda_over_minutes(existing: tuple[Any, ...], item: Item) -> bool:
@@ -755,11 +755,12 @@ def _write_provenance(pending: PendingRows, key: str, item: Item) -> None:
     pending.columns("field_provenance", key, item.prepared().provenance)
 
 
-def _write_text(pending: PendingRows, key: str, item: Item) -> None:
-    """The text the item was read from (what its provenance spans point into)."""
+def _write_text(pending: PendingRows, key: str, item: Item, new: bool) -> None:
+    """The text the item was read from (what its provenance spans point into);
+    `new` when the warehouse has no row of the item."""
     text = item.extra.get("text")
     if text is not None:
-        pending.text((key, text))
+        pending.text((key, text), new)
 
 
 def _complete_window(

@@ -31,6 +31,9 @@ UPSERTS = {
     " WHERE item_texts.text <> excluded.text",
 }
 
+# The texts of items new to the warehouse (PendingRows.text), written to item_texts.
+NEW_TEXTS = "new item_texts"
+
 
 class PendingRows:
     """The rows of one load not yet written."""
@@ -79,15 +82,23 @@ class PendingRows:
         """A persons row, once."""
         self.keyed["persons"].setdefault(row[0], row)
 
-    def text(self, row: Row) -> None:
-        """An item_texts row; the last one of a key wins."""
-        self.keyed["item_texts"][row[0]] = row
+    def text(self, row: Row, new: bool = False) -> None:
+        """An item_texts row; the last one of a key wins. A `new` item's text is
+        inserted without ON CONFLICT (texts are only ever written with their item,
+        so an item the warehouse lacks has none; a plain insert costs about half)."""
+        if new:
+            self.keyed["item_texts"].pop(row[0], None)
+            self.keyed[NEW_TEXTS][row[0]] = row
+        else:
+            self.keyed[NEW_TEXTS].pop(row[0], None)
+            self.keyed["item_texts"][row[0]] = row
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         """Every pending row into the warehouse, a statement per table."""
         names = column_names(con)
         for table, clause in UPSERTS.items():
             insert(con, table, names, list(self.keyed[table].values()), clause)
+        insert(con, "item_texts", names, list(self.keyed[NEW_TEXTS].values()))
         for table, rows in self.rows.items():
             insert(con, table, names, rows)
         for table, columns in self.columned.items():
@@ -111,13 +122,13 @@ def column_names(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 def insert(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    names: dict[str, list[str]],
+    names_of: dict[str, list[str]],
     rows: list[Row],
     clause: str = "",
 ) -> None:
     """Rows (tuples in the table's column order) inserted in one statement."""
     if rows:
-        insert_columns(con, table, names, list(zip(*rows, strict=True)), clause)
+        insert_columns(con, table, names_of, list(zip(*rows, strict=True)), clause)
 
 
 def insert_columns(

@@ -127,6 +127,46 @@ def test_rows_written_a_table_at_a_time_merge_as_row_by_row_did(con) -> None:
     assert texts == con.execute("SELECT count(*) FROM items").fetchone()
 
 
+def test_item_texts_are_inserted_for_new_items_and_replaced_for_stored_ones(
+    con,
+) -> None:
+    """A new item's text goes in with a plain insert, a stored item's (changed or
+    not, in the same batch as a new one) through the upsert: each key keeps one
+    row, the newest text."""
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
+
+    def with_text(base: Item, text: str, **changes) -> Item:
+        return dataclasses.replace(base, extra={**base.extra, "text": text}, **changes)
+
+    def run(name: str, *items: Item) -> None:
+        results = [
+            DocumentResult(None, f"{name}-{n}.htm", False, items=[i])
+            for n, i in enumerate(items)
+        ]
+        load_results(con, run_info(name), results)
+
+    def texts() -> list[tuple]:
+        return con.execute(
+            "SELECT i.section, t.text FROM item_texts t JOIN items i USING (item_id)"
+            " ORDER BY i.section"
+        ).fetchall()
+
+    first = with_text(item, "first text")
+    run("r1", first)
+    assert texts() == [(item.section, "first text")]
+    second = with_text(item, "second text", section=(item.section or 0) + 1)
+    run("r2", with_text(item, "first text, read again"), second)
+    assert texts() == [
+        (item.section, "first text, read again"),
+        (second.section, "second text"),
+    ]
+    run("r3", with_text(second, "second text"))  # unchanged: left as it is
+    assert len(texts()) == 2
+
+
 def test_watermarks_move_forward_per_source_and_body_never_back(con) -> None:
     """A load moves each (source, body) watermark to its newest meeting, all in one
     statement; an older meeting loaded later leaves it where it was."""
