@@ -87,26 +87,28 @@ def test_a_section_printed_again_keeps_its_items_apart_and_is_reported(con) -> N
     assert (again.items_inserted, again.items_unchanged) == (0, 4)
 
 
+def run_batch(con: duckdb.DuckDBPyConnection, name: str, *items: Item) -> None:
+    """One load (run `name`) of the items, each from a document of its own."""
+    from flows.load import DocumentResult, load_results
+    from tests.flows.test_load_provenance import run_info
+
+    results = [
+        DocumentResult(None, f"{name}-{n}.htm", False, items=[i])
+        for n, i in enumerate(items)
+    ]
+    load_results(con, run_info(name), results)
+
+
 def test_rows_written_a_table_at_a_time_merge_as_row_by_row_did(con) -> None:
     """The load writes each table in one statement (flows/pending.py): a body's
     abbreviation is filled in when first printed, in the same batch or a later
     one, never overwritten; a meeting turns minutes when any item of it is minutes
     and never back; an item's text is replaced only when it changed."""
-    from flows.load import DocumentResult, load_results
-    from tests.flows.test_load_provenance import run_info
-
     (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
     plain = dataclasses.replace(item, body_abbrev=None, doc_kind="agenda")
     other = dataclasses.replace(
         plain, section=(item.section or 0) + 1, title="Toinen asia"
     )
-
-    def run(name: str, *items) -> None:
-        results = [
-            DocumentResult(None, f"{name}-{n}.htm", False, items=[i])
-            for n, i in enumerate(items)
-        ]
-        load_results(con, run_info(name), results)
 
     def body_and_meeting() -> tuple:
         return con.execute(
@@ -114,13 +116,13 @@ def test_rows_written_a_table_at_a_time_merge_as_row_by_row_did(con) -> None:
             " (SELECT count(*) FROM meetings) FROM bodies b, meetings m"
         ).fetchone()
 
-    run("r1", plain)  # an agenda, the body's abbreviation not printed
+    run_batch(con, "r1", plain)  # an agenda, the body's abbreviation not printed
     assert body_and_meeting() == (None, "agenda", 1, 1)
     minutes = dataclasses.replace(other, body_abbrev="Kh", doc_kind="minutes")
     later = dataclasses.replace(other, body_abbrev="KH2", title="Kolmas")
-    run("r2", dataclasses.replace(later, section=99), minutes)  # one batch
+    run_batch(con, "r2", dataclasses.replace(later, section=99), minutes)  # one batch
     assert body_and_meeting() == ("KH2", "minutes", 1, 1)  # the first printed wins
-    run("r3", dataclasses.replace(plain, body_abbrev="X", section=98))
+    run_batch(con, "r3", dataclasses.replace(plain, body_abbrev="X", section=98))
     assert body_and_meeting() == ("KH2", "minutes", 1, 1)  # never overwritten
     assert con.execute("SELECT count(*) FROM items").fetchone() == (4,)
     texts = con.execute("SELECT count(*) FROM item_texts").fetchone()
@@ -133,20 +135,10 @@ def test_item_texts_are_inserted_for_new_items_and_replaced_for_stored_ones(
     """A new item's text goes in with a plain insert, a stored item's (changed or
     not, in the same batch as a new one) through the upsert: each key keeps one
     row, the newest text."""
-    from flows.load import DocumentResult, load_results
-    from tests.flows.test_load_provenance import run_info
-
     (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
 
     def with_text(base: Item, text: str, **changes) -> Item:
         return dataclasses.replace(base, extra={**base.extra, "text": text}, **changes)
-
-    def run(name: str, *items: Item) -> None:
-        results = [
-            DocumentResult(None, f"{name}-{n}.htm", False, items=[i])
-            for n, i in enumerate(items)
-        ]
-        load_results(con, run_info(name), results)
 
     def texts() -> list[tuple]:
         return con.execute(
@@ -155,15 +147,15 @@ def test_item_texts_are_inserted_for_new_items_and_replaced_for_stored_ones(
         ).fetchall()
 
     first = with_text(item, "first text")
-    run("r1", first)
+    run_batch(con, "r1", first)
     assert texts() == [(item.section, "first text")]
     second = with_text(item, "second text", section=(item.section or 0) + 1)
-    run("r2", with_text(item, "first text, read again"), second)
+    run_batch(con, "r2", with_text(item, "first text, read again"), second)
     assert texts() == [
         (item.section, "first text, read again"),
         (second.section, "second text"),
     ]
-    run("r3", with_text(second, "second text"))  # unchanged: left as it is
+    run_batch(con, "r3", with_text(second, "second text"))  # unchanged: left as it is
     assert len(texts()) == 2
 
 
