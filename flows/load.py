@@ -19,6 +19,7 @@ from flows import failpoints, search_index
 from flows.pending import PendingRows
 from flows.rawstore import ManifestRow, now_utc
 from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
+from flows.warehouse import transaction
 from models import ids
 from models.records import Item
 
@@ -170,8 +171,7 @@ def _load_results(
     """`load_results`, the collector paused."""
     counts = RunCounts()
     pending = PendingRows()
-    con.begin()
-    try:
+    with transaction(con):
         known = _known_documents(con, results)
         _count_settled(con, [r.row for r in results if r.settled and r.row], counts)
         for result in results:
@@ -195,10 +195,6 @@ def _load_results(
         if window is not None:
             _complete_window(con, run, *window)
         failpoints.reach("before_commit")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return counts
 
 
@@ -208,13 +204,8 @@ def advance_held(
     """Advance the watermarks earlier batches of a part held back (one transaction)."""
     if not held:
         return
-    con.begin()
-    try:
+    with transaction(con):
         advance_watermarks(con, run, held)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def newest_meetings(results: list[DocumentResult]) -> dict[tuple[str, str], str]:
@@ -855,18 +846,13 @@ def start_run(con: duckdb.DuckDBPyConnection, run: RunInfo) -> int:
     """Mark runs left `running` by a dead process abandoned (the caller holds the
     writer lock, so no other run is alive), then add this run's row. Returns how
     many were abandoned."""
-    con.begin()
-    try:
+    with transaction(con):
         stale = con.execute(
             "UPDATE runs SET status = ? WHERE status = ? RETURNING run_id",
             [str(RunStatus.ABANDONED), str(RunStatus.RUNNING)],
         ).fetchall()
         if _run_row(con, run) is None:
             _insert_run(con, run)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return len(stale)
 
 

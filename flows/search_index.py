@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import beyond_the_limit_if_needed
+from flows.warehouse import beyond_the_limit_if_needed, transaction
 
 STEMMERS = {"fi": "finnish", "sv": "swedish"}
 INDEX_VERSION = 1  # part of the fingerprint: a change in how the index is built
@@ -121,8 +121,7 @@ def build(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> None:
     """Build one language's index from scratch and record it (one transaction:
     a reader sees the old index or the new one)."""
     started = time.monotonic()
-    con.begin()
-    try:
+    with transaction(con):
         current = fingerprint(con, language)
         items = _make_index(con, language, stemmer)
         con.execute(
@@ -136,10 +135,6 @@ def build(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> None:
                 time.monotonic() - started,
             ],
         )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def _make_index(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> int:

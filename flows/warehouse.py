@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -85,35 +86,94 @@ log = logging.getLogger(__name__)
 # peak (756 MiB; 583 and 570 MiB at 64MB, no batch out of memory, no slower:
 # bench/NOTES.md "Eighth bench").
 DEFAULT_MEMORY = "64MB"
+# DuckDB keeps every primary-key index in memory it cannot evict, and a commit that
+# checkpoints needs it: under a fixed 64MB, commits failed from ~150k items on (~43
+# bytes a key measured; bench/NOTES.md "Twelfth bench"). The writer's limit grows by
+# this much per key of the indexed tables.
+INDEX_BYTES_PER_KEY = 64
 # The write-ahead log a commit may leave before DuckDB checkpoints (its default,
-# 16MB, is about 7 batches of 500 items): a checkpoint cost ~1.5 s in a warehouse of
-# 100k items and grows with it, and the writer checkpoints when it publishes anyway
-# (every minute or more, flows/writer.py).
+# 16MB, is about 7 batches of 500 items: a load took twice as long), and the writer
+# checkpoints when it publishes anyway (every minute or more, flows/writer.py).
 CHECKPOINT_WAL = "128MB"
+# Rows in a row group of what the writer adds (DuckDB's default is 122,880). Each
+# checkpoint rewrites a table's last, partly filled row group, so with the default
+# the writer's memory at a checkpoint grew with every table up to 122,880 rows
+# (+140 MiB over its steady state at 100k items); with 16,384 it stays bounded, the
+# file is ~20% smaller and checkpoints take a fraction of the time (NOTES "Twelfth").
+ROW_GROUP_ROWS = 16_384
+SIZE = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>[KMGT])(?P<binary>i?)B", re.I)
 
 
 def memory_limit() -> str:
-    """DuckDB's memory for the one writer (MINUTES_DUCKDB_MEMORY, 64MB): beyond it
-    DuckDB evicts cached blocks and spills to `<warehouse>.tmp`. Its own default, 80%
-    of RAM, let a 100k-item run keep every block it touched (bench/NOTES.md)."""
+    """DuckDB's memory for the one writer's cached blocks (MINUTES_DUCKDB_MEMORY,
+    64MB): beyond it DuckDB evicts them and spills to `<warehouse>.tmp`. Its own
+    default, 80% of RAM, let a 100k-item run keep every block it touched
+    (bench/NOTES.md)."""
     value = os.environ.get("MINUTES_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+    if not SIZE.fullmatch(value):
         raise ValueError(
             f"MINUTES_DUCKDB_MEMORY={value!r}: give a size such as 256MB or 1GB"
         )
     return value
 
 
+def size_in_bytes(size: str) -> int:
+    """A size as DuckDB reads it (KB = 1000 bytes, KiB = 1024) in bytes."""
+    match = SIZE.fullmatch(size.strip())
+    if match is None:
+        raise ValueError(f"{size!r} is not a size such as 256MB or 1GiB")
+    base = 1024 if match["binary"] else 1000
+    power = "KMGT".index(match["unit"].upper()) + 1
+    return int(float(match["number"]) * base**power)
+
+
+def writer_memory(con: duckdb.DuckDBPyConnection) -> str:
+    """The writer's memory limit: MINUTES_DUCKDB_MEMORY for cached blocks, and room
+    for the primary-key indexes, which DuckDB holds in memory (INDEX_BYTES_PER_KEY
+    per row of every table that has one)."""
+    row = con.execute(
+        "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables()"
+        " WHERE index_count > 0 AND database_name = current_database()"
+    ).fetchone()
+    keys = row[0] if row else 0
+    total = size_in_bytes(memory_limit()) + INDEX_BYTES_PER_KEY * keys
+    return f"{total // 1024}KiB"
+
+
+def fit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Set the writer's memory limit for the warehouse as it is now."""
+    bound_memory(con, writer_memory(con))
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to an up-to-date warehouse (created if missing), with
     the writer's memory limit."""
-    limit = memory_limit()
+    memory_limit()  # a size that is not one is refused before any file is made
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = open_file(path)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_WAL}'")
     migrate(con)
-    bound_memory(con, limit)
+    fit_memory(con)
+    return con
+
+
+def open_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a DuckDB file whose new row groups hold
+    ROW_GROUP_ROWS rows; the file is the connection's default database, under the
+    name `duckdb.connect(path)` gives it."""
+    con = duckdb.connect()
+    try:
+        literal = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{literal}' (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        row = con.execute(
+            "SELECT database_name FROM duckdb_databases() WHERE path = ?", [str(path)]
+        ).fetchone()
+        assert row is not None, f"{path} attached but not listed"
+        con.execute(f'USE "{row[0]}"')
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -124,8 +184,10 @@ def bound_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
         con.execute(f"SET memory_limit = '{limit}'")
     except duckdb.OutOfMemoryException as error:
         log.warning(
-            "MINUTES_DUCKDB_MEMORY=%s not applied (%s)",
+            "the writer's memory limit %s (MINUTES_DUCKDB_MEMORY=%s and the keys'"
+            " indexes) not applied (%s)",
             limit,
+            memory_limit(),
             str(error).splitlines()[0],
         )
 
@@ -137,9 +199,12 @@ def beyond_the_limit_if_needed(
     limit; if DuckDB runs out of it, once more under DuckDB's own default, with a
     warning: the limit bounds memory, it must not fail a run (the search index
     over 1M items needs more than that)."""
+    fit_memory(con)
     try:
         return work()
-    except duckdb.OutOfMemoryException as error:
+    except duckdb.Error as error:
+        if not out_of_memory(error):
+            raise
         log.warning(
             "%s needed more than MINUTES_DUCKDB_MEMORY=%s (%s): done again without"
             " the limit; raise it to keep this from happening",
@@ -151,7 +216,34 @@ def beyond_the_limit_if_needed(
     try:
         return work()
     finally:
-        bound_memory(con, memory_limit())
+        fit_memory(con)
+
+
+# DuckDB's words when it could not get memory for a block; a commit that fails so
+# (its checkpoint) comes as a TransactionException carrying them
+NO_MEMORY = re.compile(r"(could not allocate|failed to pin) block", re.I)
+
+
+def out_of_memory(error: duckdb.Error) -> bool:
+    """True when DuckDB failed for want of memory, in a statement or at commit."""
+    return isinstance(error, duckdb.OutOfMemoryException) or bool(
+        NO_MEMORY.search(str(error))
+    )
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back when it raises.
+    A commit that failed has ended the transaction already: its error is the one
+    raised, not the rollback's."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        with contextlib.suppress(duckdb.TransactionException):
+            con.rollback()
+        raise
 
 
 def lift_memory_limit(con: duckdb.DuckDBPyConnection) -> None:

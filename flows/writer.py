@@ -195,7 +195,7 @@ class Writer:
         self.con.close()
         self.con = None
         if sidecar(self.work, ".wal").exists():
-            reopened = duckdb.connect(str(self.work))  # replays and checkpoints
+            reopened = warehouse.open_file(self.work)  # replays and checkpoints
             reopened.close()
         self._replace(self.work)
 

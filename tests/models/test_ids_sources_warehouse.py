@@ -170,3 +170,124 @@ def test_a_commit_leaves_checkpointing_to_the_writer_until_the_log_is_large(
     again = duckdb.connect(str(path), read_only=True)
     assert again.execute("SELECT count(DISTINCT s) FROM t").fetchone() == (250000,)
     again.close()
+
+
+def row_groups(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
+    """Rows in each row group of a table, as stored."""
+    rows = con.execute(
+        "SELECT max(count) FROM pragma_storage_info(?) WHERE column_id = 0"
+        " GROUP BY row_group_id ORDER BY row_group_id",
+        [table],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_the_writer_adds_small_row_groups_so_a_checkpoint_rewrites_little(
+    tmp_path: Path,
+) -> None:
+    """A checkpoint rewrites a table's last, partly filled row group: with DuckDB's
+    default (122,880 rows) that was every row of a 100k-item table, and the writer's
+    memory at checkpoints grew with the warehouse. The writer's rows go in groups of
+    ROW_GROUP_ROWS, also after the file is opened again (a plain connection would
+    merge them into one)."""
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    con.execute("CREATE TABLE t AS SELECT i FROM range(50000) r(i)")
+    con.execute("CHECKPOINT")
+    first = row_groups(con, "t")
+    assert sum(first) == 50000 and max(first) == warehouse.ROW_GROUP_ROWS
+    con.close()
+    con = warehouse.connect(path)
+    assert con.execute("SELECT current_database()").fetchone() == ("w",)
+    con.execute("INSERT INTO t SELECT i FROM range(50000, 60000) r(i)")
+    con.execute("CHECKPOINT")
+    again = row_groups(con, "t")
+    assert sum(again) == 60000 and max(again) == warehouse.ROW_GROUP_ROWS
+    con.close()
+
+
+def test_the_writers_memory_limit_makes_room_for_the_key_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB holds primary-key indexes in memory it cannot evict, and a commit that
+    checkpoints needs them: under a fixed 64MB, commits failed from ~150k items on.
+    The limit is MINUTES_DUCKDB_MEMORY and INDEX_BYTES_PER_KEY per key, set when the
+    warehouse is opened."""
+    monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    empty = warehouse.size_in_bytes(warehouse.writer_memory(con))
+    con.execute("CREATE TABLE keyed (id BIGINT PRIMARY KEY)")
+    con.execute("CREATE TABLE unkeyed (id BIGINT)")
+    con.execute("INSERT INTO keyed SELECT range FROM range(100000)")
+    con.execute("INSERT INTO unkeyed SELECT range FROM range(100000)")
+    grown = warehouse.size_in_bytes(warehouse.writer_memory(con)) - empty
+    assert abs(grown - 100000 * warehouse.INDEX_BYTES_PER_KEY) < 1024
+    con.close()
+    con = warehouse.connect(path)
+    assert memory_of(con) == "67.1 MiB"  # 64 MB + 6.4 MB, as DuckDB prints it
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [("64MB", 64_000_000), ("1GiB", 2**30), ("1.5 kb", 1500), ("2TB", 2 * 10**12)],
+)
+def test_sizes_are_read_as_duckdb_reads_them(size: str, expected: int) -> None:
+    assert warehouse.size_in_bytes(size) == expected
+
+
+# what DuckDB 1.5 raised when a commit's checkpoint found no memory (seen at ~100k
+# and ~150k items under a fixed 64MB)
+FAILED_COMMITS = [
+    "TransactionContext Error: Failed to commit: could not allocate block of size"
+    " 256.0 KiB (60.7 MiB/61.0 MiB used)",
+    "TransactionContext Error: Failed to commit: failed to pin block of size"
+    " 256.0 KiB (61.0 MiB/61.0 MiB used)",
+]
+
+
+@pytest.mark.parametrize("message", FAILED_COMMITS)
+def test_a_commit_that_fails_for_memory_is_done_again_without_the_limit(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, message: str
+) -> None:
+    """A failed commit has ended its transaction: the error raised is the commit's
+    (not "cannot rollback - no transaction is active"), and being one of memory, the
+    work is done once more without the limit, with a warning."""
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    con.execute("CREATE TABLE t (attempt INTEGER)")
+    limits: list[str] = []
+
+    def work() -> None:
+        with warehouse.transaction(con):
+            limits.append(memory_of(con))
+            con.execute("INSERT INTO t VALUES (?)", [len(limits)])
+            if len(limits) == 1:
+                con.rollback()  # as the failed commit did
+                raise duckdb.TransactionException(message)
+
+    with caplog.at_level("WARNING", logger="flows.warehouse"):
+        warehouse.beyond_the_limit_if_needed(con, work, "a batch")
+    assert con.execute("SELECT attempt FROM t").fetchall() == [(2,)]
+    assert limits[0] == "61.0 MiB" != limits[1]
+    assert memory_of(con) == "61.0 MiB"
+    assert "a batch needed more than MINUTES_DUCKDB_MEMORY" in caplog.text
+    con.close()
+
+
+def test_other_failures_are_not_taken_for_memory(tmp_path: Path) -> None:
+    """A failure that is not for memory is raised as it is, not done again."""
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    calls: list[int] = []
+
+    def work() -> None:
+        calls.append(1)
+        with warehouse.transaction(con):
+            con.execute("INSERT INTO t VALUES (1), (1)")
+
+    with pytest.raises(duckdb.ConstraintException):
+        warehouse.beyond_the_limit_if_needed(con, work, "a batch")
+    assert calls == [1]
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    con.close()
