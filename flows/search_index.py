@@ -108,6 +108,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
     rebuilt = []
     for language, stemmer in STEMMERS.items():
         if not is_current(con, language):
+            if not rebuilt:
+                # rows committed since the last checkpoint stay in memory under the
+                # writer's limit: written out first, they leave the build that room
+                con.execute("CHECKPOINT")
             beyond_the_limit_if_needed(
                 con,
                 partial(build, con, language, stemmer),
