@@ -87,7 +87,7 @@ log = logging.getLogger(__name__)
 # bench/NOTES.md "Eighth bench").
 DEFAULT_MEMORY = "64MB"
 # DuckDB keeps every primary-key index in memory it cannot evict, and a commit that
-# checkpoints needs it: under a fixed 64MB, commits failed from ~150k items on (~43
+# checkpoints needs it: under a fixed 64MB, commits failed from ~100-150k items on (~43
 # bytes a key measured; bench/NOTES.md "Twelfth bench"). The writer's limit grows by
 # this much per key of the indexed tables.
 INDEX_BYTES_PER_KEY = 64
@@ -101,6 +101,7 @@ CHECKPOINT_WAL = "128MB"
 # (+140 MiB over its steady state at 100k items); with 16,384 it stays bounded, the
 # file is ~20% smaller and checkpoints take a fraction of the time (NOTES "Twelfth").
 ROW_GROUP_ROWS = 16_384
+WRITER_CATALOG = "warehouse"
 SIZE = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>[KMGT])(?P<binary>i?)B", re.I)
 
 
@@ -160,17 +161,16 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 def open_file(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to a DuckDB file whose new row groups hold
-    ROW_GROUP_ROWS rows; the file is the connection's default database, under the
-    name `duckdb.connect(path)` gives it."""
+    ROW_GROUP_ROWS rows (an option of ATTACH, not stored in the file); the file is
+    the connection's default database, named WRITER_CATALOG (views are stored
+    unqualified, so readers that name it otherwise see the same)."""
     con = duckdb.connect()
     try:
         literal = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{literal}' (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
-        row = con.execute(
-            "SELECT database_name FROM duckdb_databases() WHERE path = ?", [str(path)]
-        ).fetchone()
-        assert row is not None, f"{path} attached but not listed"
-        con.execute(f'USE "{row[0]}"')
+        con.execute(
+            f"ATTACH '{literal}' AS {WRITER_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+        )
+        con.execute(f"USE {WRITER_CATALOG}")
     except BaseException:
         con.close()
         raise

@@ -198,12 +198,30 @@ def test_the_writer_adds_small_row_groups_so_a_checkpoint_rewrites_little(
     assert sum(first) == 50000 and max(first) == warehouse.ROW_GROUP_ROWS
     con.close()
     con = warehouse.connect(path)
-    assert con.execute("SELECT current_database()").fetchone() == ("w",)
     con.execute("INSERT INTO t SELECT i FROM range(50000, 60000) r(i)")
     con.execute("CHECKPOINT")
     again = row_groups(con, "t")
     assert sum(again) == 60000 and max(again) == warehouse.ROW_GROUP_ROWS
     con.close()
+
+
+@pytest.mark.parametrize(
+    "name", ["rel/w.duckdb", "./a/../b/w.duckdb", "it's/w.duckdb", "memory.duckdb"]
+)
+def test_the_writer_opens_any_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Relative paths, quotes and names DuckDB keeps for itself (its in-memory
+    database is `memory`) open, and a reader sees the writer's tables and views."""
+    monkeypatch.chdir(tmp_path)
+    con = warehouse.connect(Path(name))
+    con.execute("CREATE TABLE t AS SELECT 1 AS one")
+    con.execute("CREATE VIEW v AS SELECT one FROM t")
+    con.close()
+    reader = warehouse.connect_read_only(Path(name))
+    assert reader.execute("SELECT one FROM v").fetchall() == [(1,)]
+    assert reader.execute("SELECT count(*) FROM items").fetchone() == (0,)
+    reader.close()
 
 
 def test_the_writers_memory_limit_makes_room_for_the_key_indexes(
