@@ -146,6 +146,15 @@ def fit_memory(con: duckdb.DuckDBPyConnection) -> None:
     bound_memory(con, writer_memory(con))
 
 
+def make_room(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise the memory limit to the writer's for the warehouse as it is now (the
+    keys loaded since need room); never lower it: a caller may have lifted it."""
+    needed = writer_memory(con)
+    current = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    if current is None or size_in_bytes(needed) > size_in_bytes(current[0]):
+        bound_memory(con, needed)
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to an up-to-date warehouse (created if missing), with
     the writer's memory limit."""
@@ -199,7 +208,7 @@ def beyond_the_limit_if_needed(
     limit; if DuckDB runs out of it, once more under DuckDB's own default, with a
     warning: the limit bounds memory, it must not fail a run (the search index
     over 1M items needs more than that)."""
-    fit_memory(con)
+    make_room(con)
     try:
         return work()
     except duckdb.Error as error:

@@ -309,3 +309,25 @@ def test_other_failures_are_not_taken_for_memory(tmp_path: Path) -> None:
     assert calls == [1]
     assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
     con.close()
+
+
+def test_a_lifted_limit_stays_lifted_and_a_bounded_one_grows_with_the_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before each unit of work the limit is raised to what the keys loaded so far
+    need, never lowered: a caller that lifted it (a bulk build) keeps it lifted."""
+    monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    con.execute("CREATE TABLE keyed (id BIGINT PRIMARY KEY)")
+    seen: list[str] = []
+
+    def work() -> None:
+        seen.append(memory_of(con))
+
+    con.execute("INSERT INTO keyed SELECT range FROM range(100000)")
+    warehouse.beyond_the_limit_if_needed(con, work, "a batch")
+    warehouse.lift_memory_limit(con)
+    lifted = memory_of(con)
+    warehouse.beyond_the_limit_if_needed(con, work, "a build")
+    assert seen == ["67.1 MiB", lifted] and lifted != "67.1 MiB"
+    con.close()
