@@ -191,18 +191,17 @@ def test_the_writer_adds_small_row_groups_so_a_checkpoint_rewrites_little(
     ROW_GROUP_ROWS, also after the file is opened again (a plain connection would
     merge them into one)."""
     path = tmp_path / "w.duckdb"
-    con = warehouse.connect(path)
-    con.execute("CREATE TABLE t AS SELECT i FROM range(50000) r(i)")
-    con.execute("CHECKPOINT")
-    first = row_groups(con, "t")
-    assert sum(first) == 50000 and max(first) == warehouse.ROW_GROUP_ROWS
-    con.close()
-    con = warehouse.connect(path)
-    con.execute("INSERT INTO t SELECT i FROM range(50000, 60000) r(i)")
-    con.execute("CHECKPOINT")
-    again = row_groups(con, "t")
-    assert sum(again) == 60000 and max(again) == warehouse.ROW_GROUP_ROWS
-    con.close()
+    steps = [
+        ("CREATE TABLE t AS SELECT i FROM range(50000) r(i)", 50000),
+        ("INSERT INTO t SELECT i FROM range(50000, 60000) r(i)", 60000),
+    ]
+    for statement, rows in steps:  # the file opened anew for each
+        con = warehouse.connect(path)
+        con.execute(statement)
+        con.execute("CHECKPOINT")
+        groups = row_groups(con, "t")
+        con.close()
+        assert sum(groups) == rows and max(groups) == warehouse.ROW_GROUP_ROWS
 
 
 @pytest.mark.parametrize(
