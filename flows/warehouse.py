@@ -172,8 +172,10 @@ def open_file(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to a DuckDB file whose new row groups hold
     ROW_GROUP_ROWS rows (an option of ATTACH, not stored in the file); the file is
     the connection's default database, named WRITER_CATALOG (views are stored
-    unqualified, so readers that name it otherwise see the same)."""
-    con = duckdb.connect()
+    unqualified, so readers that name it otherwise see the same). Spills go beside
+    the file, as DuckDB does for a file it opens itself (an in-memory connection's
+    default is `.tmp` in the working directory, shared by every writer started there)."""
+    con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
     try:
         literal = str(path).replace("'", "''")
         con.execute(

@@ -223,6 +223,26 @@ def test_the_writer_opens_any_file_name(
     reader.close()
 
 
+def test_the_writer_spills_beside_its_file_not_into_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query larger than the memory limit spills to `<file>.tmp`, as DuckDB does
+    for a file it opens itself; two writers started in one directory shared its
+    `.tmp` and failed on each other's spill files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "db").mkdir()
+    con = warehouse.connect(Path("db/w.duckdb"))
+    con.execute("SET memory_limit = '40MB'")
+    con.execute("SET threads = 1")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("CREATE TABLE t AS SELECT md5(range::VARCHAR) AS s FROM range(1000000)")
+    grouped = con.execute("SELECT s, count(*) FROM t GROUP BY s ORDER BY s")
+    assert len(grouped.fetchmany(3)) == 3
+    assert list((tmp_path / "db" / "w.duckdb.tmp").iterdir())  # it did spill
+    assert not (tmp_path / ".tmp").exists()
+    con.close()
+
+
 def test_the_writers_memory_limit_makes_room_for_the_key_indexes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
