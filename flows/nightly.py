@@ -234,11 +234,13 @@ def load_task(
 ) -> RunCounts:
     """Upsert one batch of a part of a run in one transaction (with its backfill
     window when it is the last)."""
-    return warehouse.beyond_the_limit_if_needed(
+    counts = warehouse.beyond_the_limit_if_needed(
         con,
         partial(load_results, con, run, results, part, window, source, held),
         f"loading a batch of {part}",
     )
+    warehouse.checkpoint_if_due(con)
+    return counts
 
 
 def new_run(kind: str, sources: list[str]) -> RunInfo:
@@ -457,12 +459,11 @@ class Collector:
         if outcome.error is None:
             outcome.status, outcome.error = status, error
         get_run_logger().warning("%s: %s — %s", source.name, status, error)
-        self.con.begin()
-        record_part(
-            self.con, self.run, source.name, RunCounts(), per_source(status, error)
-        )
-        record_source(self.con, self.run, source.name, status, error=error)
-        self.con.commit()
+        with warehouse.transaction(self.con):
+            record_part(
+                self.con, self.run, source.name, RunCounts(), per_source(status, error)
+            )
+            record_source(self.con, self.run, source.name, status, error=error)
 
     def _done(self, source: Source) -> None:
         """A source has no job left: clear a finished backfill, report it."""
@@ -484,9 +485,8 @@ class Collector:
         for name, outcome in self.outcomes.items():
             if self.pending.get(name, 0) > 0 and outcome.status in SUCCESS:
                 outcome.status = SourceStatus.CANCELLED
-                self.con.begin()
-                record_source(self.con, self.run, name, outcome.status)
-                self.con.commit()
+                with warehouse.transaction(self.con):
+                    record_source(self.con, self.run, name, outcome.status)
 
 
 def per_source(status: SourceStatus, error: SourceError) -> dict[str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import beyond_the_limit_if_needed, transaction
+from flows.warehouse import beyond_the_limit_if_needed, checkpoint, transaction
 
 STEMMERS = {"fi": "finnish", "sv": "swedish"}
 INDEX_VERSION = 1  # part of the fingerprint: a change in how the index is built
@@ -111,7 +111,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
             if not rebuilt:
                 # rows committed since the last checkpoint stay in memory under the
                 # writer's limit: written out first, they leave the build that room
-                con.execute("CHECKPOINT")
+                checkpoint(con)
             beyond_the_limit_if_needed(
                 con,
                 partial(build, con, language, stemmer),

@@ -91,10 +91,15 @@ DEFAULT_MEMORY = "64MB"
 # bytes a key measured; bench/NOTES.md "Twelfth bench"). The writer's limit grows by
 # this much per key of the indexed tables.
 INDEX_BYTES_PER_KEY = 64
-# The write-ahead log a commit may leave before DuckDB checkpoints (its default,
-# 16MB, is about 7 batches of 500 items: a load took twice as long), and the writer
-# checkpoints when it publishes anyway (every minute or more, flows/writer.py).
-CHECKPOINT_WAL = "128MB"
+# The write-ahead log a load may leave before the writer checkpoints; it checkpoints
+# when it publishes too (every minute or more, flows/writer.py). 128MB (when
+# checkpoints ran under the limit) made the unbounded ones peak ~40 MiB higher at
+# 100k items for the same run time (bench/NOTES.md "Thirteenth bench").
+CHECKPOINT_WAL = "32MB"
+# DuckDB's own checkpoints are turned off in the writer (its threshold set past any
+# log): a checkpoint that fails for memory has been applied in part and leaves the
+# database invalidated, so every checkpoint is the writer's, without the limit.
+NO_AUTOMATIC_CHECKPOINT = "1TB"
 # Rows in a row group of what the writer adds (DuckDB's default is 122,880). Each
 # checkpoint rewrites a table's last, partly filled row group, so with the default
 # the writer's memory at a checkpoint grew with every table up to 122,880 rows
@@ -103,6 +108,7 @@ CHECKPOINT_WAL = "128MB"
 ROW_GROUP_ROWS = 16_384
 WRITER_CATALOG = "warehouse"
 SIZE = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>[KMGT])(?P<binary>i?)B", re.I)
+BYTES = re.compile(r"(?P<number>\d+)\s*bytes?", re.I)  # as DuckDB prints small sizes
 
 
 def memory_limit() -> str:
@@ -120,6 +126,9 @@ def memory_limit() -> str:
 
 def size_in_bytes(size: str) -> int:
     """A size as DuckDB reads it (KB = 1000 bytes, KiB = 1024) in bytes."""
+    plain = BYTES.fullmatch(size.strip())
+    if plain is not None:
+        return int(plain["number"])
     match = SIZE.fullmatch(size.strip())
     if match is None:
         raise ValueError(f"{size!r} is not a size such as 256MB or 1GiB")
@@ -162,7 +171,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_file(path)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_WAL}'")
+    con.execute(f"SET checkpoint_threshold = '{NO_AUTOMATIC_CHECKPOINT}'")
     migrate(con)
     fit_memory(con)
     return con
@@ -174,7 +183,7 @@ def open_file(path: Path) -> duckdb.DuckDBPyConnection:
     the connection's default database, named WRITER_CATALOG (views are stored
     unqualified, so readers that name it otherwise see the same). Spills go beside
     the file, as DuckDB does for a file it opens itself (an in-memory connection's
-    default is `.tmp` in the working directory, shared by every writer started there)."""
+    default is `.tmp` in the working directory, shared by writers started there)."""
     con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
     try:
         literal = str(path).replace("'", "''")
@@ -230,31 +239,67 @@ def beyond_the_limit_if_needed(
         fit_memory(con)
 
 
-# DuckDB's words when it could not get memory for a block; a commit that fails so
-# (its checkpoint) comes as a TransactionException carrying them
-NO_MEMORY = re.compile(r"(could not allocate|failed to pin) block", re.I)
-
-
 def out_of_memory(error: duckdb.Error) -> bool:
-    """True when DuckDB failed for want of memory, in a statement or at commit."""
-    return isinstance(error, duckdb.OutOfMemoryException) or bool(
-        NO_MEMORY.search(str(error))
+    """True when a statement failed for want of memory and nothing of it stays: not
+    a failed commit (it may have been applied, in part: done again, its rows met
+    themselves as duplicate keys and DuckDB invalidated the database)."""
+    return isinstance(error, duckdb.OutOfMemoryException) and (
+        FAILED_COMMIT not in str(error)
     )
+
+
+# how DuckDB begins the message of a commit that failed (a TransactionException)
+FAILED_COMMIT = "Failed to commit"
 
 
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction: committed when the block ends, rolled back when it raises.
-    A commit that failed has ended the transaction already: its error is the one
-    raised, not the rollback's."""
+    """One transaction: committed when the block ends (without the writer's limit,
+    see `unbounded`), rolled back when it raises. A commit that failed has ended the
+    transaction already: its error is the one raised, not the rollback's."""
     con.begin()
     try:
         yield
-        con.commit()
+        with unbounded(con):
+            con.commit()
     except BaseException:
         with contextlib.suppress(duckdb.TransactionException):
             con.rollback()
         raise
+
+
+@contextlib.contextmanager
+def unbounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block runs under DuckDB's own default limit, and the limit it found is set
+    again after it. For commits and checkpoints: under the writer's limit they failed
+    half done (seen under MINUTES_DUCKDB_MEMORY=32MB), and what they need is bounded
+    by a batch and a row group, not by the warehouse."""
+    found = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert found is not None
+    lift_memory_limit(con)
+    try:
+        yield
+    finally:
+        bound_memory(con, found[0])
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write committed rows into the file and empty the log, without the limit."""
+    with unbounded(con):
+        con.execute("CHECKPOINT")
+
+
+def checkpoint_if_due(con: duckdb.DuckDBPyConnection) -> bool:
+    """Checkpoint when the log has grown past CHECKPOINT_WAL (what DuckDB's own
+    threshold did); True when it did."""
+    row = con.execute(
+        "SELECT wal_size FROM pragma_database_size()"
+        " WHERE database_name = current_database()"
+    ).fetchone()
+    if row is None or size_in_bytes(row[0]) < size_in_bytes(CHECKPOINT_WAL):
+        return False
+    checkpoint(con)
+    return True
 
 
 def lift_memory_limit(con: duckdb.DuckDBPyConnection) -> None:

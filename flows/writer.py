@@ -176,7 +176,7 @@ class Writer:
     def publish(self) -> None:
         """Make the committed state the warehouse readers see (copy, then rename)."""
         started = time.monotonic()
-        self.connection.execute("CHECKPOINT")
+        warehouse.checkpoint(self.connection)
         staged = sidecar(self.path, f".publish-{os.getpid()}")
         try:
             shutil.copyfile(self.work, staged)
@@ -191,7 +191,7 @@ class Writer:
         if self.con is None:
             return
         with contextlib.suppress(duckdb.Error):  # an aborted transaction: rolled back
-            self.con.execute("CHECKPOINT")
+            warehouse.checkpoint(self.con)
         self.con.close()
         self.con = None
         if sidecar(self.work, ".wal").exists():

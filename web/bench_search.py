@@ -205,7 +205,7 @@ def build(path: Path, count: int) -> dict[str, Any]:
     started = time.perf_counter()
     search_index.refresh(con)
     indexed = time.perf_counter() - started
-    con.execute("CHECKPOINT")
+    warehouse.checkpoint(con)
     con.close()
     return {"reused": False, "made_s": round(made, 1), "indexed_s": round(indexed, 1)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -275,7 +276,7 @@ def test_sizes_are_read_as_duckdb_reads_them(size: str, expected: int) -> None:
 
 
 # what DuckDB 1.5 raised when a commit's checkpoint found no memory (seen at ~100k
-# and ~150k items under a fixed 64MB)
+# and ~150k items under a fixed 64MB, and under MINUTES_DUCKDB_MEMORY=32MB)
 FAILED_COMMITS = [
     "TransactionContext Error: Failed to commit: could not allocate block of size"
     " 256.0 KiB (60.7 MiB/61.0 MiB used)",
@@ -284,13 +285,39 @@ FAILED_COMMITS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "exception", [duckdb.TransactionException, duckdb.OutOfMemoryException]
+)
 @pytest.mark.parametrize("message", FAILED_COMMITS)
-def test_a_commit_that_fails_for_memory_is_done_again_without_the_limit(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, message: str
+def test_a_commit_that_failed_is_not_done_again(
+    tmp_path: Path, message: str, exception: type[duckdb.Error]
 ) -> None:
-    """A failed commit has ended its transaction: the error raised is the commit's
-    (not "cannot rollback - no transaction is active"), and being one of memory, the
-    work is done once more without the limit, with a warning."""
+    """A failed commit may have been applied in part: done again (as it once was),
+    its rows met themselves as duplicate keys and DuckDB invalidated the database.
+    Its error is raised, once, and is the commit's (not "cannot rollback - no
+    transaction is active")."""
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    con.execute("CREATE TABLE t (attempt INTEGER)")
+    attempts: list[int] = []
+
+    def work() -> None:
+        with warehouse.transaction(con):
+            attempts.append(1)
+            con.execute("INSERT INTO t VALUES (?)", [len(attempts)])
+            con.rollback()  # as the failed commit did
+            raise exception(message)
+
+    with pytest.raises(exception, match="Failed to commit"):
+        warehouse.beyond_the_limit_if_needed(con, work, "a batch")
+    assert attempts == [1]
+    con.close()
+
+
+def test_a_statement_out_of_memory_is_done_again_without_the_limit(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A statement that ran out of the writer's memory is rolled back whole: the work
+    is done once more without the limit, with a warning, and the limit is back."""
     con = warehouse.connect(tmp_path / "w.duckdb")
     con.execute("CREATE TABLE t (attempt INTEGER)")
     limits: list[str] = []
@@ -300,8 +327,7 @@ def test_a_commit_that_fails_for_memory_is_done_again_without_the_limit(
             limits.append(memory_of(con))
             con.execute("INSERT INTO t VALUES (?)", [len(limits)])
             if len(limits) == 1:
-                con.rollback()  # as the failed commit did
-                raise duckdb.TransactionException(message)
+                raise duckdb.OutOfMemoryException("could not allocate block")
 
     with caplog.at_level("WARNING", logger="flows.warehouse"):
         warehouse.beyond_the_limit_if_needed(con, work, "a batch")
@@ -309,6 +335,67 @@ def test_a_commit_that_fails_for_memory_is_done_again_without_the_limit(
     assert limits[0] == "61.0 MiB" != limits[1]
     assert memory_of(con) == "61.0 MiB"
     assert "a batch needed more than MINUTES_DUCKDB_MEMORY" in caplog.text
+    con.close()
+
+
+class LimitAtCommit:
+    """A writer connection that notes the memory limit each commit and checkpoint
+    ran under (DuckDB's connection cannot be patched)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.limits: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+    def commit(self) -> None:
+        self.limits.append(memory_of(self.con))
+        self.con.commit()
+
+    def execute(self, sql: str, *args: Any) -> duckdb.DuckDBPyConnection:
+        if sql == "CHECKPOINT":
+            self.limits.append(memory_of(self.con))
+        return self.con.execute(sql, *args)
+
+
+def test_commits_and_checkpoints_run_without_the_writers_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the writer's limit a commit or checkpoint could fail half done (under
+    MINUTES_DUCKDB_MEMORY=32MB, 100k items: the run failed and the database was
+    invalidated). They run under DuckDB's default; the limit is back after."""
+    monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    spy = LimitAtCommit(con)
+    with warehouse.transaction(spy):  # type: ignore[arg-type]
+        spy.execute("CREATE TABLE t AS SELECT 1 AS one")
+    warehouse.checkpoint(spy)  # type: ignore[arg-type]
+    assert len(spy.limits) == 2
+    assert all(warehouse.size_in_bytes(limit) > 64_000_000 for limit in spy.limits)
+    assert memory_of(con) == "61.0 MiB"
+    con.close()
+
+
+def test_the_writer_checkpoints_when_its_log_has_grown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's own checkpoints are off in the writer (they ran under its limit);
+    after a load the writer checkpoints once the log is past CHECKPOINT_WAL."""
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    con.execute("CREATE TABLE t (s VARCHAR)")
+    for _ in range(3):  # small appends go to the log (large ones to the file)
+        con.execute("INSERT INTO t SELECT md5(range::VARCHAR) FROM range(1000)")
+    wal = path.with_name("w.duckdb.wal")
+    logged = wal.stat().st_size
+    assert logged > 50_000
+    monkeypatch.setattr(warehouse, "CHECKPOINT_WAL", f"{logged + 1} bytes")
+    assert not warehouse.checkpoint_if_due(con)
+    monkeypatch.setattr(warehouse, "CHECKPOINT_WAL", f"{logged // 2} bytes")
+    assert warehouse.checkpoint_if_due(con)
+    assert not wal.exists() or wal.stat().st_size < logged
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (3000,)
     con.close()
 
 
