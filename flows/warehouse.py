@@ -239,6 +239,10 @@ def beyond_the_limit_if_needed(
         fit_memory(con)
 
 
+# how DuckDB begins the message of a commit that failed (a TransactionException)
+FAILED_COMMIT = "Failed to commit"
+
+
 def out_of_memory(error: duckdb.Error) -> bool:
     """True when a statement failed for want of memory and nothing of it stays: not
     a failed commit (it may have been applied, in part: done again, its rows met
@@ -246,10 +250,6 @@ def out_of_memory(error: duckdb.Error) -> bool:
     return isinstance(error, duckdb.OutOfMemoryException) and (
         FAILED_COMMIT not in str(error)
     )
-
-
-# how DuckDB begins the message of a commit that failed (a TransactionException)
-FAILED_COMMIT = "Failed to commit"
 
 
 @contextlib.contextmanager
@@ -272,8 +272,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def unbounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """The block runs under DuckDB's own default limit, and the limit it found is set
     again after it. For commits and checkpoints: under the writer's limit they failed
-    half done (seen under MINUTES_DUCKDB_MEMORY=32MB), and what they need is bounded
-    by a batch and a row group, not by the warehouse."""
+    half done (seen under MINUTES_DUCKDB_MEMORY=32MB); what they need grows with the
+    log since the last checkpoint (CHECKPOINT_WAL at most after a load), not with the
+    warehouse."""
     found = con.execute("SELECT current_setting('memory_limit')").fetchone()
     assert found is not None
     lift_memory_limit(con)
