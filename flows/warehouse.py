@@ -59,13 +59,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, sql in migrations():
         if version in done:
             continue
-        con.begin()
-        con.execute(sql)
-        con.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-            [version, name, datetime.now(UTC)],
-        )
-        con.commit()
+        with transaction(con):
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [version, name, datetime.now(UTC)],
+            )
         applied.append(version)
     con.execute(resources.files("models.sql").joinpath(VIEWS).read_text("utf-8"))
     return applied

@@ -269,7 +269,14 @@ def test_the_writers_memory_limit_makes_room_for_the_key_indexes(
 
 @pytest.mark.parametrize(
     ("size", "expected"),
-    [("64MB", 64_000_000), ("1GiB", 2**30), ("1.5 kb", 1500), ("2TB", 2 * 10**12)],
+    [
+        ("64MB", 64_000_000),
+        ("1GiB", 2**30),
+        ("1.5 kb", 1500),
+        ("2TB", 2 * 10**12),
+        ("0 bytes", 0),  # DuckDB's wal_size of an empty log
+        ("512 bytes", 512),
+    ],
 )
 def test_sizes_are_read_as_duckdb_reads_them(size: str, expected: int) -> None:
     assert warehouse.size_in_bytes(size) == expected
