@@ -64,10 +64,15 @@ def test_every_future_comes_once_in_the_order_they_finish() -> None:
             future.set_result(number)
             time.sleep(0.0005)
 
+    # finishing starts once the wait has its callbacks on every future (at the first
+    # future out): a thread started before could finish some of `later` first, and
+    # those came in the order they were handed in (a flake under a loaded CPU)
+    waiting = stop.as_they_finish([*before, *later])
+    came = [next(waiting)]
     thread = threading.Thread(target=finish)
     thread.start()
     try:
-        came = list(stop.as_they_finish([*before, *later]))
+        came.extend(waiting)
     finally:
         thread.join()
     assert came[:3] == before
