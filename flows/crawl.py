@@ -14,7 +14,7 @@ import httpx
 from extractors.html import CP1252_LABELS, declared_charset
 from flows import progress
 from flows.http import FetchError, PoliteClient
-from flows.rawstore import ManifestRow, Provenance, RawStore
+from flows.rawstore import LatestRows, ManifestRow, Provenance, RawStore
 from flows.results import DocumentResult
 from flows.sources import Source
 from flows.urls import normalise, request_url
@@ -40,7 +40,7 @@ class Crawl:
     since: date | None = None
     until: date | None = None
     results: list[DocumentResult] = field(default_factory=list)
-    latest: dict[str, ManifestRow] = field(default_factory=dict)
+    latest: LatestRows = field(init=False)
     listings: int = 0  # listing pages fetched: none means the source failed
     errors: list[FetchError] = field(default_factory=list)
     documents_seen: set[str] = field(default_factory=set)

@@ -2,14 +2,18 @@
 
 `data/raw/<sha256[:2]>/<sha256>` holds the bytes; `data/raw/manifest.jsonl` has one
 line per (uri, sha256) first seen, so the raw zone alone is enough to reprocess.
+`data/raw/manifest.latest.sqlite` is derived from the manifest (the newest line of
+each uri, for fetches to look up): removed, it is built again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import mimetypes
 import os
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -21,6 +25,7 @@ from urllib.parse import urlsplit
 from models.ids import sha256_hex
 
 MANIFEST = "manifest.jsonl"
+LATEST_INDEX = "manifest.latest.sqlite"
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +77,7 @@ def sniff_media_type(uri: str, data: bytes, declared: str | None) -> str | None:
 # sources of a run fetch at once, each with its own store): read once, kept up to date
 # by `record`, read again only when the file changed under it (its inode, size, mtime).
 _LATEST_LOCK = threading.Lock()
-_LATEST: dict[Path, tuple[tuple[int, int, int], dict[str, ManifestRow]]] = {}
+_LATEST: dict[Path, LatestRows] = {}
 
 
 # Each manifest's file key right after this process last appended a row to it.
@@ -123,12 +128,12 @@ class RawStore:
         self,
         data: bytes,
         uri: str,
-        latest: dict[str, ManifestRow],
+        latest: LatestRows,
         context: Provenance,
     ) -> tuple[ManifestRow, bool]:
         """The one way bytes enter the raw zone: stored once under their hash, and a
-        manifest row when they differ from the uri's latest version (`latest` is
-        updated). Returns the row with today's context and whether it is new."""
+        manifest row when they differ from the uri's latest version (recorded, and so
+        in `latest`). Returns the row with today's context and whether it is new."""
         sha256 = self.put(data)
         previous = latest.get(uri)
         media_type = sniff_media_type(uri, data, context.content_type)
@@ -136,14 +141,13 @@ class RawStore:
         if previous is not None and previous.sha256 == sha256:
             return row, False
         self.record(row)
-        latest[uri] = row
         return row, True
 
     def unchanged(
         self,
         uri: str,
         size: int,
-        latest: dict[str, ManifestRow],
+        latest: LatestRows,
         context: Provenance,
     ) -> ManifestRow | None:
         """The uri's version with today's context, without reading its bytes, when
@@ -188,17 +192,17 @@ class RawStore:
                     rows.append(row)
         return rows
 
-    def latest(self) -> dict[str, ManifestRow]:
-        """The newest manifest row of each uri. The dict is shared (see `_LATEST`):
-        callers add to it only the rows they `record`."""
+    def latest(self) -> LatestRows:
+        """The newest manifest row of each uri, caught up with the manifest (rows
+        other processes appended since are read). One per manifest in a process,
+        shared by its fetches; rows `record` appends are in it at once."""
         path = self.root / MANIFEST
         with _LATEST_LOCK:
-            key = _file_key(path)
-            cached = _LATEST.get(path)
-            if cached is None or cached[0] != key:
-                cached = (key, {row.uri: row for row in self.manifest()})
-                _LATEST[path] = cached
-            return cached[1]
+            index = _LATEST.get(path)
+            if index is None:
+                index = _LATEST[path] = LatestRows(path)
+            index.follow()
+            return index
 
     def known(self) -> set[tuple[str, str]]:
         """(uri, sha256) pairs already in the manifest."""
@@ -224,11 +228,10 @@ class RawStore:
                 handle.write(line.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
-            after = _APPENDED[path] = _file_key(path)
-            cached = _LATEST.get(path)
-            if cached is not None and cached[0] == before:
-                cached[1][row.uri] = row
-                _LATEST[path] = (after, cached[1])
+            _APPENDED[path] = _file_key(path)
+            index = _LATEST.get(path)
+            if index is not None:
+                index.follow()
 
 
 def _row(
@@ -294,3 +297,161 @@ def manifest_row(line: str) -> ManifestRow | None:
 def now_utc() -> str:
     """The current time as ISO 8601 in UTC."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# Bytes of the manifest before the covered end that are compared at each catch-up:
+# a manifest rewritten (not appended to) in place is read again from the start.
+TAIL_BYTES = 256
+
+
+class LatestRows:
+    """The newest manifest row of each uri, in a SQLite file beside the manifest
+    (LATEST_INDEX): a fetch looks up each uri it meets; held in memory the rows of
+    a raw zone's whole history grew every run's memory with it (~40 MiB at 67k
+    documents). The index follows the manifest: `follow` reads the lines appended
+    since it last read (by this process or another) and starts again from the first
+    line when the manifest was replaced or rewritten; a damaged index is built again.
+    One per manifest in a process; callers hold _LATEST_LOCK for `follow`."""
+
+    def __init__(self, manifest: Path) -> None:
+        self.manifest = manifest
+        self.path = manifest.with_name(LATEST_INDEX)
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def get(self, uri: str, default: ManifestRow | None = None) -> ManifestRow | None:
+        """The newest row of a uri, or `default`."""
+        with self._lock:
+            found = (
+                self._connection()
+                .execute("SELECT line FROM latest WHERE uri = ?", (uri,))
+                .fetchone()
+            )
+        row = manifest_row(found[0]) if found else None
+        return default if row is None else row
+
+    def __getitem__(self, uri: str) -> ManifestRow:
+        row = self.get(uri)
+        if row is None:
+            raise KeyError(uri)
+        return row
+
+    def __contains__(self, uri: object) -> bool:
+        return isinstance(uri, str) and self.get(uri) is not None
+
+    def __len__(self) -> int:
+        with self._lock:
+            found = self._connection().execute("SELECT count(*) FROM latest")
+            return int(found.fetchone()[0])
+
+    def rows(self) -> dict[str, ManifestRow]:
+        """Every uri's newest row (for tests and small raw zones: all in memory)."""
+        with self._lock:
+            lines = self._connection().execute("SELECT uri, line FROM latest")
+            found = {uri: manifest_row(line) for uri, line in lines}
+        return {uri: row for uri, row in found.items() if row is not None}
+
+    def follow(self) -> None:
+        """Catch up with the manifest: add the complete lines after the end read
+        last, or rebuild from its first line when it is not the file read before."""
+        with self._lock:
+            try:
+                self._follow()
+            except sqlite3.DatabaseError as error:
+                log.warning("%s is damaged (%s): built again", self.path, error)
+                self._remove()
+                self._follow()
+
+    def _follow(self) -> None:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")  # one process at a time catches up
+        try:
+            start = self._covered(db)
+            end = self._read_from(db, start)
+            if end != start:
+                db.execute(
+                    "UPDATE covered SET inode = ?, size = ?, tail = ?",
+                    (_file_key(self.manifest)[0], end, self._tail(end)),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _covered(self, db: sqlite3.Connection) -> int:
+        """Where the lines not yet read start: 0 (and the index emptied) when the
+        manifest is another file than the one read, shorter, or changed before."""
+        inode, size, tail = db.execute(
+            "SELECT inode, size, tail FROM covered"
+        ).fetchone()
+        key = _file_key(self.manifest)
+        if size and (key[0] != inode or key[1] < size or self._tail(size) != tail):
+            db.execute("DELETE FROM latest")
+            db.execute("UPDATE covered SET inode = 0, size = 0, tail = ?", (b"",))
+            return 0
+        return int(size)
+
+    def _read_from(self, db: sqlite3.Connection, start: int) -> int:
+        """Add the complete lines from byte `start` on; returns the end read to (a
+        torn last line is left for the next catch-up, by then closed or still torn)."""
+        if not self.manifest.exists():
+            return start
+        end = start
+        with self.manifest.open("rb") as handle:
+            handle.seek(start)
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    break
+                end += len(raw)
+                line = raw.decode("utf-8", errors="replace")
+                row = manifest_row(line) if line.strip() else None
+                if row is None:
+                    if line.strip():
+                        log.warning(
+                            "%s: a line that is not a manifest row (torn write?)"
+                            " skipped",
+                            self.manifest,
+                        )
+                    continue
+                db.execute(
+                    "INSERT OR REPLACE INTO latest VALUES (?, ?)", (row.uri, line)
+                )
+        return end
+
+    def _tail(self, end: int) -> bytes:
+        """The TAIL_BYTES of the manifest before `end`."""
+        try:
+            with self.manifest.open("rb") as handle:
+                handle.seek(max(0, end - TAIL_BYTES))
+                return handle.read(min(end, TAIL_BYTES))
+        except FileNotFoundError:
+            return b""
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = OFF")  # derived: rebuilt when lost
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS latest"
+                " (uri TEXT PRIMARY KEY, line TEXT NOT NULL) WITHOUT ROWID"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS covered"
+                " (inode INTEGER, size INTEGER, tail BLOB)"
+            )
+            if db.execute("SELECT count(*) FROM covered").fetchone()[0] == 0:
+                db.execute("INSERT INTO covered VALUES (0, 0, ?)", (b"",))
+            self._db = db
+        return self._db
+
+    def _remove(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{self.path}{suffix}")

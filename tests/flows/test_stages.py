@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import rawstore
 from flows.rawstore import Provenance, RawStore
 from models.ids import sha256_hex
 from models.records import Document
@@ -76,10 +77,10 @@ def test_ingest_stores_once_and_records_a_row_per_new_version(tmp_path: Path) ->
     assert store.get(pdf.sha256) == b"%PDF-1.4 b"
 
 
-def test_the_latest_rows_are_read_once_and_follow_the_file(tmp_path: Path) -> None:
+def test_the_latest_rows_are_shared_and_follow_the_file(tmp_path: Path) -> None:
     """Stores of one process share the manifest's latest rows (the sources of a run
-    fetch at once); a row one of them records is seen by the others without a
-    second read, and a manifest changed under them is read again."""
+    fetch at once); a row one of them records is seen by the others at once, and a
+    manifest changed under them is read again."""
     context = Provenance(source="s")
     first = RawStore(tmp_path)
     row, _ = first.ingest(b"a", "u1", first.latest(), context)
@@ -87,11 +88,101 @@ def test_the_latest_rows_are_read_once_and_follow_the_file(tmp_path: Path) -> No
     assert second.latest() is first.latest()
     assert second.latest()["u1"] == row
     other, _ = second.ingest(b"b", "u2", second.latest(), context)
-    assert set(first.latest()) == {"u1", "u2"}
+    assert set(first.latest().rows()) == {"u1", "u2"}
     manifest = tmp_path / "manifest.jsonl"
     lines = manifest.read_text("utf-8").splitlines(keepends=True)
     manifest.write_text(lines[1], encoding="utf-8")  # replaced by another writer
-    assert RawStore(tmp_path).latest() == {"u2": other}
+    assert RawStore(tmp_path).latest().rows() == {"u2": other}
+
+
+def another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget this process's open indexes, as a process started now has none."""
+    monkeypatch.setattr(rawstore, "_LATEST", {})
+
+
+def manifest_line(uri: str, sha256: str) -> str:
+    """A manifest line as another process appends it."""
+    return (
+        json.dumps(
+            {
+                "uri": uri,
+                "sha256": sha256,
+                "source": "s",
+                "size": 1,
+                "fetched_at": "2026-11-28T00:00:00+00:00",
+                "municipality": None,
+                "media_type": None,
+            }
+        )
+        + "\n"
+    )
+
+
+def test_rows_another_process_appended_are_read_and_only_they(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    for number in range(3):
+        store.ingest(f"{number}".encode(), f"u{number}", store.latest(), context)
+    another_process(monkeypatch)
+    with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(manifest_line("u1", "f" * 64))  # a new version of u1
+    parsed: list[str] = []
+    parse = rawstore.manifest_row
+    monkeypatch.setattr(
+        rawstore, "manifest_row", lambda line: parsed.append(line) or parse(line)
+    )
+    latest = RawStore(tmp_path).latest()
+    assert len(parsed) == 1  # the lines read before are not read again
+    assert latest["u1"].sha256 == "f" * 64
+    assert latest["u0"].sha256 == sha256_hex(b"0")
+    assert len(latest) == 3 and "u2" in latest and "u9" not in latest
+
+
+def test_a_torn_line_is_indexed_once_it_is_closed_and_read(tmp_path: Path) -> None:
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    store.ingest(b"a", "u1", store.latest(), context)
+    manifest = tmp_path / "manifest.jsonl"
+    line = manifest_line("u7", "e" * 64)
+    with manifest.open("a", encoding="utf-8") as handle:  # being written
+        handle.write(line[:20])
+    assert "u7" not in store.latest()
+    with manifest.open("a", encoding="utf-8") as handle:  # written
+        handle.write(line[20:])
+    assert store.latest()["u7"].sha256 == "e" * 64
+
+
+def test_a_manifest_rewritten_in_place_is_read_from_the_start(
+    tmp_path: Path,
+) -> None:
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    store.ingest(b"a", "u1", store.latest(), context)
+    manifest = tmp_path / "manifest.jsonl"
+    longer = manifest_line("u5", "5" * 64) + manifest_line("u6", "6" * 64)
+    with manifest.open("r+", encoding="utf-8") as handle:  # same file, longer
+        handle.write(longer)
+    assert set(store.latest().rows()) == {"u5", "u6"}
+
+
+def test_a_damaged_or_removed_index_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    row, _ = store.ingest(b"a", "u1", store.latest(), context)
+    index = tmp_path / rawstore.LATEST_INDEX
+    another_process(monkeypatch)
+    index.unlink()
+    assert RawStore(tmp_path).latest()["u1"] == row
+    another_process(monkeypatch)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    index.write_bytes(b"not a database" * 100)
+    assert RawStore(tmp_path).latest()["u1"] == row
+    assert "built again" in caplog.text
 
 
 def test_a_manifest_line_holds_every_field_of_its_row(tmp_path: Path) -> None:
