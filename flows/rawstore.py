@@ -299,6 +299,36 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# The index's layout: another is dropped and built again from the manifest.
+INDEX_VERSION = 1
+INSERT_ROW = (
+    f"INSERT OR REPLACE INTO latest VALUES ({', '.join('?' for _ in ROW_FIELDS)})"
+)
+SELECT_ROW = f"SELECT {', '.join(ROW_FIELDS)} FROM latest WHERE uri = ?"
+SELECT_ROWS = f"SELECT {', '.join(ROW_FIELDS)} FROM latest"
+
+
+def _columns(row: ManifestRow) -> tuple[object, ...]:
+    """A row's values as the index stores them (meta as JSON)."""
+    return tuple(
+        json.dumps(value, ensure_ascii=False) if name == "meta" and value else value
+        for name, value in zip(ROW_FIELDS, astuple_shallow(row), strict=True)
+    )
+
+
+def _from_columns(values: tuple[object, ...]) -> ManifestRow:
+    """A row from the index's values."""
+    named = dict(zip(ROW_FIELDS, values, strict=True))
+    if isinstance(named["meta"], str):
+        named["meta"] = json.loads(named["meta"])
+    return ManifestRow(**named)  # type: ignore[arg-type]
+
+
+def astuple_shallow(row: ManifestRow) -> tuple[object, ...]:
+    """A row's field values in ROW_FIELDS order (`astuple` without its deep copy)."""
+    return tuple(getattr(row, name) for name in ROW_FIELDS)
+
+
 # Bytes of the manifest before the covered end that are compared at each catch-up:
 # a manifest rewritten (not appended to) in place is read again from the start.
 TAIL_BYTES = 256
@@ -322,13 +352,8 @@ class LatestRows:
     def get(self, uri: str, default: ManifestRow | None = None) -> ManifestRow | None:
         """The newest row of a uri, or `default`."""
         with self._lock:
-            found = (
-                self._connection()
-                .execute("SELECT line FROM latest WHERE uri = ?", (uri,))
-                .fetchone()
-            )
-        row = manifest_row(found[0]) if found else None
-        return default if row is None else row
+            found = self._connection().execute(SELECT_ROW, (uri,)).fetchone()
+        return default if found is None else _from_columns(found)
 
     def __getitem__(self, uri: str) -> ManifestRow:
         row = self.get(uri)
@@ -347,9 +372,8 @@ class LatestRows:
     def rows(self) -> dict[str, ManifestRow]:
         """Every uri's newest row (for tests and small raw zones: all in memory)."""
         with self._lock:
-            lines = self._connection().execute("SELECT uri, line FROM latest")
-            found = {uri: manifest_row(line) for uri, line in lines}
-        return {uri: row for uri, row in found.items() if row is not None}
+            found = self._connection().execute(SELECT_ROWS).fetchall()
+        return {values[0]: _from_columns(values) for values in found}
 
     def follow(self) -> None:
         """Catch up with the manifest: add the complete lines after the end read
@@ -413,9 +437,7 @@ class LatestRows:
                             self.manifest,
                         )
                     continue
-                db.execute(
-                    "INSERT OR REPLACE INTO latest VALUES (?, ?)", (row.uri, line)
-                )
+                db.execute(INSERT_ROW, _columns(row))
         return end
 
     def _tail(self, end: int) -> bytes:
@@ -435,9 +457,13 @@ class LatestRows:
             )
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = OFF")  # derived: rebuilt when lost
+            if db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+                db.execute("DROP TABLE IF EXISTS latest")
+                db.execute("DROP TABLE IF EXISTS covered")
+                db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
             db.execute(
-                "CREATE TABLE IF NOT EXISTS latest"
-                " (uri TEXT PRIMARY KEY, line TEXT NOT NULL) WITHOUT ROWID"
+                f"CREATE TABLE IF NOT EXISTS latest ({', '.join(ROW_FIELDS)},"
+                " PRIMARY KEY (uri)) WITHOUT ROWID"
             )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS covered"
