@@ -91,10 +91,11 @@ DEFAULT_MEMORY = "64MB"
 # this much per key of the indexed tables.
 INDEX_BYTES_PER_KEY = 64
 # The write-ahead log a load may leave before the writer checkpoints; it checkpoints
-# when it publishes too (every minute or more, flows/writer.py). 128MB (when
-# checkpoints ran under the limit) made the unbounded ones peak ~40 MiB higher at
-# 100k items for the same run time (bench/NOTES.md "Thirteenth bench").
-CHECKPOINT_WAL = "32MB"
+# when it publishes too (every minute or more, flows/writer.py). The rows committed
+# since the last checkpoint stay in memory until it: at 100k items 128MB peaked ~40
+# MiB higher than 32MB, and 32MB ~47 MiB higher than 8MB, all in the same run time
+# (2MB no lower than 8MB; bench/NOTES.md "Thirteenth" and "Fourteenth bench").
+CHECKPOINT_WAL = "8MB"
 # DuckDB's own checkpoints are turned off in the writer (its threshold set past any
 # log): a checkpoint that fails for memory has been applied in part and leaves the
 # database invalidated, so every checkpoint is the writer's, without the limit.
