@@ -73,9 +73,9 @@ def sniff_media_type(uri: str, data: bytes, declared: str | None) -> str | None:
     return mimetypes.guess_type(PurePosixPath(urlsplit(uri).path).name)[0]
 
 
-# The newest row of each uri, per manifest, shared by every store of the process (the
-# sources of a run fetch at once, each with its own store): read once, kept up to date
-# by `record`, read again only when the file changed under it (its inode, size, mtime).
+# The index of each manifest's newest rows (LatestRows), one per manifest, shared by
+# every store of the process (the sources of a run fetch at once, each with its own
+# store): it reads the lines `record` appends at once, other processes' at `latest()`.
 _LATEST_LOCK = threading.Lock()
 _LATEST: dict[Path, LatestRows] = {}
 
@@ -300,7 +300,7 @@ def now_utc() -> str:
 
 
 # The index's layout: another is dropped and built again from the manifest.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 INSERT_ROW = (
     f"INSERT OR REPLACE INTO latest VALUES ({', '.join('?' for _ in ROW_FIELDS)})"
 )
@@ -332,6 +332,9 @@ def astuple_shallow(row: ManifestRow) -> tuple[object, ...]:
 # Bytes of the manifest before the covered end that are compared at each catch-up:
 # a manifest rewritten (not appended to) in place is read again from the start.
 TAIL_BYTES = 256
+# How long a process waits for another that is catching the index up (a first build
+# over a large manifest takes a while); then it fails rather than build its own.
+LOCK_WAIT_SECONDS = 600.0
 
 
 class LatestRows:
@@ -381,6 +384,8 @@ class LatestRows:
         with self._lock:
             try:
                 self._follow()
+            except sqlite3.OperationalError:  # locked, or the disk: not damage
+                raise
             except sqlite3.DatabaseError as error:
                 log.warning("%s is damaged (%s): built again", self.path, error)
                 self._remove()
@@ -453,7 +458,10 @@ class LatestRows:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False
+                self.path,
+                timeout=LOCK_WAIT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
             )
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = OFF")  # derived: rebuilt when lost
@@ -466,11 +474,10 @@ class LatestRows:
                 " PRIMARY KEY (uri)) WITHOUT ROWID"
             )
             db.execute(
-                "CREATE TABLE IF NOT EXISTS covered"
-                " (inode INTEGER, size INTEGER, tail BLOB)"
+                "CREATE TABLE IF NOT EXISTS covered (one INTEGER PRIMARY KEY"
+                " CHECK (one = 1), inode INTEGER, size INTEGER, tail BLOB)"
             )
-            if db.execute("SELECT count(*) FROM covered").fetchone()[0] == 0:
-                db.execute("INSERT INTO covered VALUES (0, 0, ?)", (b"",))
+            db.execute("INSERT OR IGNORE INTO covered VALUES (1, 0, 0, ?)", (b"",))
             self._db = db
         return self._db
 

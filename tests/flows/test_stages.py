@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,23 @@ def test_a_damaged_or_removed_index_is_built_again(
     index.write_bytes(b"not a database" * 100)
     assert RawStore(tmp_path).latest()["u1"] == row
     assert "built again" in caplog.text
+
+
+def test_an_index_another_process_holds_is_waited_for_not_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    row, _ = store.ingest(b"a", "u1", store.latest(), context)
+    another_process(monkeypatch)
+    monkeypatch.setattr(rawstore, "LOCK_WAIT_SECONDS", 0.05)
+    holder = sqlite3.connect(tmp_path / rawstore.LATEST_INDEX, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process catching up
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        RawStore(tmp_path).latest()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert RawStore(tmp_path).latest()["u1"] == row  # the index was left alone
 
 
 def test_a_manifest_line_holds_every_field_of_its_row(tmp_path: Path) -> None:
