@@ -126,6 +126,7 @@ def test_rows_another_process_appended_are_read_and_only_they(
     store = RawStore(tmp_path)
     for number in range(3):
         store.ingest(f"{number}".encode(), f"u{number}", store.latest(), context)
+    store.latest()  # reads this process's own rows into the index
     another_process(monkeypatch)
     with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as handle:
         handle.write(manifest_line("u1", "f" * 64))  # a new version of u1
@@ -139,6 +140,23 @@ def test_rows_another_process_appended_are_read_and_only_they(
     assert latest["u1"].sha256 == "f" * 64
     assert latest["u0"].sha256 == sha256_hex(b"0")
     assert len(latest) == 3 and "u2" in latest and "u9" not in latest
+
+
+def test_rows_a_process_appends_are_found_before_and_after_the_index_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rawstore, "APPENDED_ROWS", 3)
+    context = Provenance(source="s")
+    store = RawStore(tmp_path)
+    latest = store.latest()
+    rows = [
+        store.ingest(f"{n}".encode(), f"u{n}", latest, context)[0] for n in range(7)
+    ]
+    assert [latest.get(f"u{n}") for n in range(7)] == rows  # 6 read, 1 in memory
+    again, new = store.ingest(b"6", "u6", latest, context)
+    assert not new  # the same bytes as the row not yet read into the index
+    another_process(monkeypatch)  # this one ended before its last row was read
+    assert RawStore(tmp_path).latest().rows() == {row.uri: row for row in rows}
 
 
 def test_a_torn_line_is_indexed_once_it_is_closed_and_read(tmp_path: Path) -> None:
