@@ -347,7 +347,8 @@ class LatestRows:
     documents). The index follows the manifest: `follow` reads the lines appended
     since it last read (by this process or another) and starts again from the first
     line when the manifest was replaced or rewritten; a damaged index is built again.
-    One per manifest in a process; callers hold _LATEST_LOCK for `follow`."""
+    One per manifest in a process (`RawStore.latest`); its lock keeps the threads of
+    a process apart, a SQLite write transaction the processes."""
 
     def __init__(self, manifest: Path) -> None:
         self.manifest = manifest
