@@ -484,8 +484,9 @@ class LatestRows:
                 isolation_level=None,
                 check_same_thread=False,
             )
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = OFF")  # derived: rebuilt when lost
+            # derived: rebuilt when lost; SQLite's rollback journal (its default) leaves
+            # no file beside the index once a process is done, as WAL's -wal and -shm do
+            db.execute("PRAGMA synchronous = OFF")
             if db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
                 db.execute("DROP TABLE IF EXISTS latest")
                 db.execute("DROP TABLE IF EXISTS covered")
