@@ -312,7 +312,7 @@ def _columns(row: ManifestRow) -> tuple[object, ...]:
     """A row's values as the index stores them (meta as JSON)."""
     return tuple(
         json.dumps(value, ensure_ascii=False) if name == "meta" and value else value
-        for name, value in zip(ROW_FIELDS, astuple_shallow(row), strict=True)
+        for name, value in row_fields(row).items()
     )
 
 
@@ -322,11 +322,6 @@ def _from_columns(values: tuple[object, ...]) -> ManifestRow:
     if isinstance(named["meta"], str):
         named["meta"] = json.loads(named["meta"])
     return ManifestRow(**named)  # type: ignore[arg-type]
-
-
-def astuple_shallow(row: ManifestRow) -> tuple[object, ...]:
-    """A row's field values in ROW_FIELDS order (`astuple` without its deep copy)."""
-    return tuple(getattr(row, name) for name in ROW_FIELDS)
 
 
 # Bytes of the manifest before the covered end that are compared at each catch-up:

@@ -153,7 +153,7 @@ def test_rows_a_process_appends_are_found_before_and_after_the_index_reads_them(
         store.ingest(f"{n}".encode(), f"u{n}", latest, context)[0] for n in range(7)
     ]
     assert [latest.get(f"u{n}") for n in range(7)] == rows  # 6 read, 1 in memory
-    again, new = store.ingest(b"6", "u6", latest, context)
+    _, new = store.ingest(b"6", "u6", latest, context)
     assert not new  # the same bytes as the row not yet read into the index
     another_process(monkeypatch)  # this one ended before its last row was read
     assert RawStore(tmp_path).latest().rows() == {row.uri: row for row in rows}
