@@ -4,6 +4,7 @@ zone (conditional GET against the manifest), and collect the documents to extrac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,6 +45,8 @@ class Crawl:
     listings: int = 0  # listing pages fetched: none means the source failed
     errors: list[FetchError] = field(default_factory=list)
     documents_seen: set[str] = field(default_factory=set)
+    # where each document goes as it is fetched; None: gathered in `results`
+    emit: Callable[[DocumentResult], None] | None = None
 
     def __post_init__(self) -> None:
         self.latest = self.store.latest()
@@ -111,7 +114,7 @@ class Crawl:
     def failed(self, error: FetchError) -> None:
         """Record a url that could not be fetched."""
         self.errors.append(error)
-        self.results.append(
+        self._keep(
             DocumentResult(
                 row=None,
                 uri=normalise(error.url),
@@ -146,7 +149,7 @@ class Crawl:
             return
         progress.document_fetched()
         raw_path = self.store.relative_path(row.sha256)
-        self.results.append(
+        self._keep(
             DocumentResult(
                 row=row,
                 uri=row.uri,
@@ -155,6 +158,13 @@ class Crawl:
                 source=self.source.name,
             )
         )
+
+    def _keep(self, result: DocumentResult) -> None:
+        """A document fetched (or failed): handed on at once, or gathered."""
+        if self.emit is None:
+            self.results.append(result)
+        else:
+            self.emit(result)
 
 
 def charset_of(content_type: str | None, data: bytes, default: str = "cp1252") -> str:

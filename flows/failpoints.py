@@ -9,7 +9,7 @@ import os
 import signal
 
 POINTS = (
-    "after_fetch",  # a source's bytes and manifest rows stored, nothing loaded
+    "after_fetch",  # a source fetched and stored, its last chunk not loaded
     "before_commit",  # a part's rows written in its transaction, not committed
     "before_publish",  # committed in the working copy, not yet renamed over
     "after_publish",  # the warehouse replaced, the run not yet closed

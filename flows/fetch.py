@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import ModuleType
+from typing import Protocol
 
 from flows import progress
 from flows.crawl import Crawl
@@ -34,7 +35,20 @@ from flows.sources import Source
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".json"}
 
-Fetcher = Callable[[Source, RawStore, date | None, date | None], list[DocumentResult]]
+Emit = Callable[[DocumentResult], None]  # where a fetcher hands each document on
+
+
+class Fetcher(Protocol):
+    """A platform's fetch of one source (fetch_source)."""
+
+    def __call__(
+        self,
+        source: Source,
+        store: RawStore,
+        since: date | None,
+        until: date | None = None,
+        emit: Emit | None = None,
+    ) -> list[DocumentResult]: ...
 
 
 def folder_provenance(
@@ -111,10 +125,16 @@ def _is_document(name: str) -> bool:
 
 
 def fetch_folder(
-    source: Source, store: RawStore, since: date | None, until: date | None = None
+    source: Source,
+    store: RawStore,
+    since: date | None,
+    until: date | None = None,
+    emit: Emit | None = None,
 ) -> list[DocumentResult]:
     """Read every document file of a folder source into the raw zone, with the
-    listing context of its folder's listing.toml (flows/listing.py).
+    listing context of its folder's listing.toml (flows/listing.py). Each document
+    is handed to `emit` as it is read (then the list returned is empty), or
+    gathered into the list returned.
 
     The uri is the folder as written in sources.toml plus the file's relative path, so
     it does not depend on where the checkout lives. `since` does not apply to folders.
@@ -124,7 +144,11 @@ def fetch_folder(
         raise SourceMisconfigured(problem.url, problem.message)
     folder = source.folder()
     latest = store.latest()
-    listings, results = folder_listings(source, folder)
+    listings, failures = folder_listings(source, folder)
+    results: list[DocumentResult] = []
+    keep = emit or results.append
+    for failure in failures:
+        keep(failure)
     inside, max_bytes = folder.resolve(), politeness().max_bytes
     contexts: dict[Path, dict[str, str]] = {}
     base = str(PurePosixPath(source.base_url))
@@ -132,7 +156,7 @@ def fetch_folder(
         uri = folder_uri(base, relative)
         refused = link_problem(path, inside) if is_link else None
         if refused is not None:
-            results.append(_failed(source, uri, *refused))
+            keep(_failed(source, uri, *refused))
             continue
         context = context_for(path, folder, listings, contexts)
         seen = None if is_link else modification(path)
@@ -140,14 +164,14 @@ def fetch_folder(
         if seen is not None and seen[0] <= max_bytes:
             row = store.unchanged(uri, seen[0], latest, provenance)
             if row is not None:  # the same size and time as when read: not read
-                results.append(fetched(store, source, row, False))
+                keep(fetched(store, source, row, False))
                 continue
         data = read_capped(path, max_bytes, is_link)
         if isinstance(data, tuple):
-            results.append(_failed(source, uri, *data))
+            keep(_failed(source, uri, *data))
             continue
         row, is_new = store.ingest(data, uri, latest, provenance)
-        results.append(fetched(store, source, row, is_new))
+        keep(fetched(store, source, row, is_new))
     return results
 
 
@@ -246,10 +270,14 @@ def web_fetcher(module: ModuleType) -> Fetcher:
     """A fetcher that runs a platform crawler with its own polite client."""
 
     def fetch(
-        source: Source, store: RawStore, since: date | None, until: date | None = None
+        source: Source,
+        store: RawStore,
+        since: date | None,
+        until: date | None = None,
+        emit: Emit | None = None,
     ) -> list[DocumentResult]:
         client = PoliteClient(politeness(), redirect_hosts=source.redirect_hosts)
-        crawl = Crawl(source, store, client, since, until)
+        crawl = Crawl(source, store, client, since, until, emit=emit)
         try:
             module.crawl(crawl)
         except FetchError as error:  # the source's own listing: the source failed
@@ -309,13 +337,19 @@ def check_source(source: Source) -> SourceError | None:
 
 
 def fetch_source(
-    source: Source, store: RawStore, since: date | None, until: date | None = None
+    source: Source,
+    store: RawStore,
+    since: date | None,
+    until: date | None = None,
+    emit: Emit | None = None,
 ) -> list[DocumentResult]:
-    """Fetch one source with its platform's crawler. SourceFailed (flows/reach.py)
+    """Fetch one source with its platform's crawler: each document handed to `emit`
+    as it is fetched (the list returned then empty), or all of them returned in a
+    list. SourceFailed (flows/reach.py)
     when the source cannot be collected at all: refused before any request when its
     configuration cannot work (check_source), blocked when robots.txt disallows its
     listing, failed when its listing cannot be fetched or nothing was listed."""
     problem = check_source(source)
     if problem is not None:
         raise SourceMisconfigured(problem.url, problem.message)
-    return FETCHERS[source.platform](source, store, since, until)
+    return FETCHERS[source.platform](source, store, since, until, emit)

@@ -17,7 +17,6 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -66,9 +65,12 @@ from flows.results import (
 )
 from flows.settings import Settings
 from flows.sources import Source, load_sources, select
+from flows.stream import Channel, Chunk, Emitter, End
 from flows.writer import Writer, new_holder
 
 STOP_SIGNALS = (KeyboardInterrupt, TerminationSignal)
+# documents read before (settled) counted together in one load, at most
+SETTLED_BATCH = 20_000
 LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
 BACKFILL_WINDOW = timedelta(days=365)
 
@@ -175,21 +177,27 @@ def retry_unless_source_failed(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=retry_unless_source_failed,
 )
 def fetch_task(
-    source: Source, raw_dir: Path, since: date | None, until: date | None
-) -> TaskDocuments:
-    """Fetch one source (or one backfill window of it) into the raw zone."""
-    results = fetch_source(source, RawStore(raw_dir), since, until)
+    source: Source,
+    raw_dir: Path,
+    since: date | None,
+    until: date | None,
+    emitter: Emitter,
+) -> int:
+    """Fetch one source (or one backfill window of it) into the raw zone, each
+    document handed on to the writer through `emitter` as it is fetched; how many
+    documents were fetched."""
+    emitter.begin_try()
+    fetch_source(source, RawStore(raw_dir), since, until, emit=emitter)
     failpoints.reach("after_fetch")
-    new = sum(r.is_new for r in results if r.row is not None)
-    failed = sum(r.row is None for r in results)
+    emitter.flush()
     get_run_logger().info(
         "%s: %d documents fetched (%d new), %d could not be fetched",
         source.name,
-        len(results) - failed,
-        new,
-        failed,
+        emitter.fetched,
+        emitter.new,
+        emitter.failed,
     )
-    return TaskDocuments(results)
+    return emitter.fetched
 
 
 @task(name="extract-documents", cache_policy=NONE)
@@ -305,6 +313,102 @@ def let_go(results: list[DocumentResult]) -> Iterator[list[DocumentResult]]:
         results.clear()
 
 
+@dataclass
+class Part:
+    """One part of a run as it is loaded: a source, or one backfill window of it;
+    its counts, the watermarks its batches hold back for its end, and the documents
+    read before (settled) waiting to be counted."""
+
+    name: str
+    counts: RunCounts
+    source: str | None = None
+    window: tuple[str, date, date] | None = None
+    held: dict[tuple[str, str], str] = field(default_factory=dict)
+    settled: list[DocumentResult] = field(default_factory=list)
+    failed: bool = False
+    origin: Source | None = None  # the source it comes from, in a run
+
+
+@dataclass
+class Flight:
+    """A batch handed to the workers, not yet loaded."""
+
+    documents: list[DocumentResult]
+    sent: Extraction | None
+    part: Part
+    last: bool
+
+
+class Pipeline:
+    """Batches extracted one ahead of their load: the workers extract the next
+    batch while this one loads, each load its own transaction. When a batch raises,
+    `failing` is its part."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run: RunInfo, raw_dir: Path):
+        self.con, self.run, self.raw_dir = con, run, raw_dir
+        self.flight: Flight | None = None
+        self.failing: Part | None = None
+
+    def send(self, documents: list[DocumentResult], part: Part, last: bool = False):
+        """Hand a batch to the workers, then load the batch sent before it (its
+        extraction collected first: the two do not share the workers). A `last`
+        batch completes its part's window and advances its own watermarks."""
+        self.failing = None
+        previous, self.flight = self.flight, None
+        results = self._collect(previous) if previous else None
+        sent = extract_soon(documents, self.raw_dir)
+        self.flight = Flight(documents, sent, part, last)
+        if previous is not None and results is not None:
+            self._load(previous, results)
+
+    def drain(self) -> None:
+        """Load the batch in flight, if any."""
+        self.failing = None
+        flight, self.flight = self.flight, None
+        if flight is not None:
+            self._load(flight, self._collect(flight))
+
+    def holds(self, part: Part) -> bool:
+        """Whether the batch in flight is `part`'s."""
+        return self.flight is not None and self.flight.part is part
+
+    def cancel(self, part: Part | None = None) -> None:
+        """Drop the batch in flight (only when it is `part`'s, given one)."""
+        if self.flight is None or (part is not None and self.flight.part is not part):
+            return
+        if self.flight.sent is not None:
+            self.flight.sent.cancel()
+        self.flight = None
+
+    def _collect(self, flight: Flight) -> list[DocumentResult]:
+        """A batch's extracted documents (waited for)."""
+        try:
+            with let_go(flight.documents) as documents:
+                return extract(documents, self.raw_dir, flight.sent)
+        except BaseException:
+            self.failing = flight.part
+            raise
+
+    def _load(self, flight: Flight, results: list[DocumentResult]) -> None:
+        """A batch's documents and items into the warehouse; its counts added."""
+        part = flight.part
+        try:
+            with let_go(results):
+                loaded = load_task(
+                    self.con,
+                    self.run,
+                    quote(results),
+                    part.name,
+                    part.window if flight.last else None,
+                    part.source,
+                    None if flight.last else part.held,
+                )
+        except BaseException:
+            self.failing = part
+            raise
+        part.counts.add(loaded)
+
+
 def extract_and_load(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
@@ -319,30 +423,16 @@ def extract_and_load(
     in memory (and the next batch's in the making: the workers extract it while
     this one loads); each batch's counts added to `counts` as it is loaded;
     watermarks (and the backfill window) wait for the last batch."""
-    held: dict[tuple[str, str], str] = {}
-    upcoming = extract_soon(batches[0], raw_dir) if batches else None
+    target = Part(part, counts, source, window)
+    pipeline = Pipeline(con, run, raw_dir)
     try:
         for number, batch in enumerate(batches, start=1):
-            last = number == len(batches)
-            with let_go(batch) as documents:
-                results = extract(documents, raw_dir, upcoming)
-            upcoming = None if last else extract_soon(batches[number], raw_dir)
-            with let_go(results):
-                loaded = load_task(
-                    con,
-                    run,
-                    quote(results),
-                    part,
-                    window if last else None,
-                    source,
-                    None if last else held,
-                )
-            counts.add(loaded)
+            pipeline.send(batch, target, last=number == len(batches))
+        pipeline.drain()
     except BaseException:
-        if upcoming is not None:
-            upcoming.cancel()
+        pipeline.cancel()
         raise
-    advance_held(con, run, held)
+    advance_held(con, run, target.held)
 
 
 class Collector:
@@ -382,15 +472,7 @@ class Collector:
             jobs.extend(planned)
             if not planned:
                 self._done(source)
-        pool = FetchPool()
-        futures = {
-            pool.submit(fetch_queue(job.source), self._fetch, job): job for job in jobs
-        }
-        for future in stop.as_they_finish(futures):
-            # popped: a finished fetch's documents are let go once loaded, not
-            # kept until every source is done
-            self._finish(futures.pop(future), future)
-            self.writer.publish_if_due()
+        self._stream(jobs)
         return [self.outcomes[s.name] for s in sources]
 
     def plan(self, source: Source) -> list[Job]:
@@ -407,51 +489,161 @@ class Collector:
             if start not in done
         ]
 
-    def _fetch(self, job: Job) -> TaskDocuments:
-        """The fetch task of one job (runs in a fetch thread)."""
+    def _stream(self, jobs: list[Job]) -> None:
+        """Fetch the jobs in fetch threads (FetchPool) and extract and load what they
+        hand over as it comes, from whichever job, through one bounded channel: a
+        fetch runs at most CHANNEL_CHUNKS chunks ahead of the writer."""
+        channel = Channel()
+        parts = [self._part(job) for job in jobs]
+        pipeline = Pipeline(self.con, self.run, self.settings.raw_dir)
+        pool = FetchPool()
+        for number, job in enumerate(jobs):
+            pool.submit(fetch_queue(job.source), self._fetch_into, number, job, channel)
+        try:
+            left = len(jobs)
+            while left:
+                message = channel.poll()
+                if message is None:  # nothing waiting: load the batch in flight
+                    self._guarded(pipeline, None, pipeline.drain)
+                    message = channel.take()
+                job, part = jobs[message.job], parts[message.job]
+                if isinstance(message, Chunk):
+                    self._take(pipeline, job, part, message.documents)
+                else:
+                    left -= 1
+                    self._end(pipeline, job, part, message.error)
+                self.writer.publish_if_due()
+        except BaseException:
+            pipeline.cancel()
+            raise
+        finally:
+            channel.close()
+
+    def _part(self, job: Job) -> Part:
+        """How a job's batches are loaded: a source, or a backfill window of it."""
+        source = job.source
+        name = source.name
+        if job.window is not None:
+            name = f"{source.name} {job.window[1]}..{job.window[2]}"
+        counts = self.outcomes[source.name].counts
+        return Part(name, counts, source.name, job.window, origin=source)
+
+    def _fetch_into(self, number: int, job: Job, channel: Channel) -> None:
+        """One job's fetch (in a fetch thread): its documents handed over through
+        `channel` as they come, then its end, or what broke it (and what it fetched
+        before) — whatever broke, even outside the fetch task."""
+        emitter = Emitter(number, channel)
+        try:
+            self._fetch(job, emitter)
+        except stop.Stopped:
+            return
+        except Exception as error:  # noqa: BLE001 - the writer records it
+            emitter.flush()
+            channel.put(End(number, error))
+            return
+        channel.put(End(number))
+
+    def _fetch(self, job: Job, emitter: Emitter) -> None:
+        """The fetch task of one job."""
         fetch = fetch_task.with_options(
             tags=source_tags(job.source), retry_delay_seconds=retry_delay()
         )
-        return fetch(job.source, self.settings.raw_dir, job.start, job.end)
+        fetch(job.source, self.settings.raw_dir, job.start, job.end, quote(emitter))
 
-    def _finish(self, job: Job, future: Future[Any]) -> None:
-        """Extract and load a finished fetch, or note why the source failed."""
-        source = job.source
-        try:
-            with let_go(future.result().documents) as fetched:
-                self._load(job, fetched)
-        except stop.Stopped:
+    def _take(
+        self, pipeline: Pipeline, job: Job, part: Part, documents: list[DocumentResult]
+    ) -> None:
+        """A chunk of a job's documents: those read before (same bytes, same
+        extractor) wait to be counted together (a no-op run is one load per source
+        and SETTLED_BATCH documents); the others are extracted and loaded in
+        batches of MINUTES_LOAD_BATCH."""
+        if part.failed:
+            documents.clear()
             return
-        except Exception as error:  # noqa: BLE001 - isolate sources from each other
-            self._fail(source, status_from(error), error_from(error, source.base_url))
+        with let_go(documents):
+            fetched = self._guarded(
+                pipeline, part, settle, self.con, documents, self.run.extractor_version
+            )
+        if fetched is None:
+            return
+        part.settled.extend(result for result in fetched if result.settled)
+        unread = [result for result in fetched if not result.settled]
+        del fetched
+        if len(part.settled) >= SETTLED_BATCH:
+            settled, part.settled = part.settled, []
+            self._send(pipeline, settled, part)
+        for batch in in_batches(unread, load_batch_size()):
+            if part.failed:
+                return
+            self._send(pipeline, batch, part)
+
+    def _send(
+        self,
+        pipeline: Pipeline,
+        batch: list[DocumentResult],
+        part: Part,
+        last: bool = False,
+    ) -> None:
+        """A batch into the pipeline; another part's batch in flight is loaded first
+        on its own, so that its failure fails its part, not this one."""
+        if pipeline.flight is not None and not pipeline.holds(part):
+            self._guarded(pipeline, None, pipeline.drain)
+        self._guarded(pipeline, part, pipeline.send, batch, part, last)
+
+    def _end(
+        self, pipeline: Pipeline, job: Job, part: Part, error: BaseException | None
+    ) -> None:
+        """A job's fetch is over: its last batch loaded (with the documents read
+        before, its backfill window and its watermarks), or, when the fetch failed,
+        what it handed over loaded and the source recorded failed."""
+        source = job.source
+        if not part.failed:
+            if pipeline.holds(part):
+                self._guarded(pipeline, part, pipeline.drain)
+            if error is None and not part.failed:
+                settled, part.settled = part.settled, []
+                self._send(pipeline, settled, part, last=True)
+            if error is None and not part.failed:
+                self._guarded(pipeline, part, self._last, pipeline, part)
+            elif error is not None:
+                self._fail(
+                    source, status_from(error), error_from(error, source.base_url)
+                )
+        part.settled.clear()
         self.pending[source.name] -= 1
         if self.pending[source.name] == 0:
             self._done(source)
 
-    def _load(self, job: Job, fetched: list[DocumentResult]) -> None:
-        """Extract a job's documents and load them, batch by batch."""
-        source = job.source
-        part = source.name
-        if job.window is not None:
-            part = f"{source.name} {job.window[1]}..{job.window[2]}"
-        # documents read before (same bytes, same extractor) are counted in one
-        # batch of their own: a no-op run is one load per source
-        fetched = settle(self.con, fetched, self.run.extractor_version)
-        settled = [result for result in fetched if result.settled]
-        unread = [result for result in fetched if not result.settled]
-        batches = [settled] if settled else []
-        batches += in_batches(unread, load_batch_size())
-        batches = batches or [[]]
-        extract_and_load(
-            self.con,
-            self.run,
-            batches,
-            self.settings.raw_dir,
-            self.outcomes[source.name].counts,
-            part,
-            job.window,
-            source.name,
-        )
+    def _last(self, pipeline: Pipeline, part: Part) -> None:
+        """A part's last batch (its documents read before, maybe none: its window
+        completed) loaded, then the watermarks its batches held back advanced."""
+        pipeline.drain()
+        advance_held(self.con, self.run, part.held)
+
+    def _guarded(
+        self, pipeline: Pipeline, part: Part | None, step: Any, *args: Any
+    ) -> Any:
+        """Run one step of the writer; a step that raises fails the part whose batch
+        raised (or `part`), not the run: its source is recorded failed, its batch
+        in flight dropped, its further documents let go. None when it raised."""
+        pipeline.failing = None
+        try:
+            return step(*args)
+        except Exception as error:  # noqa: BLE001 - isolate sources from each other
+            failing = pipeline.failing or part
+            if failing is None:
+                raise
+            self._fail_part(pipeline, failing, error)
+            return None
+
+    def _fail_part(self, pipeline: Pipeline, part: Part, error: Exception) -> None:
+        """A part whose extraction or load failed: no more of it is loaded."""
+        part.failed = True
+        pipeline.cancel(part)
+        part.settled.clear()
+        if part.origin is not None:
+            source = part.origin
+            self._fail(source, status_from(error), error_from(error, source.base_url))
 
     def _fail(self, source: Source, status: SourceStatus, error: SourceError) -> None:
         """Record a source that failed or was refused (its own transaction)."""

@@ -71,16 +71,19 @@ def test_interrupted_backfill_resumes_without_duplicates(
     monkeypatch.setattr(flows.nightly, "BACKFILL_WINDOW", timedelta(days=10))
     toml = sources_file(tmp_path, [dynasty_entry(dynasty_site)])
     wh = tmp_path / "wh.duckdb"
-    real_load = flows.nightly.Collector._load
-    calls = []
+    collector = flows.nightly.Collector
+    real = {"_take": collector._take, "_end": collector._end}
 
-    def killed_on_second_window(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 2:
-            raise KeyboardInterrupt("killed")
-        return real_load(*args, **kwargs)
+    def killed_in_second_window(name: str):
+        def step(self, pipeline, job, part, *rest):
+            if job.window is not None and job.window[1] > date(2017, 5, 8):
+                raise KeyboardInterrupt("killed")
+            return real[name](self, pipeline, job, part, *rest)
 
-    monkeypatch.setattr(flows.nightly.Collector, "_load", killed_on_second_window)
+        return step
+
+    for name in real:
+        monkeypatch.setattr(collector, name, killed_in_second_window(name))
     with pytest.raises(KeyboardInterrupt):
         minutes_run(toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31))
     assert query(wh, "SELECT section FROM items ORDER BY section") == [(127,), (147,)]
@@ -89,7 +92,8 @@ def test_interrupted_backfill_resumes_without_duplicates(
     ]
     assert query(wh, "SELECT status FROM runs") == [("cancelled",)]
 
-    monkeypatch.setattr(flows.nightly.Collector, "_load", real_load)
+    for name, step in real.items():
+        monkeypatch.setattr(collector, name, step)
     dynasty_site.log.clear()
     resumed = minutes_run(
         toml, [], date(2017, 5, 8), tmp_path / "raw", wh, date(2017, 5, 31)
@@ -135,7 +139,7 @@ def test_reprocess_keeps_previous_versions(
 def test_a_broken_run_is_recorded_failed_not_left_running(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def lost_api(self, job):
+    def lost_api(self, *args):
         raise ConnectionError("the Prefect API went away")
 
     monkeypatch.setattr(flows.nightly.Collector, "_fetch", lost_api)

@@ -244,8 +244,9 @@ def test_loading_in_small_batches_gives_the_same_warehouse(
 def test_a_sources_documents_are_let_go_once_loaded(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Memory stays bounded by a source, not the run: when a source's documents are
-    loaded, nothing of the run keeps them (the fetch's future held them to the end)."""
+    """Memory stays bounded by a chunk, not the run: when a chunk of a source's
+    documents is loaded, nothing of the run keeps them (the fetch's future held
+    them to the end, once)."""
     import gc
     import weakref
 
@@ -255,17 +256,18 @@ def test_a_sources_documents_are_let_go_once_loaded(
     sample_site.write_text(text + text.replace('name = "site"', 'name = "again"'))
     loaded: list[list[weakref.ref]] = []
     alive_at_each_load: list[int] = []
-    real = Collector._load
+    real = Collector._take
 
-    def watched(self, job, fetched):
+    def watched(self, pipeline, job, part, fetched):
         gc.collect()
         alive_at_each_load.append(
             sum(ref() is not None for refs in loaded for ref in refs)
         )
         loaded.append([weakref.ref(result) for result in fetched])
-        real(self, job, fetched)
+        real(self, pipeline, job, part, fetched)
+        pipeline.drain()  # loaded now, not when the next chunk comes
 
-    monkeypatch.setattr(Collector, "_load", watched)
+    monkeypatch.setattr(Collector, "_take", watched)
     summary = run(sample_site, tmp_path)
     assert summary.counts.documents_new == 5 and len(loaded) == 2
     assert all(loaded) and alive_at_each_load == [0, 0]
