@@ -344,12 +344,16 @@ class Pipeline:
     batch while this one loads, each load its own transaction. When a batch raises,
     `failing` is its part."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run: RunInfo, raw_dir: Path):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, run: RunInfo, raw_dir: Path
+    ) -> None:
         self.con, self.run, self.raw_dir = con, run, raw_dir
         self.flight: Flight | None = None
         self.failing: Part | None = None
 
-    def send(self, documents: list[DocumentResult], part: Part, last: bool = False):
+    def send(
+        self, documents: list[DocumentResult], part: Part, last: bool = False
+    ) -> None:
         """Hand a batch to the workers, then load the batch sent before it (its
         extraction collected first: the two do not share the workers). A `last`
         batch completes its part's window and advances its own watermarks."""
@@ -554,8 +558,8 @@ class Collector:
         self, pipeline: Pipeline, job: Job, part: Part, documents: list[DocumentResult]
     ) -> None:
         """A chunk of a job's documents: those read before (same bytes, same
-        extractor) wait to be counted together (a no-op run is one load per source
-        and SETTLED_BATCH documents); the others are extracted and loaded in
+        extractor) wait to be counted together (a no-op run is one load per source,
+        or per SETTLED_BATCH of them); the others are extracted and loaded in
         batches of MINUTES_LOAD_BATCH."""
         if part.failed:
             documents.clear()
