@@ -509,7 +509,10 @@ class Collector:
                 message = channel.poll()
                 if message is None:  # nothing waiting: load the batch in flight
                     self._guarded(pipeline, None, pipeline.drain)
+                    self.writer.publish_if_due()  # readers see it while fetches go on
                     message = channel.take()
+                    if message is None:
+                        continue
                 job, part = jobs[message.job], parts[message.job]
                 if isinstance(message, Chunk):
                     self._take(pipeline, job, part, message.documents)

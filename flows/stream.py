@@ -62,16 +62,16 @@ class Channel:
         except queue.Empty:
             return None
 
-    def take(self) -> Message:
-        """The next message (waits, waking every WAKE_SECONDS so a signal handed to
-        another thread stops the run at once)."""
-        while True:
-            if stop.STOP.is_set():
-                raise stop.Stopped
-            try:
-                return self._queue.get(timeout=stop.WAKE_SECONDS)
-            except queue.Empty:
-                continue
+    def take(self) -> Message | None:
+        """The next message, or None when none came within WAKE_SECONDS (the
+        writer wakes to publish, and a signal handed to another thread stops the
+        run at once)."""
+        if stop.STOP.is_set():
+            raise stop.Stopped
+        try:
+            return self._queue.get(timeout=stop.WAKE_SECONDS)
+        except queue.Empty:
+            return None
 
     def close(self) -> None:
         """No more messages are taken: fetch threads waiting to hand one over end
