@@ -281,15 +281,6 @@ def retry_delay() -> float:
     return float(os.environ.get("MINUTES_TASK_RETRY_DELAY", "5"))
 
 
-def source_tags(source: Source) -> list[str]:
-    """Prefect tags of a source's tasks: source, platform, host."""
-    return [
-        f"source:{source.name}",
-        f"platform:{source.platform}",
-        f"host:{host_of(source)}",
-    ]
-
-
 @dataclass(frozen=True)
 class Job:
     """One fetch of a run: a source from a start date, or one backfill window."""
@@ -298,6 +289,16 @@ class Job:
     start: date | None
     end: date | None
     window: tuple[str, date, date] | None = None  # (job, start, end) of a backfill
+
+    def run_name(self) -> str:
+        """The name of this job's fetch task run in Prefect's UI: its source, and
+        its dates when it has any. A name, not tags: Prefect asks its server for
+        concurrency slots at the start of every tagged task, and a SQLite server
+        answers that request 503 whenever it meets another write — 2 s of client
+        retry for most fetch tasks after the first (bench/NOTES.md)."""
+        if self.start is None and self.end is None:
+            return f"fetch-source {self.source.name}"
+        return f"fetch-source {self.source.name} {self.start or ''}..{self.end or ''}"
 
 
 @contextlib.contextmanager
@@ -553,7 +554,7 @@ class Collector:
     def _fetch(self, job: Job, emitter: Emitter) -> None:
         """The fetch task of one job."""
         fetch = fetch_task.with_options(
-            tags=source_tags(job.source), retry_delay_seconds=retry_delay()
+            task_run_name=job.run_name, retry_delay_seconds=retry_delay()
         )
         fetch(job.source, self.settings.raw_dir, job.start, job.end, quote(emitter))
 

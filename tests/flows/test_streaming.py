@@ -220,3 +220,37 @@ def test_a_batch_that_fails_fails_its_part_not_the_batch_sent_after_it(
     assert not b.failed and pipeline.holds(b)
     pipeline.drain()
     assert loaded == [["b1"]]
+
+
+def test_a_fetch_task_run_is_named_by_its_source_and_dates() -> None:
+    from datetime import date
+
+    from flows.nightly import Job
+    from flows.sources import Source
+
+    source = Source(name="a {b}", platform="folder", base_url="site")
+    assert Job(source, None, None).run_name() == "fetch-source a {b}"
+    window = Job(source, date(2024, 1, 1), date(2024, 6, 30))
+    assert window.run_name() == "fetch-source a {b} 2024-01-01..2024-06-30"
+    assert Job(source, date(2024, 1, 1), None).run_name().endswith(" 2024-01-01..")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_fetch_tasks_carry_their_source_in_the_name_and_no_tags(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    # Tags would make Prefect ask its server for concurrency slots at each fetch
+    # task's start, which a SQLite server answers 503 (2 s retry) under writes.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    minutes_run(sample_site, [], None, tmp_path / "raw", tmp_path / "wh")
+    with get_client(sync_client=True) as client:
+        (flow_run,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    fetches = [run for run in task_runs if run.name.startswith("fetch-source")]
+    assert [run.name for run in fetches] == ["fetch-source site"]
+    assert all(run.tags == [] for run in task_runs)
