@@ -193,6 +193,13 @@ def test_minutes_serve_runs_a_triggered_run_to_completed(
     assert items_in(tmp_path / "wh.duckdb") == EXPECTED
     logs = logs_of(server, run["id"])
     assert any(level == 20 and "site: succeeded" in text for level, text in logs)
+    tasks = server.post(
+        "/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}}
+    )
+    assert "fetch-source site" in {task["name"] for task in tasks}
+    # untagged, also under the deployment's tags: a tagged task's start asks the
+    # server for concurrency slots (a 2 s retry when SQLite is busy)
+    assert all(task["tags"] == [] for task in tasks), tasks
     table = summary_artifact(server, run["id"])["data"]
     assert "site" in table and "succeeded" in table
     output = (tmp_path / "serve.log").read_text()
