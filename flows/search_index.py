@@ -22,7 +22,12 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import beyond_the_limit_if_needed, checkpoint, transaction
+from flows.warehouse import (
+    all_cores,
+    beyond_the_limit_if_needed,
+    checkpoint,
+    transaction,
+)
 
 STEMMERS = {"fi": "finnish", "sv": "swedish"}
 INDEX_VERSION = 1  # part of the fingerprint: a change in how the index is built
@@ -112,11 +117,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
                 # rows committed since the last checkpoint stay in memory under the
                 # writer's limit: written out first, they leave the build that room
                 checkpoint(con)
-            beyond_the_limit_if_needed(
-                con,
-                partial(build, con, language, stemmer),
-                f"the {language} search index",
-            )
+            with all_cores(con):
+                beyond_the_limit_if_needed(
+                    con,
+                    partial(build, con, language, stemmer),
+                    f"the {language} search index",
+                )
             rebuilt.append(language)
     return rebuilt
 

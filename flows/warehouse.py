@@ -96,6 +96,12 @@ INDEX_BYTES_PER_KEY = 64
 # MiB higher than 32MB, and 32MB ~47 MiB higher than 8MB, all in the same run time
 # (2MB no lower than 8MB; bench/NOTES.md "Thirteenth" and "Fourteenth bench").
 CHECKPOINT_WAL = "8MB"
+# DuckDB threads of the writer. While it loads, the extraction workers use the
+# cores (one each), so DuckDB's own threads only compete with them: with one, 10k
+# runs peaked ~5 MiB lower and were no slower (A/B, three each), glibc kept less
+# free memory at 100k (bench/NOTES.md "Sixteenth bench"). The search index, built
+# when the workers are done, uses every core (`all_cores`).
+WRITER_THREADS = 1
 # DuckDB's own checkpoints are turned off in the writer (its threshold set past any
 # log): a checkpoint that fails for memory has been applied in part and leaves the
 # database invalidated, so every checkpoint is the writer's, without the limit.
@@ -172,6 +178,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = open_file(path)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET checkpoint_threshold = '{NO_AUTOMATIC_CHECKPOINT}'")
+    con.execute(f"SET threads = {WRITER_THREADS}")
     migrate(con)
     fit_memory(con)
     return con
@@ -282,6 +289,19 @@ def unbounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     finally:
         bound_memory(con, found[0])
+
+
+@contextlib.contextmanager
+def all_cores(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block runs on as many DuckDB threads as the machine has cores (work the
+    workers are not competing for), then the threads found are set again."""
+    found = con.execute("SELECT current_setting('threads')").fetchone()
+    assert found is not None
+    con.execute("RESET threads")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(found[0])}")
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:

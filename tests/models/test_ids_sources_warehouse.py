@@ -444,3 +444,36 @@ def test_a_lifted_limit_stays_lifted_and_a_bounded_one_grows_with_the_keys(
     warehouse.beyond_the_limit_if_needed(con, work, "a build")
     assert seen == ["67.1 MiB", lifted] and lifted != "67.1 MiB"
     con.close()
+
+
+def threads_of(con: duckdb.DuckDBPyConnection) -> int:
+    found = con.execute("SELECT current_setting('threads')").fetchone()
+    assert found is not None
+    return int(found[0])
+
+
+def test_the_writer_loads_on_one_thread_and_builds_the_index_on_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extraction workers use the cores while the writer loads: its DuckDB
+    runs one thread (a lower peak at 100k), except for the search index, built
+    when the workers are done, with DuckDB's default (the cores)."""
+    from flows import search_index
+
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    assert threads_of(con) == warehouse.WRITER_THREADS == 1
+    default = duckdb.connect()
+    cores = threads_of(default)
+    default.close()
+    seen: list[int] = []
+    monkeypatch.setattr(
+        search_index, "build", lambda con, *_: seen.append(threads_of(con))
+    )
+    monkeypatch.setattr(search_index, "is_current", lambda *_: False)
+    search_index.refresh(con)
+    assert seen and set(seen) == {cores}
+    assert threads_of(con) == 1  # set again after
+    with pytest.raises(RuntimeError), warehouse.all_cores(con):
+        raise RuntimeError("a build that failed")
+    assert threads_of(con) == 1
+    con.close()
