@@ -16,12 +16,12 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -67,6 +67,8 @@ from flows.settings import Settings
 from flows.sources import Source, load_sources, select
 from flows.stream import Channel, Chunk, Emitter, End
 from flows.writer import Writer, new_holder
+
+T = TypeVar("T")
 
 STOP_SIGNALS = (KeyboardInterrupt, TerminationSignal)
 # documents read before (settled) counted together in one load, at most
@@ -276,6 +278,17 @@ def in_batches(
         yield results[start : start + size]
 
 
+def with_last(items: Iterable[T], empty: T) -> Iterator[tuple[bool, T]]:
+    """Each item with whether it is the last (one item ahead is read to know);
+    `empty` alone, as the last, when there are none."""
+    iterator = iter(items)
+    current = next(iterator, empty)
+    for following in iterator:
+        yield False, current
+        current = following
+    yield True, current
+
+
 def retry_delay() -> float:
     """Seconds between a failed fetch task and its retry (MINUTES_TASK_RETRY_DELAY)."""
     return float(os.environ.get("MINUTES_TASK_RETRY_DELAY", "5"))
@@ -417,7 +430,7 @@ class Pipeline:
 def extract_and_load(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
-    batches: list[list[DocumentResult]],
+    batches: Iterable[list[DocumentResult]],
     raw_dir: Path,
     counts: RunCounts,
     part: str,
@@ -426,13 +439,15 @@ def extract_and_load(
 ) -> None:
     """Extract and load batch by batch, each its own transaction, one batch's items
     in memory (and the next batch's in the making: the workers extract it while
-    this one loads); each batch's counts added to `counts` as it is loaded;
-    watermarks (and the backfill window) wait for the last batch."""
+    this one loads; `batches` may be made as they are asked for); each batch's
+    counts added to `counts` as it is loaded; watermarks (and the backfill window)
+    wait for the last batch. No batch at all loads one empty batch (the part's
+    counts are recorded)."""
     target = Part(part, counts, source, window)
     pipeline = Pipeline(con, run, raw_dir)
     try:
-        for number, batch in enumerate(batches, start=1):
-            pipeline.send(batch, target, last=number == len(batches))
+        for last, batch in with_last(batches, empty=[]):
+            pipeline.send(batch, target, last=last)
         pipeline.drain()
     except BaseException:
         pipeline.cancel()
@@ -754,14 +769,33 @@ def minutes_run(
 def reprocess_in_batches(
     con: duckdb.DuckDBPyConnection,
     run: RunInfo,
-    fetched: list[DocumentResult],
+    store: RawStore,
     settings: Settings,
     summary: RunSummary,
-) -> None:
+) -> int:
     """Extract and load the raw zone's documents a batch at a time (one batch's
-    items in memory, each batch its own transaction), as a run does."""
-    batches = list(in_batches(fetched, load_batch_size())) or [[]]
-    extract_and_load(con, run, batches, settings.raw_dir, summary.counts, "reprocess")
+    items in memory, each batch its own transaction), as a run does: the batches
+    read from the raw zone's index as they are needed. Returns the documents."""
+    read = [0]
+
+    def batches() -> Iterator[list[DocumentResult]]:
+        for rows in store.latest().pages(load_batch_size()):
+            read[0] += len(rows)
+            yield [stored_document(store, row) for row in rows]
+
+    extract_and_load(con, run, batches(), settings.raw_dir, summary.counts, "reprocess")
+    return read[0]
+
+
+def stored_document(store: RawStore, row: ManifestRow) -> DocumentResult:
+    """A document of the raw zone, as a fetch that found it unchanged hands it on."""
+    return DocumentResult(
+        row=row,
+        uri=row.uri,
+        is_new=False,
+        raw_path=store.relative_path(row.sha256),
+        source=row.source,
+    )
 
 
 def finish(
@@ -816,14 +850,6 @@ def publish_summary(summary: RunSummary) -> None:
     )
 
 
-def latest_rows(rows: list[ManifestRow]) -> list[ManifestRow]:
-    """The newest manifest row of each uri (a changed document supersedes itself)."""
-    latest: dict[str, ManifestRow] = {}
-    for row in rows:
-        latest[row.uri] = row
-    return sorted(latest.values(), key=lambda row: row.uri)
-
-
 @flow(name="minutes-reprocess")
 def minutes_reprocess(
     raw_dir: Path | None = None, warehouse_path: Path | None = None
@@ -832,25 +858,16 @@ def minutes_reprocess(
     Changed items keep their previous version in item_versions."""
     settings = Settings.resolve(warehouse_path, raw_dir)
     store = RawStore(settings.raw_dir)
-    fetched = [
-        DocumentResult(
-            row=row,
-            uri=row.uri,
-            is_new=False,
-            raw_path=store.relative_path(row.sha256),
-            source=row.source,
-        )
-        for row in latest_rows(store.manifest())
-        if row.role == "document"
-    ]
-    run = new_run("reprocess", sorted({r.source for r in fetched if r.source}))
+    run = new_run("reprocess", store.latest().sources())
     started = time.monotonic()
     summary = RunSummary(run.run_id, run.sources, RunCounts(), settings.warehouse)
     with Writer(settings.warehouse, new_holder(run.run_id, "minutes reprocess")) as w:
         start_run(w.connection, run)
         try:
             with run_workers():
-                reprocess_in_batches(w.connection, run, fetched, settings, summary)
+                documents = reprocess_in_batches(
+                    w.connection, run, store, settings, summary
+                )
         except STOP_SIGNALS:  # the batch in flight rolled back; earlier ones stay
             finish_run(w.connection, run, RunStatus.CANCELLED)
             summary.status = RunStatus.CANCELLED
@@ -858,6 +875,6 @@ def minutes_reprocess(
             raise
         finish_run(w.connection, run, RunStatus.COMPLETED)
     get_run_logger().info(
-        "reprocessed %d documents in %.1f s", len(fetched), time.monotonic() - started
+        "reprocessed %d documents in %.1f s", documents, time.monotonic() - started
     )
     return summary

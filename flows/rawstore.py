@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -306,6 +307,8 @@ INSERT_ROW = (
 )
 SELECT_ROW = f"SELECT {', '.join(ROW_FIELDS)} FROM latest WHERE uri = ?"
 SELECT_ROWS = f"SELECT {', '.join(ROW_FIELDS)} FROM latest"
+# One page of the rows of a role after a uri, in uri order (the table's key).
+SELECT_PAGE = f"{SELECT_ROWS} WHERE uri > ? AND role = ? ORDER BY uri LIMIT ?"
 
 
 def _columns(row: ManifestRow) -> tuple[object, ...]:
@@ -392,6 +395,33 @@ class LatestRows:
         with self._lock:
             found = self._connection().execute(SELECT_ROWS).fetchall()
         return {values[0]: _from_columns(values) for values in found}
+
+    def pages(self, size: int, role: str = "document") -> Iterator[list[ManifestRow]]:
+        """Every uri's newest row of a role in uri order, `size` rows at a time: a
+        raw zone's whole history is never in memory at once."""
+        self.follow()
+        after = ""
+        while True:
+            with self._lock:
+                found = (
+                    self._connection()
+                    .execute(SELECT_PAGE, (after, role, size))
+                    .fetchall()
+                )
+            if not found:
+                return
+            yield [_from_columns(values) for values in found]
+            after = str(found[-1][0])
+
+    def sources(self, role: str = "document") -> list[str]:
+        """The sources of the rows of a role, in order."""
+        self.follow()
+        with self._lock:
+            found = self._connection().execute(
+                "SELECT DISTINCT source FROM latest WHERE role = ? ORDER BY source",
+                (role,),
+            )
+            return [str(row[0]) for row in found.fetchall() if row[0]]
 
     def follow(self) -> None:
         """Catch up with the manifest: add the complete lines after the end read

@@ -9,10 +9,11 @@ import duckdb
 import pytest
 
 import extractors
+from flows import nightly
 from flows.fetch import fetch_source
 from flows.load import load_results
 from flows.nightly import AllSourcesFailed, minutes_reprocess, minutes_run
-from flows.rawstore import RawStore
+from flows.rawstore import LatestRows, RawStore
 from flows.sources import load_sources
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -187,6 +188,33 @@ def test_reprocess_in_small_batches_reads_every_document_once(
         tmp_path / "wh.duckdb", "SELECT per_source FROM runs WHERE kind = 'reprocess'"
     )
     assert '"items_unchanged": 5' in per_source[0]
+
+
+def test_reprocess_reads_the_raw_zone_as_it_loads(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the raw zone's whole history at once: its rows are read a batch at a
+    time, the third batch's only after the first was loaded."""
+    run(sample_site, tmp_path)
+    events: list[str] = []
+    real_pages = LatestRows.pages
+    real_load = nightly.load_results
+
+    def pages(self, size, role="document"):  # type: ignore[no-untyped-def]
+        for rows in real_pages(self, size, role):
+            events.append(f"read {len(rows)}")
+            yield rows
+
+    def load(con, run, results, *args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append(f"loaded {len(results)}")
+        return real_load(con, run, results, *args, **kwargs)
+
+    monkeypatch.setattr(LatestRows, "pages", pages)
+    monkeypatch.setattr(nightly, "load_results", load)
+    monkeypatch.setenv("MINUTES_LOAD_BATCH", "2")
+    minutes_reprocess(tmp_path / "raw", tmp_path / "wh.duckdb")
+    assert events.count("read 2") == 2 and events.count("read 1") == 1
+    assert events.index("loaded 2") < events.index("read 1"), events
 
 
 def test_unchanged_documents_are_not_extracted_again(
