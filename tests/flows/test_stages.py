@@ -96,6 +96,23 @@ def test_the_latest_rows_are_shared_and_follow_the_file(tmp_path: Path) -> None:
     assert RawStore(tmp_path).latest().rows() == {"u2": other}
 
 
+def test_the_latest_rows_come_a_page_at_a_time_in_uri_order(tmp_path: Path) -> None:
+    """What `minutes reprocess` reads: each uri's newest row of a role, by uri, a
+    page at a time; the sources of a role's rows."""
+    store = RawStore(tmp_path)
+    latest = store.latest()
+    for uri, data, source in [("u3", b"c", "b"), ("u1", b"a", "a"), ("u2", b"b", "a")]:
+        store.ingest(data, uri, latest, Provenance(source=source))
+    newest, _ = store.ingest(b"a2", "u1", latest, Provenance(source="a"))
+    store.ingest(b"l", "index", latest, Provenance(source="c", role="listing"))
+    pages = list(RawStore(tmp_path).latest().pages(2))
+    assert [[row.uri for row in page] for page in pages] == [["u1", "u2"], ["u3"]]
+    assert pages[0][0] == newest
+    listings = list(latest.pages(2, role="listing"))
+    assert [[row.uri for row in page] for page in listings] == [["index"]]
+    assert latest.sources() == ["a", "b"] and latest.sources("listing") == ["c"]
+
+
 def another_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget this process's open indexes, as a process started now has none."""
     monkeypatch.setattr(rawstore, "_LATEST", {})
