@@ -477,3 +477,31 @@ def test_the_writer_loads_on_one_thread_and_builds_the_index_on_every_core(
         raise RuntimeError("a build that failed")
     assert threads_of(con) == 1
     con.close()
+
+
+def block_size_of(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = con.execute(
+            "SELECT block_size FROM pragma_database_size()"
+            " WHERE database_name = current_database()"
+        ).fetchone()
+    finally:
+        con.close()
+    assert found is not None
+    return int(found[0])
+
+
+def test_a_new_warehouse_has_small_blocks_an_existing_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    """Rows since the last checkpoint stay in memory a block per column at least:
+    a warehouse the writer makes has 64 KiB blocks; a file made with DuckDB's
+    default (256 KiB) opens as it is and keeps them."""
+    warehouse.connect(tmp_path / "new.duckdb").close()
+    assert block_size_of(tmp_path / "new.duckdb") == warehouse.NEW_FILE_BLOCK_BYTES
+    duckdb.connect(str(tmp_path / "old.duckdb")).close()
+    con = warehouse.connect(tmp_path / "old.duckdb")
+    con.execute("CREATE TABLE t AS SELECT 1 AS one")
+    con.close()
+    assert block_size_of(tmp_path / "old.duckdb") == 262_144
