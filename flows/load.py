@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from flows import failpoints, search_index
 from flows.pending import PendingRows
-from flows.rawstore import ManifestRow, now_utc
+from flows.rawstore import ManifestRow
 from flows.results import DocumentResult, RunStatus, SourceError, SourceStatus
 from flows.warehouse import transaction
 from models import ids
@@ -69,6 +69,12 @@ class RunInfo:
     started_at: datetime
     sources: list[str]
     extractor_version: str
+
+
+def moment() -> datetime:
+    """Now, in UTC, to the microsecond: a run's rows are stamped with it (whole
+    seconds made a run shorter than a second end before it started)."""
+    return datetime.now(UTC)
 
 
 def json_list(values: tuple[str, ...]) -> str:
@@ -761,7 +767,7 @@ def _complete_window(
     source = job.split(":", 1)[0]
     con.execute(
         "INSERT INTO backfill_windows VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [job, source, start, end, run.run_id, now_utc()],
+        [job, source, start, end, run.run_id, moment()],
     )
 
 
@@ -802,7 +808,7 @@ def record_part(
             *counts.totals().values(),
             json.dumps(row["per_source"], ensure_ascii=False),
             json.dumps(dict(fields), ensure_ascii=False),
-            now_utc(),
+            moment(),
             run.run_id,
         ],
     )
@@ -833,7 +839,7 @@ def record_source(
             run.run_id,
             source,
             str(status),
-            now_utc(),
+            moment(),
             *totals.values(),
             error.url if error else None,
             error.kind if error else None,
@@ -866,7 +872,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, run: RunInfo, status: str) -> Non
         _insert_run(con, run)
     con.execute(
         "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
-        [status, now_utc(), run.run_id],
+        [status, moment(), run.run_id],
     )
 
 
@@ -881,7 +887,7 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
             run.run_id,
             run.kind,
             run.started_at,
-            now_utc(),
+            moment(),
             json.dumps(run.sources, ensure_ascii=False),
             run.extractor_version,
         ],

@@ -205,3 +205,20 @@ def test_watermarks_move_forward_per_source_and_body_never_back(con) -> None:
         ("a", "Valtuusto", "2024-02-01"),
         ("b", "Kunnanhallitus", "2024-06-01"),
     ]
+
+
+def test_a_run_shorter_than_a_second_ends_after_it_started(tmp_path: Path) -> None:
+    """A run's row is stamped to the microsecond: with whole seconds a quick no-op
+    ended before it started (the bench read a negative duration)."""
+    from flows.load import finish_run, start_run
+    from flows.nightly import new_run
+
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    run = new_run("run", ["s"])
+    start_run(con, run)
+    finish_run(con, run, "completed")
+    found = con.execute(
+        "SELECT epoch(finished_at) - epoch(started_at) FROM runs"
+    ).fetchone()
+    con.close()
+    assert found is not None and 0 <= found[0] < 60
