@@ -205,10 +205,6 @@ class RawStore:
             index.follow()
             return index
 
-    def known(self) -> set[tuple[str, str]]:
-        """(uri, sha256) pairs already in the manifest."""
-        return {(row.uri, row.sha256) for row in self.manifest()}
-
     def record(self, row: ManifestRow) -> None:
         """Append a manifest row durably (the caller checks it is new).
 
