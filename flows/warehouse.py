@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import pyarrow as pa
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>\w+)\.sql$")
 VIEWS = "views.sql"
@@ -109,6 +110,12 @@ NEW_FILE_BLOCK_BYTES = 65_536
 # free memory at 100k (bench/NOTES.md "Sixteenth bench"). The search index, built
 # when the workers are done, uses every core (`all_cores`).
 WRITER_THREADS = 1
+# The writer's Arrow tables (a load's rows, the warehouse's answers) come from the C
+# library's allocator, not pyarrow's default mimalloc pool, which keeps the pages it
+# was given: 10k runs peaked 355-358 MiB against 378-382, 1k runs 259-260 against
+# 278-280, no slower (bench/NOTES.md "Seventeenth bench"). An operator's own
+# ARROW_DEFAULT_MEMORY_POOL is left as it is.
+ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 # DuckDB's own checkpoints are turned off in the writer (its threshold set past any
 # log): a checkpoint that fails for memory has been applied in part and leaves the
 # database invalidated, so every checkpoint is the writer's, without the limit.
@@ -186,9 +193,17 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET checkpoint_threshold = '{NO_AUTOMATIC_CHECKPOINT}'")
     con.execute(f"SET threads = {WRITER_THREADS}")
+    use_system_allocator()
     migrate(con)
     fit_memory(con)
     return con
+
+
+def use_system_allocator() -> None:
+    """Arrow memory of this process from the C library's allocator (the writer's
+    pool, see ARROW_POOL_VARIABLE), unless the operator chose a pool."""
+    if not os.environ.get(ARROW_POOL_VARIABLE):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def open_file(path: Path) -> duckdb.DuckDBPyConnection:
