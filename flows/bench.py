@@ -60,7 +60,11 @@ WORKERS = (1, 2)
 # Rounds of the PDF readers, taking turns: each reader's fastest round counts (this
 # machine's CPU is shared: a reader's single round varied by a third between runs).
 PDF_ROUNDS = 3
-LOAD_ROUNDS = 3  # the same for the load and DuckDB's bulk insert, taking turns
+# Rounds of our load and DuckDB's bulk insert, taking turns; each side's fastest
+# counts. A load of the sample takes ~0.25 s, and with three rounds the ratio of one
+# bench moved 0.42-0.56x on this shared CPU while a quiet A/B gave 0.53x (bench/NOTES.md
+# "Sixteenth bench"): seven make the fastest round less a matter of luck, on both sides.
+LOAD_ROUNDS = 7
 SPACY_MODEL = "spacy_fi_experimental_web_md"
 FINLAND_ITEMS = 600_000  # agenda items a year, every municipality and county
 FINLAND_PAGES = 1_200_000  # PDF pages a year

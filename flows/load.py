@@ -186,8 +186,11 @@ def _load_results(
             _report_repeats(con, run, result, counts)
         latest = latest_items(results)
         stored = _stored_items(con, list(latest))
+        previous = _previous_versions(con, _replaced_keys(latest, stored))
         for key, item in latest.items():
-            _load_item(con, run, key, item, counts, pending, stored.get(key))
+            _load_item(
+                run, key, item, counts, pending, stored.get(key), previous.get(key)
+            )
         pending.write(con)
         newest = newest_meetings(results)
         if held is not None:
@@ -280,7 +283,7 @@ def _load_document(
         if is_new:
             pending.add("documents", _document_row(result, version))
         elif read:
-            _mark_extracted(con, result.row, run.extractor_version)
+            _mark_extracted(pending, result.row, run.extractor_version)
     if result.reason is not None:
         counts.quarantined += 1
         counts.quarantine.append((result.uri, result.stage or "", result.reason))
@@ -336,13 +339,10 @@ def _count_settled(
     con.execute("DROP TABLE settled")
 
 
-def _mark_extracted(
-    con: duckdb.DuckDBPyConnection, row: ManifestRow, version: str
-) -> None:
+def _mark_extracted(pending: PendingRows, row: ManifestRow, version: str) -> None:
     """The document version was read to the end by this extractor version."""
-    con.execute(
-        "UPDATE documents SET extracted_with = ? WHERE uri = ? AND sha256 = ?",
-        [version, row.uri, row.sha256],
+    pending.update(
+        "documents", {"uri": row.uri, "sha256": row.sha256}, {"extracted_with": version}
     )
 
 
@@ -503,17 +503,55 @@ def _stored_items(
     return {row[0]: row[1:] for row in found}
 
 
+def _replaced_keys(
+    latest: dict[str, Item], stored: dict[str, tuple[Any, ...]]
+) -> list[str]:
+    """Keys of stored items this batch rewrites (their content changed)."""
+    return [
+        key
+        for key, item in latest.items()
+        if (existing := stored.get(key)) is not None and _is_replaced(existing, item)
+    ]
+
+
+def _is_replaced(existing: tuple[Any, ...], item: Item) -> bool:
+    """A stored item (as `_stored_items` gives it) whose content changed, and that
+    may change: not minutes an agenda would replace."""
+    return (
+        not _agenda_over_minutes(existing, item) and existing[0] != item.prepared()[1]
+    )
+
+
+def _previous_versions(
+    con: duckdb.DuckDBPyConnection, keys: list[str]
+) -> dict[str, tuple[Any, ...]]:
+    """What item_versions keeps of these stored items before they are replaced, by
+    key: (record, content_hash, extractor_version, source_sha256, last_changed_at,
+    first_seen_at, the number their version gets), in one query."""
+    if not keys:
+        return {}
+    found = con.execute(
+        "SELECT i.item_id, i.record, i.content_hash, i.extractor_version,"
+        " i.source_sha256, i.last_changed_at, i.first_seen_at,"
+        " (SELECT count(*) FROM item_versions v WHERE v.item_id = i.item_id) + 1"
+        " FROM items i WHERE i.item_id IN (SELECT unnest(string_split(?, chr(10))))",
+        [LINES.join(keys)],
+    ).fetchall()
+    return {row[0]: row[1:] for row in found}
+
+
 def _load_item(
-    con: duckdb.DuckDBPyConnection,
     run: RunInfo,
     key: str,
     item: Item,
     counts: RunCounts,
     pending: PendingRows,
     existing: tuple[Any, ...] | None,
+    previous: tuple[Any, ...] | None,
 ) -> None:
-    """Insert a new item, update a changed one, leave an unchanged one alone; an
-    item from another document's minutes never gives way to an agenda."""
+    """Insert a new item, update a changed one (its `previous` version archived),
+    leave an unchanged one alone; an item from another document's minutes never
+    gives way to an agenda."""
     record, digest = item.prepared()[:2]  # made by the worker that extracted it
     if existing is not None and _agenda_over_minutes(existing, item):
         counts.items_unchanged += 1
@@ -522,9 +560,10 @@ def _load_item(
         counts.items_inserted += 1
         _write_item(pending, key, item, record, digest, run.started_at, run.started_at)
     elif existing[0] != digest:
+        assert previous is not None, f"{key}: replaced without its stored version"
         counts.items_updated += 1
-        first_seen = _archive_version(con, run, key, record, counts)
-        _delete_item(con, key)
+        first_seen = _archive_version(pending, run, key, record, previous, counts)
+        _delete_item(pending, key)
         _write_item(pending, key, item, record, digest, first_seen, run.started_at)
     else:
         counts.items_unchanged += 1
@@ -532,7 +571,7 @@ def _load_item(
             item.source.sha256,
             item.source.extractor_version,
         ):
-            _refresh_source(con, pending, key, item, record)
+            _refresh_source(pending, key, item, record)
     _write_text(pending, key, item, new=existing is None)
 
 
@@ -552,63 +591,51 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _archive_version(
-    con: duckdb.DuckDBPyConnection,
+    pending: PendingRows,
     run: RunInfo,
     key: str,
     record: str,
+    previous: tuple[Any, ...],
     counts: RunCounts,
 ) -> datetime:
-    """Keep the current version of an item in item_versions before it is replaced;
-    returns the item's first_seen_at."""
-    old = con.execute(
-        "SELECT record, content_hash, extractor_version, source_sha256,"
-        " last_changed_at, first_seen_at FROM items WHERE item_id = ?",
-        [key],
-    ).fetchone()
-    previous = json.loads(old[0])
-    changed = changed_fields(previous, json.loads(record))
+    """Keep the `previous` version of an item (`_previous_versions`) in
+    item_versions before it is replaced; returns the item's first_seen_at."""
+    old_record, content_hash, extractor, sha256, changed_at, first_seen, version = (
+        previous
+    )
+    changed = changed_fields(json.loads(old_record), json.loads(record))
     counts.field_changes.update(changed)
-    version = con.execute(
-        "SELECT count(*) + 1 FROM item_versions WHERE item_id = ?", [key]
-    ).fetchone()[0]
-    con.execute(
-        "INSERT INTO item_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    pending.add(
+        "item_versions",
+        (
             key,
             version,
-            old[0],
-            old[1],
-            old[2],
-            old[3],
-            old[4],
+            old_record,
+            content_hash,
+            extractor,
+            sha256,
+            changed_at,
             run.started_at,
             json.dumps(changed),
             run.run_id,
-        ],
+        ),
     )
-    return old[5]
+    return first_seen
 
 
-def _refresh_source(
-    con: duckdb.DuckDBPyConnection,
-    pending: PendingRows,
-    key: str,
-    item: Item,
-    record: str,
-) -> None:
+def _refresh_source(pending: PendingRows, key: str, item: Item, record: str) -> None:
     """Point an unchanged item at the bytes and extractor it was last read with."""
-    con.execute(
-        "UPDATE items SET source_uri = ?, source_sha256 = ?, extractor_version = ?,"
-        " record = ? WHERE item_id = ?",
-        [
-            item.source.uri,
-            item.source.sha256,
-            item.source.extractor_version,
-            record,
-            key,
-        ],
+    pending.update(
+        "items",
+        {"item_id": key},
+        {
+            "source_uri": item.source.uri,
+            "source_sha256": item.source.sha256,
+            "extractor_version": item.source.extractor_version,
+            "record": record,
+        },
     )
-    con.execute("DELETE FROM field_provenance WHERE item_id = ?", [key])
+    pending.delete("field_provenance", "item_id", key)
     _write_provenance(pending, key, item)
 
 
@@ -621,10 +648,10 @@ CHILD_TABLES = (
 )
 
 
-def _delete_item(con: duckdb.DuckDBPyConnection, key: str) -> None:
+def _delete_item(pending: PendingRows, key: str) -> None:
     """Remove an item and its child rows before it is written anew."""
     for table in CHILD_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE item_id = ?", [key])
+        pending.delete(table, "item_id", key)
 
 
 def _write_item(

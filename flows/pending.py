@@ -7,6 +7,11 @@ already stored (bodies, meetings, persons, item_texts) are kept one row per key,
 merged as the row-by-row statements merged them, and written with ON CONFLICT.
 Reads during a load never need the pending rows: a batch reads the warehouse for
 keys it has not written (latest_items gives each item key once per batch).
+
+Rows to remove and stored rows to change are gathered too, and written first: a
+statement per table for all of them (deletes, then updates), not one per row — a
+row's own DELETE scanned the whole table (4.3 ms a statement for field_provenance at
+100k items: a reprocess took time that grew with the square of the warehouse).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 Row = tuple[Any, ...]
+Names = tuple[str, ...]
 
 # ON CONFLICT clauses of the keyed tables, written in this order before the rest.
 UPSERTS = {
@@ -43,10 +49,22 @@ class PendingRows:
         self.rows: dict[str, list[Row]] = defaultdict(list)
         self.keyed: dict[str, dict[Any, Row]] = defaultdict(dict)
         self.columned: dict[str, list[list[Any]]] = {}
+        self.deleted: dict[tuple[str, str], dict[Any, None]] = defaultdict(dict)
+        self.updated: dict[tuple[str, Names, Names], dict[Row, Row]] = defaultdict(dict)
 
     def add(self, table: str, row: Row) -> None:
         """A row to insert."""
         self.rows[table].append(row)
+
+    def delete(self, table: str, column: str, key: Any) -> None:
+        """Rows of `table` whose `column` is `key` to remove (before any insert)."""
+        self.deleted[(table, column)][key] = None
+
+    def update(self, table: str, where: dict[str, Any], values: dict[str, Any]) -> None:
+        """The stored row whose columns have the `where` values to get `values` (after
+        the deletes, before any insert); the last update of a row wins."""
+        shape = (table, tuple(where), tuple(values))
+        self.updated[shape][tuple(where.values())] = tuple(values.values())
 
     def columns(
         self, table: str, key: Any, columns: tuple[tuple[Any, ...], ...]
@@ -95,7 +113,12 @@ class PendingRows:
             self.keyed["item_texts"][row[0]] = row
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Every pending row into the warehouse, a statement per table."""
+        """Every pending change into the warehouse, a statement per table: deletes,
+        updates, then inserts."""
+        for (table, column), keys in self.deleted.items():
+            delete(con, table, column, list(keys))
+        for (table, where, columns), rows in self.updated.items():
+            update(con, table, where, columns, rows)
         names = column_names(con)
         for table, clause in UPSERTS.items():
             insert(con, table, names, list(self.keyed[table].values()), clause)
@@ -107,6 +130,8 @@ class PendingRows:
         self.rows.clear()
         self.keyed.clear()
         self.columned.clear()
+        self.deleted.clear()
+        self.updated.clear()
 
 
 # Column names per connection: its tables do not change after `warehouse.connect`
@@ -170,3 +195,49 @@ def insert_columns(
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM pending_rows {clause}")
     finally:
         con.unregister("pending_rows")
+
+
+def delete(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, keys: list[Any]
+) -> None:
+    """Rows whose `column` is one of `keys` removed, in one statement."""
+    if not keys:
+        return
+    con.register("deleted_keys", pa.table({column: pa.array(keys)}))
+    try:
+        con.execute(
+            f"DELETE FROM {table} WHERE {column} IN (SELECT {column} FROM deleted_keys)"
+        )
+    finally:
+        con.unregister("deleted_keys")
+
+
+def update(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: Names,
+    columns: Names,
+    rows: dict[Row, Row],
+) -> None:
+    """Stored rows (found by their `where` columns: the keys of `rows`) set to the
+    `columns` values of `rows`, in one statement."""
+    if not rows:
+        return
+    keys = list(zip(*rows, strict=True))
+    values = list(zip(*rows.values(), strict=True))
+    arrow = pa.table(
+        {f"w{n}": pa.array(column) for n, column in enumerate([*keys, *values])}
+    )
+    assignments = ", ".join(
+        f"{name} = pending_changes.w{len(where) + n}" for n, name in enumerate(columns)
+    )
+    match = " AND ".join(
+        f"{table}.{name} = pending_changes.w{n}" for n, name in enumerate(where)
+    )
+    con.register("pending_changes", arrow)
+    try:
+        con.execute(
+            f"UPDATE {table} SET {assignments} FROM pending_changes WHERE {match}"
+        )
+    finally:
+        con.unregister("pending_changes")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors import extract
+from extractors import EXTRACTOR_VERSION, extract
 from flows import warehouse
 from models.ids import sha256_hex
 from models.records import Document, Item, Vote
@@ -222,3 +222,104 @@ def test_a_run_shorter_than_a_second_ends_after_it_started(tmp_path: Path) -> No
     ).fetchone()
     con.close()
     assert found is not None and 0 <= found[0] < 60
+
+
+class CountingConnection:
+    """A connection that keeps the SQL of every statement it executes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args):  # noqa: ANN201 - DuckDB's own
+        self.statements.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - the rest as DuckDB's
+        return getattr(self.con, name)
+
+
+def reloaded_statements(tmp_path: Path, count: int) -> tuple[list[str], dict]:
+    """Load `count` items (a document each, read by an older extractor), then again
+    with every other item's decision changed (the same bytes) and the rest read
+    from new bytes: the statements of the second load, what it counted, and what
+    the warehouse holds (items, their bytes, archived versions, documents read by
+    this extractor)."""
+    from flows.load import DocumentResult, load_results
+    from flows.rawstore import ManifestRow
+    from tests.flows.test_load_provenance import run_info
+
+    con = warehouse.connect(tmp_path / f"w{count}.duckdb")
+    (item,) = extract(document("turku", "turku_kh_2017-02-05-195.htm"))
+
+    def results(items: list[Item]) -> list[DocumentResult]:
+        return [
+            DocumentResult(
+                ManifestRow(
+                    i.source.uri,
+                    i.source.sha256,
+                    "s",
+                    "turku",
+                    "text/html",
+                    1,
+                    "2026-11-28T00:00:00Z",
+                ),
+                i.source.uri,
+                False,
+                items=[i],
+            )
+            for i in items
+        ]
+
+    first = [
+        dataclasses.replace(
+            item,
+            section=n,
+            source=dataclasses.replace(
+                item.source, uri=f"d{n}.htm", sha256=f"{n:064x}"
+            ),
+        )
+        for n in range(count)
+    ]
+    older = dataclasses.replace(run_info("r1"), extractor_version="older")
+    load_results(con, older, results(first))
+    again = [
+        dataclasses.replace(i, decision=f"Muutettu {n}.")
+        if n % 2
+        else dataclasses.replace(
+            i, source=dataclasses.replace(i.source, sha256=f"{n + 100:064x}")
+        )
+        for n, i in enumerate(first)
+    ]
+    counting = CountingConnection(con)
+    counts = load_results(counting, run_info("r2"), results(again))  # type: ignore[arg-type]
+    stored = con.execute(
+        "SELECT count(*), count(DISTINCT source_sha256),"
+        " (SELECT count(*) FROM item_versions),"
+        " (SELECT count(*) FROM documents WHERE extracted_with = ?)"
+        " FROM items",
+        [EXTRACTOR_VERSION],
+    ).fetchone()
+    con.close()
+    summary = {
+        "updated": counts.items_updated,
+        "unchanged": counts.items_unchanged,
+        "stored": stored,
+    }
+    return counting.statements, summary
+
+
+def test_a_reload_of_stored_items_takes_the_same_statements_for_two_or_six(
+    tmp_path: Path,
+) -> None:
+    """Changed items (archived, deleted, written anew) and items read from new bytes
+    (pointed at them, their provenance replaced) are written a statement per table
+    for the whole batch: a statement per item scanned a whole table each (a
+    reprocess of 100k items grew with the square of the warehouse)."""
+    few, few_counts = reloaded_statements(tmp_path, 2)
+    many, many_counts = reloaded_statements(tmp_path, 6)
+    assert few_counts == {"updated": 1, "unchanged": 1, "stored": (2, 2, 1, 2)}
+    assert many_counts == {"updated": 3, "unchanged": 3, "stored": (6, 6, 3, 6)}
+    assert len(many) == len(few)
+    assert any(s.startswith("UPDATE items") for s in many)
+    assert any(s.startswith("DELETE FROM field_provenance") for s in many)
