@@ -527,3 +527,20 @@ def test_the_writer_takes_arrow_memory_from_the_c_allocator_unless_an_operator_c
         assert pa.default_memory_pool().backend_name == "mimalloc"
     finally:
         pa.set_memory_pool(found)
+
+
+def test_what_an_extraction_worker_imports_leaves_arrow_unloaded() -> None:
+    """A spawned worker imports the run's entry module (flows.cli) and the extraction;
+    loading Arrow there cost each worker ~36 MiB (warehouse imported it for the
+    writer's pool)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flows.cli, flows.extraction, flows.warehouse;"
+        " print(sorted(m for m in ('pyarrow', 'flows.load') if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "[]"
