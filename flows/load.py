@@ -492,12 +492,24 @@ def _stored_items(
 ) -> dict[str, tuple[Any, ...]]:
     """What the warehouse holds of these items, by key: (content_hash,
     source_sha256, extractor_version, doc_kind, source_uri)."""
+    return _items_by_key(
+        con,
+        "i.content_hash, i.source_sha256, i.extractor_version, i.doc_kind,"
+        " i.source_uri",
+        keys,
+    )
+
+
+def _items_by_key(
+    con: duckdb.DuckDBPyConnection, columns: str, keys: list[str]
+) -> dict[str, tuple[Any, ...]]:
+    """`columns` (SQL over items `i`) of the stored items with these keys, by key,
+    in one query."""
     if not keys:
         return {}
     found = con.execute(
-        "SELECT item_id, content_hash, source_sha256, extractor_version, doc_kind,"
-        " source_uri FROM items"
-        " WHERE item_id IN (SELECT unnest(string_split(?, chr(10))))",
+        f"SELECT i.item_id, {columns} FROM items i"
+        " WHERE i.item_id IN (SELECT unnest(string_split(?, chr(10))))",
         [LINES.join(keys)],
     ).fetchall()
     return {row[0]: row[1:] for row in found}
@@ -528,16 +540,13 @@ def _previous_versions(
     """What item_versions keeps of these stored items before they are replaced, by
     key: (record, content_hash, extractor_version, source_sha256, last_changed_at,
     first_seen_at, the number their version gets), in one query."""
-    if not keys:
-        return {}
-    found = con.execute(
-        "SELECT i.item_id, i.record, i.content_hash, i.extractor_version,"
-        " i.source_sha256, i.last_changed_at, i.first_seen_at,"
-        " (SELECT count(*) FROM item_versions v WHERE v.item_id = i.item_id) + 1"
-        " FROM items i WHERE i.item_id IN (SELECT unnest(string_split(?, chr(10))))",
-        [LINES.join(keys)],
-    ).fetchall()
-    return {row[0]: row[1:] for row in found}
+    return _items_by_key(
+        con,
+        "i.record, i.content_hash, i.extractor_version, i.source_sha256,"
+        " i.last_changed_at, i.first_seen_at,"
+        " (SELECT count(*) FROM item_versions v WHERE v.item_id = i.item_id) + 1",
+        keys,
+    )
 
 
 def _load_item(
