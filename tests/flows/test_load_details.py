@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -231,11 +232,11 @@ class CountingConnection:
         self.con = con
         self.statements: list[str] = []
 
-    def execute(self, sql: str, *args):  # noqa: ANN201 - DuckDB's own
+    def execute(self, sql: str, *args: Any) -> duckdb.DuckDBPyConnection:
         self.statements.append(sql)
         return self.con.execute(sql, *args)
 
-    def __getattr__(self, name: str):  # noqa: ANN204 - the rest as DuckDB's
+    def __getattr__(self, name: str) -> Any:  # the rest as DuckDB's own
         return getattr(self.con, name)
 
 
