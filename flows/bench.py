@@ -586,7 +586,7 @@ def minutes_run(corpus: bench_corpus.Corpus, work: Path, name: str) -> dict[str,
     command = [
         sys.executable,
         "-m",
-        "flows.cli",
+        "flows",
         "run",
         "--sources",
         str(corpus.sources),

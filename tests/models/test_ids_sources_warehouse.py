@@ -529,18 +529,58 @@ def test_the_writer_takes_arrow_memory_from_the_c_allocator_unless_an_operator_c
         pa.set_memory_pool(found)
 
 
-def test_what_an_extraction_worker_imports_leaves_arrow_unloaded() -> None:
-    """A spawned worker imports the run's entry module (flows.cli) and the extraction;
-    loading Arrow there cost each worker ~36 MiB (warehouse imported it for the
-    writer's pool)."""
+WORKER_IMPORTS = """
+import multiprocessing.spawn, sys
+multiprocessing.spawn.prepare({preparation!r})  # what a spawned process does first
+import flows.extraction
+heavy = ("pyarrow", "duckdb", "prefect", "flows.cli", "flows.warehouse", "web")
+print(sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def worker_imports(preparation: dict[str, str]) -> str:
+    """The heavy modules a process spawned from a main module so described holds
+    once it has imported the extraction."""
     import subprocess
     import sys
 
-    code = (
-        "import sys, flows.cli, flows.extraction, flows.warehouse;"
-        " print(sorted(m for m in ('pyarrow', 'flows.load') if m in sys.modules))"
-    )
+    code = WORKER_IMPORTS.format(preparation=preparation)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_an_extraction_worker_of_the_minutes_command_stays_light() -> None:
+    """A spawned worker runs its parent's main module again first: the `minutes`
+    script's must not bring the CLI's DuckDB, Prefect or web app (flows.cli made each
+    worker ~50 MiB larger), nor the writer's Arrow (~36 MiB more)."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    script = shutil.which("minutes", path=str(Path(sys.executable).parent))
+    assert script is not None, "the venv's `minutes` script is installed"
+    assert worker_imports({"init_main_from_path": script}) == "[]"
+
+
+def test_an_extraction_worker_of_python_m_flows_stays_light() -> None:
+    """`python -m flows`, as the bench runs it: nothing heavy in its workers."""
+    assert worker_imports({"init_main_from_name": "flows.__main__"}) == "[]"
+
+
+def test_the_writer_module_leaves_arrow_unloaded_until_it_connects() -> None:
+    """Commands that import the warehouse module without loading (and the workers
+    before the entry was light) do not pay for Arrow (~36 MiB)."""
+    import subprocess
+    import sys
+
+    code = "import sys, flows.warehouse; print('pyarrow' in sys.modules)"
     found = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert found == "[]"
+    assert found == "False"
+
+
+def test_a_worker_of_the_cli_module_is_heavy_which_the_tests_above_would_see() -> None:
+    """The same check on `python -m flows.cli` does find the CLI's modules."""
+    assert "duckdb" in worker_imports({"init_main_from_name": "flows.cli"})
