@@ -148,7 +148,7 @@ def extract_here(result: DocumentResult, store: RawStore) -> DocumentResult:
             result, stage="extract", reason=error.reason, detail=error.detail
         )
     for item in extraction.items:
-        item.prepared()  # here in a worker, not in the run's single writer
+        item.shed_provenance()  # prepared here in a worker, not in the single writer
     return with_problems(replace(result, items=extraction.items), extraction.problems)
 
 
