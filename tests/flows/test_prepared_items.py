@@ -16,7 +16,6 @@ import duckdb
 import pytest
 
 import extractors
-
 from flows import load
 from flows.extraction import extract_result
 from flows.fetch import fetch_folder
@@ -27,8 +26,8 @@ from flows.sources import Source
 from flows.writer import Writer, new_holder
 from models import records
 from models.records import (
-    Document,
     Departure,
+    Document,
     EarlierHandling,
     Item,
     Person,
