@@ -37,7 +37,7 @@ from pathlib import Path
 
 import extractors
 from flows import crash_marks, failpoints, stop
-from flows.rawstore import RawStore
+from flows.rawstore import ManifestRow, RawStore
 from flows.results import DocumentResult
 from models.records import Document
 
@@ -130,17 +130,8 @@ def _isolated_main() -> None:
 def extract_here(result: DocumentResult, store: RawStore) -> DocumentResult:
     """Extract one fetched document in this process."""
     assert result.row is not None
-    row = result.row
-    failpoints.reach(failpoints.EXTRACTING, row.uri)
-    document = Document(
-        uri=row.uri,
-        data=store.get(row.sha256),
-        media_type=row.media_type,
-        municipality=row.municipality,
-        source=row.source,
-        language=row.language,
-        meta=row.meta or {},
-    )
+    failpoints.reach(failpoints.EXTRACTING, result.row.uri)
+    document = stored_document(result.row, store)
     try:
         extraction = extractors.extract_document(document, document_time_limit())
     except extractors.ExtractionError as error:
@@ -150,6 +141,19 @@ def extract_here(result: DocumentResult, store: RawStore) -> DocumentResult:
     for item in extraction.items:
         item.shed_provenance()  # prepared here in a worker, not in the single writer
     return with_problems(replace(result, items=extraction.items), extraction.problems)
+
+
+def stored_document(row: ManifestRow, store: RawStore) -> Document:
+    """The fetched document of a manifest row, its bytes read from the raw zone."""
+    return Document(
+        uri=row.uri,
+        data=store.get(row.sha256),
+        media_type=row.media_type,
+        municipality=row.municipality,
+        source=row.source,
+        language=row.language,
+        meta=row.meta or {},
+    )
 
 
 def document_time_limit() -> float:

@@ -17,7 +17,7 @@ import pytest
 
 import extractors
 from flows import load
-from flows.extraction import extract_result
+from flows.extraction import extract_result, stored_document
 from flows.fetch import fetch_folder
 from flows.load import load_results
 from flows.nightly import new_run
@@ -27,7 +27,6 @@ from flows.writer import Writer, new_holder
 from models import records
 from models.records import (
     Departure,
-    Document,
     EarlierHandling,
     Item,
     Person,
@@ -185,16 +184,7 @@ def field_sources_here(root: Path, results: list) -> dict[str, list]:
     store = RawStore(root / "raw")
     found = {}
     for result in results:
-        row = result.row
-        document = Document(
-            uri=row.uri,
-            data=store.get(row.sha256),
-            media_type=row.media_type,
-            municipality=row.municipality,
-            source=row.source,
-            language=row.language,
-            meta=row.meta or {},
-        )
+        document = stored_document(result.row, store)
         for item in extractors.extract_document(document).items:
             found[item.prepared().key] = item.extra["provenance"]
     return found
