@@ -96,6 +96,12 @@ INDEX_BYTES_PER_KEY = 64
 # MiB higher than 32MB, and 32MB ~47 MiB higher than 8MB, all in the same run time
 # (2MB no lower than 8MB; bench/NOTES.md "Thirteenth" and "Fourteenth bench").
 CHECKPOINT_WAL = "8MB"
+# Table blocks DuckDB keeps cached after a checkpoint (beyond the keys' indexes): the
+# rest are evicted (`release_cache`), the file and the OS's page cache hold them. A
+# writer otherwise kept every block it had read up to its limit for the whole run
+# (64 MiB from ~20k items on): 10k and 100k runs peaked 12-13 MiB lower and ran
+# 40-50 MiB lower between loads, no slower (bench/NOTES.md "Nineteenth bench").
+CACHE_AFTER_CHECKPOINT = "4MB"
 # DuckDB's block size for a warehouse file it creates (its default is 262,144). Rows
 # appended since the last checkpoint stay in memory in blocks, at least one per
 # column written: with 256 KiB blocks a 10k run held up to 50 MiB of them between
@@ -160,13 +166,19 @@ def writer_memory(con: duckdb.DuckDBPyConnection) -> str:
     """The writer's memory limit: MINUTES_DUCKDB_MEMORY for cached blocks, and room
     for the primary-key indexes, which DuckDB holds in memory (INDEX_BYTES_PER_KEY
     per row of every table that has one)."""
+    total = size_in_bytes(memory_limit()) + index_bytes(con)
+    return f"{total // 1024}KiB"
+
+
+def index_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """Room for the primary-key indexes DuckDB holds in memory: INDEX_BYTES_PER_KEY
+    per row of every table that has one."""
     row = con.execute(
         "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables()"
         " WHERE index_count > 0 AND database_name = current_database()"
     ).fetchone()
     keys = row[0] if row else 0
-    total = size_in_bytes(memory_limit()) + INDEX_BYTES_PER_KEY * keys
-    return f"{total // 1024}KiB"
+    return int(INDEX_BYTES_PER_KEY * keys)
 
 
 def fit_memory(con: duckdb.DuckDBPyConnection) -> None:
@@ -331,9 +343,20 @@ def all_cores(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """Write committed rows into the file and empty the log, without the limit."""
+    """Write committed rows into the file and empty the log, without the limit;
+    then let go of the blocks DuckDB has cached (`release_cache`)."""
     with unbounded(con):
         con.execute("CHECKPOINT")
+        release_cache(con)
+
+
+def release_cache(con: duckdb.DuckDBPyConnection) -> None:
+    """Evict the table blocks DuckDB holds beyond CACHE_AFTER_CHECKPOINT (and the
+    keys' indexes) by lowering its limit for a moment; the caller sets the limit
+    again. Blocks it cannot evict stay, and so does the run."""
+    floor = size_in_bytes(CACHE_AFTER_CHECKPOINT) + index_bytes(con)
+    with contextlib.suppress(duckdb.OutOfMemoryException):
+        con.execute(f"SET memory_limit = '{floor // 1024}KiB'")
 
 
 def checkpoint_if_due(con: duckdb.DuckDBPyConnection) -> bool:

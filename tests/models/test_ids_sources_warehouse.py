@@ -406,6 +406,44 @@ def test_the_writer_checkpoints_when_its_log_has_grown(
     con.close()
 
 
+def cached_table_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """Bytes of table blocks DuckDB holds in memory."""
+    row = con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()"
+        " WHERE tag = 'BASE_TABLE'"
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_checkpoint_gives_back_the_blocks_the_writer_has_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks DuckDB read stay cached up to the writer's limit (at 100k items its
+    whole 64MB, held by the writer through the run). A checkpoint lets them go and
+    leaves the limit as it was; the rows are all there."""
+    monkeypatch.delenv("MINUTES_DUCKDB_MEMORY", raising=False)
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    con.execute(
+        "CREATE TABLE t AS SELECT range AS n, repeat(md5(range::VARCHAR), 8) AS s"
+        " FROM range(300000)"
+    )
+    warehouse.checkpoint(con)
+    limit = memory_of(con)
+    con.execute("SELECT sum(length(s)) FROM t").fetchall()  # its blocks read in
+    assert cached_table_bytes(con) > 30_000_000
+    warehouse.checkpoint(con)
+    kept = warehouse.size_in_bytes(warehouse.CACHE_AFTER_CHECKPOINT)
+    assert cached_table_bytes(con) <= kept
+    assert memory_of(con) == limit
+    assert con.execute("SELECT count(*), sum(n) FROM t").fetchone() == (
+        300_000,
+        sum(range(300_000)),
+    )
+    con.close()
+
+
 def test_other_failures_are_not_taken_for_memory(tmp_path: Path) -> None:
     """A failure that is not for memory is raised as it is, not done again."""
     con = warehouse.connect(tmp_path / "w.duckdb")
