@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import ModuleType
@@ -94,29 +94,44 @@ def folder_files(folder: Path) -> list[Path]:
     return [path for path, _, _ in folder_entries(folder)]
 
 
-def folder_entries(folder: Path) -> list[tuple[Path, str, bool]]:
-    """Document files under a folder, recursively, in a stable order: each with its
-    path relative to the folder (POSIX) and whether it is a link (known from the
-    listing, without a call per file). Links to folders are not followed, so only a
-    file itself can be a link (`link_problem` checks where it leads); folders that
-    cannot be read are passed over."""
-    found: list[tuple[Path, str, bool]] = []
-    pending = [(folder, "")]
-    while pending:
-        current, prefix = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((current / name, f"{prefix}{name}/"))
-                    elif entry.is_file() and _is_document(name):
-                        found.append(
-                            (current / name, prefix + name, entry.is_symlink())
-                        )
-        except OSError:
-            continue
-    return sorted(found)
+def folder_entries(folder: Path) -> Iterator[tuple[Path, str, bool]]:
+    """Document files under a folder, recursively, in a stable order (by path,
+    component by component), as they are listed: each with its path relative to
+    the folder (POSIX) and whether it is a link (known from the listing, without a
+    call per file). One folder's names are held at a time, not the whole tree's (a
+    listing of 66,789 files held 30 MiB for the whole fetch; bench/NOTES.md). Links
+    to folders are not followed, so only a file itself can be a link
+    (`link_problem` checks where it leads); folders that cannot be read are passed
+    over."""
+    yield from _entries_under(folder, "")
+
+
+def _entries_under(
+    current: Path, prefix: str
+) -> Iterator[tuple[Path, str, bool]]:
+    """The document files of one folder and, in name order among them, of its
+    subfolders (depth first: the order of the paths sorted part by part)."""
+    for name, is_dir, is_link in _folder_names(current):
+        if is_dir:
+            yield from _entries_under(current / name, f"{prefix}{name}/")
+        else:
+            yield current / name, prefix + name, is_link
+
+
+def _folder_names(folder: Path) -> list[tuple[str, bool, bool]]:
+    """One folder's subfolders and document files, sorted by name: (name, is a
+    folder, is a link); as many as could be listed when it cannot be read."""
+    names: list[tuple[str, bool, bool]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    names.append((entry.name, True, False))
+                elif entry.is_file() and _is_document(entry.name):
+                    names.append((entry.name, False, entry.is_symlink()))
+    except OSError:
+        pass  # what was listed before the folder failed is kept
+    return sorted(names)
 
 
 def _is_document(name: str) -> bool:

@@ -186,7 +186,7 @@ def test_a_folder_file_swapped_for_a_link_after_listing_is_not_read(
     listed = flows.fetch.folder_entries
 
     def listed_then_swapped(folder: Path) -> list[tuple[Path, str, bool]]:
-        entries = listed(folder)  # a.txt is a plain file when listed
+        entries = list(listed(folder))  # a.txt is a plain file when listed
         (folder / "a.txt").unlink()
         os.symlink(tmp_path / "secret.txt", folder / "a.txt")
         return entries

@@ -43,7 +43,7 @@ def test_unreadable_file_is_a_fetch_failure(
     listed = flows.fetch.folder_entries
 
     def listed_then_removed(folder: Path) -> list[tuple[Path, str, bool]]:
-        entries = listed(folder)
+        entries = list(listed(folder))
         (folder / "a.txt").unlink()
         return entries
 

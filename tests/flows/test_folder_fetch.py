@@ -3,7 +3,9 @@ relative path (built from strings as the folder is listed, as pathlib would)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,35 @@ def test_a_uri_is_what_pathlib_makes_of_folder_and_relative_path(
     assert folder_uri(str(PurePosixPath(base)), relative) == expected
 
 
+def test_entries_come_in_path_order_listing_one_folder_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files come sorted by path, part by part (a folder's files before a later
+    name's: `a/` before `a b/` and `a.txt`), and a folder is listed only when the walk
+    reaches it: the first file is handed on before later folders are read."""
+    docs = tmp_path / "docs"
+    names = ["b/2.txt", "a.txt", "a/z/1.pdf", "a/y.html", "a b/x.txt", "c/d/e.txt"]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("Khall § 1\n", "utf-8")
+    expected = sorted(PurePosixPath(name) for name in names)
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def recorded(path: Path) -> Any:
+        listed.append(Path(path).relative_to(docs).as_posix())
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", recorded)
+    entries = folder_entries(docs)
+    first = next(entries)
+    assert first[1] == "a/y.html"  # "a" sorts before "a b" as a part
+    assert listed == [".", "a"]
+    rest = [relative for _, relative, _ in entries]
+    assert [PurePosixPath(r) for r in [first[1], *rest]] == expected
+    assert listed == [".", "a", "a/z", "a b", "b", "c", "c/d"]
+
+
 def test_entries_carry_their_relative_path_and_the_fetch_its_uri(
     tmp_path: Path,
 ) -> None:
@@ -31,7 +62,7 @@ def test_entries_carry_their_relative_path_and_the_fetch_its_uri(
     (docs / "2023" / "joulu" / "khall 5.12.txt").write_text("Khall § 1\n", "utf-8")
     (docs / "top.html").write_text("<p>Khall § 2</p>", "utf-8")
     (docs / "notes.docx").write_bytes(b"not a document we read")
-    entries = folder_entries(docs)
+    entries = list(folder_entries(docs))
     assert [(relative, link) for _, relative, link in entries] == [
         ("2023/joulu/khall 5.12.txt", False),
         ("top.html", False),
