@@ -106,9 +106,7 @@ def folder_entries(folder: Path) -> Iterator[tuple[Path, str, bool]]:
     yield from _entries_under(folder, "")
 
 
-def _entries_under(
-    current: Path, prefix: str
-) -> Iterator[tuple[Path, str, bool]]:
+def _entries_under(current: Path, prefix: str) -> Iterator[tuple[Path, str, bool]]:
     """The document files of one folder and, in name order among them, of its
     subfolders (depth first: the order of the paths sorted part by part)."""
     for name, is_dir, is_link in _folder_names(current):

@@ -5,6 +5,7 @@ memory until its fetch ends, nor while the writer is busy with another source.""
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from flows.results import DocumentResult
 
 CHUNK_DOCUMENTS = 2000  # documents handed over together (settled in one query)
 CHANNEL_CHUNKS = 2  # messages waiting for the writer at most; fetches wait beyond
+DIGEST_BYTES = 16  # of a uri handed on (a set of 30,000 uris held 4.6 MiB)
 
 
 @dataclass
@@ -81,25 +83,38 @@ class Channel:
 
 class Emitter:
     """One job's documents into the channel, `size` at a time. A retried fetch
-    (its task's second try) does not hand on again a document an earlier try did."""
+    (its task's second try) does not hand on again a document an earlier try did:
+    the uris handed on are kept as DIGEST_BYTES-byte digests in one bytearray, made
+    a set only when a retry needs it."""
 
     def __init__(self, job: int, channel: Channel, size: int | None = None) -> None:
         self.job, self.channel = job, channel
         self.size = size or CHUNK_DOCUMENTS
         self.chunk: list[DocumentResult] = []
-        self.sent: set[str] = set()  # uris handed on, for a retry
+        self.sent = bytearray()  # digests of the uris handed on, for a retry
+        self.retried: set[bytes] | None = None  # the same as a set, once retried
         self.tries = 0
         self.fetched = self.new = self.failed = 0
 
     def begin_try(self) -> None:
         """A try of the fetch starts."""
         self.tries += 1
+        if self.tries > 1 and self.retried is None:
+            self.retried = {
+                bytes(self.sent[at : at + DIGEST_BYTES])
+                for at in range(0, len(self.sent), DIGEST_BYTES)
+            }
+            self.sent = bytearray()
 
     def __call__(self, result: DocumentResult) -> None:
         """A document fetched (or not): into the chunk, the chunk on when full."""
-        if self.tries > 1 and result.uri in self.sent:
-            return
-        self.sent.add(result.uri)
+        digest = uri_digest(result.uri)
+        if self.retried is not None:
+            if digest in self.retried:
+                return
+            self.retried.add(digest)
+        else:
+            self.sent += digest
         if result.row is None:
             self.failed += 1
         else:
@@ -114,3 +129,9 @@ class Emitter:
         if self.chunk:
             chunk, self.chunk = self.chunk, []
             self.channel.put(Chunk(self.job, chunk))
+
+
+def uri_digest(uri: str) -> bytes:
+    """A uri's DIGEST_BYTES-byte BLAKE2b digest (that two of a billion uris share
+    one: odds below 2**-64)."""
+    return hashlib.blake2b(uri.encode(), digest_size=DIGEST_BYTES).digest()

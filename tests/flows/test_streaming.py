@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import tracemalloc
 from pathlib import Path
 
 import duckdb
@@ -52,6 +53,33 @@ def test_a_retried_fetch_hands_on_only_what_the_first_try_did_not() -> None:
         uris += [result.uri for result in message.documents]
     assert uris == ["a", "b", "c"]
     assert emitter.failed == 3  # rows None: documents that could not be fetched
+
+
+def test_what_an_emitter_keeps_for_a_retry_is_small_whatever_the_uris() -> None:
+    """20,000 documents with 120-character uris handed on and taken by the writer:
+    the emitter keeps each uri's digest (16 bytes), not the uri (a set of them
+    kept ~200 bytes a document), and a retry still knows them all."""
+    channel = Channel(size=100)
+    emitter = Emitter(0, channel, size=50)
+    emitter.begin_try()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(20_000):
+            emitter(document(f"https://example.invalid/{n:08d}/" + "x" * 88))
+            while channel.poll() is not None:  # the writer takes them
+                pass
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 20_000 * 24
+    emitter.begin_try()
+    emitter(document(f"https://example.invalid/{19_999:08d}/" + "x" * 88))
+    emitter(document("https://example.invalid/new"))
+    emitter.flush()
+    message = channel.poll()
+    assert isinstance(message, Chunk)
+    assert [r.uri for r in message.documents] == ["https://example.invalid/new"]
 
 
 def test_a_full_channel_holds_the_fetch_until_the_writer_takes() -> None:
