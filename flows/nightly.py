@@ -16,7 +16,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -73,6 +73,7 @@ T = TypeVar("T")
 STOP_SIGNALS = (KeyboardInterrupt, TerminationSignal)
 # documents read before (settled) counted together in one load, at most
 SETTLED_BATCH = 20_000
+FIRST_BATCH = 20  # documents of a part's first batches, before its items are known
 LOOKBACK = timedelta(days=60)  # agendas turn into minutes, minutes get corrected
 BACKFILL_WINDOW = timedelta(days=365)
 
@@ -265,17 +266,28 @@ def new_run(kind: str, sources: list[str]) -> RunInfo:
 
 
 def load_batch_size() -> int:
-    """Documents extracted and loaded together (MINUTES_LOAD_BATCH, 500): one
-    batch's items are in memory at a time, each batch its own transaction."""
+    """Documents extracted and loaded together at most (MINUTES_LOAD_BATCH, 500):
+    one batch's items are in memory at a time, each batch its own transaction."""
     return max(1, int(os.environ.get("MINUTES_LOAD_BATCH", "500")))
 
 
+def load_batch_items() -> int:
+    """Items a batch is made to hold about (MINUTES_LOAD_ITEMS, 1,000), from the
+    items a part's documents held so far: 500 PDFs of whole meetings hold tens of
+    thousands of items, 500 item pages 500."""
+    return max(1, int(os.environ.get("MINUTES_LOAD_ITEMS", "1000")))
+
+
 def in_batches(
-    results: list[DocumentResult], size: int
+    results: list[DocumentResult], size: Callable[[], int]
 ) -> Iterator[list[DocumentResult]]:
-    """The results in consecutive batches of at most `size`."""
-    for start in range(0, len(results), size):
-        yield results[start : start + size]
+    """The results in consecutive batches, each of at most `size()` (asked as the
+    batch is made)."""
+    start = 0
+    while start < len(results):
+        end = start + max(1, size())
+        yield results[start:end]
+        start = end
 
 
 def with_last(items: Iterable[T], empty: T) -> Iterator[tuple[bool, T]]:
@@ -341,6 +353,28 @@ class Part:
     settled: list[DocumentResult] = field(default_factory=list)
     failed: bool = False
     origin: Source | None = None  # the source it comes from, in a run
+    read_documents: int = 0  # extracted and handed to a load so far
+    read_items: int = 0  # the items they held
+
+    def read(self, results: list[DocumentResult]) -> None:
+        """A batch of extracted documents is loaded: what they held, counted."""
+        extracted = [result for result in results if not result.settled]
+        self.read_documents += len(extracted)
+        self.read_items += sum(len(result.items) for result in extracted)
+
+    def batch_size(self) -> int:
+        """Documents for the next batch: as many as hold about MINUTES_LOAD_ITEMS
+        items at the rate of this part's documents so far, at most
+        MINUTES_LOAD_BATCH; FIRST_BATCH while none is known (the batches are
+        extracted one ahead of their load: the first two or three are made
+        unknowing)."""
+        most = load_batch_size()
+        if self.read_documents == 0:
+            return min(most, FIRST_BATCH)
+        if self.read_items == 0:
+            return most
+        fits = load_batch_items() * self.read_documents // self.read_items
+        return max(1, min(most, fits))
 
 
 @dataclass
@@ -410,6 +444,7 @@ class Pipeline:
     def _load(self, flight: Flight, results: list[DocumentResult]) -> None:
         """A batch's documents and items into the warehouse; its counts added."""
         part = flight.part
+        part.read(results)
         try:
             with let_go(results):
                 loaded = load_task(
@@ -445,8 +480,11 @@ def extract_and_load(
     counts are recorded)."""
     target = Part(part, counts, source, window)
     pipeline = Pipeline(con, run, raw_dir)
+    pieces = (
+        piece for batch in batches for piece in in_batches(batch, target.batch_size)
+    )
     try:
-        for last, batch in with_last(batches, empty=[]):
+        for last, batch in with_last(pieces, empty=[]):
             pipeline.send(batch, target, last=last)
         pipeline.drain()
     except BaseException:
@@ -595,7 +633,7 @@ class Collector:
         if len(part.settled) >= SETTLED_BATCH:
             settled, part.settled = part.settled, []
             self._send(pipeline, settled, part)
-        for batch in in_batches(unread, load_batch_size()):
+        for batch in in_batches(unread, part.batch_size):
             if part.failed:
                 return
             self._send(pipeline, batch, part)

@@ -217,8 +217,10 @@ def test_a_batch_that_fails_fails_its_part_not_the_batch_sent_after_it(
     from flows.load import RunCounts
     from flows.nightly import Collector, Part, Pipeline
 
-    def extract(documents: list[str], raw_dir: object, sent: object) -> list[str]:
-        if documents[0].startswith("a"):
+    def extract(
+        documents: list[DocumentResult], raw_dir: object, sent: object
+    ) -> list[DocumentResult]:
+        if documents[0].uri.startswith("a"):
             raise RuntimeError("the worker died")
         return list(documents)  # extracted: a new list
 
@@ -229,7 +231,7 @@ def test_a_batch_that_fails_fails_its_part_not_the_batch_sent_after_it(
         nightly,
         "load_task",
         lambda con, run, results, *rest: (
-            loaded.append(list(results.unquote())) or RunCounts()
+            loaded.append([r.uri for r in results.unquote()]) or RunCounts()
         ),
     )
     collector = Collector.__new__(Collector)
@@ -242,8 +244,8 @@ def test_a_batch_that_fails_fails_its_part_not_the_batch_sent_after_it(
         for name in "ab"
     )
     pipeline = Pipeline(None, None, None)  # type: ignore[arg-type]
-    collector._send(pipeline, ["a1"], a)  # type: ignore[list-item]
-    collector._send(pipeline, ["b1"], b)  # type: ignore[list-item]
+    collector._send(pipeline, [document("a1")], a)
+    collector._send(pipeline, [document("b1")], b)
     assert a.failed and failed == ["a"]
     assert not b.failed and pipeline.holds(b)
     pipeline.drain()
