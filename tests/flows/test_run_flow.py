@@ -344,3 +344,47 @@ def test_a_run_that_needs_more_than_the_memory_limit_still_loads(
     assert "loading a batch of site" in warned and "fi search index" in warned
     assert "MINUTES_DUCKDB_MEMORY=64MB" in warned
     assert query(tmp_path / "wh.duckdb", "SELECT count(*) FROM items") == [(5,)]
+
+
+def meeting_text(number: int, items: int) -> str:
+    """A Kittilä-style minutes text of one meeting with `items` items."""
+    return "\n".join(
+        f"# Asia {number}-{n}\n\nKhall 05.12.2023 § {number * 10 + n}\n"
+        f"{100 + n}/00.01.02/2023\n\nValmistelija\n\nSihteeri Maija Virtanen\n\n"
+        "Päätösehdotus\n\nKunnanhallitus hyväksyy esityksen.\n\n"
+        "Päätös\n\nEhdotus hyväksyttiin.\n"
+        for n in range(1, items + 1)
+    )
+
+
+def test_a_run_sizes_its_batches_by_the_items_its_documents_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight meetings of four items each, MINUTES_LOAD_ITEMS 8: after the batches
+    made before one was loaded (FIRST_BATCH, here 1), two documents a batch, not
+    MINUTES_LOAD_BATCH's 500; every item loaded."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(1, 9):
+        (docs / f"khall_{number}.txt").write_text(meeting_text(number, 4), "utf-8")
+    toml = tmp_path / "sources.toml"
+    toml.write_text(
+        '[[source]]\nname = "texts"\nplatform = "folder"\nbase_url = "docs"\n', "utf-8"
+    )
+    monkeypatch.setattr(nightly, "FIRST_BATCH", 1)
+    monkeypatch.setenv("MINUTES_LOAD_ITEMS", "8")
+    monkeypatch.setenv("MINUTES_LOAD_BATCH", "500")
+    loads: list[tuple[int, int]] = []
+    real_load = nightly.load_results
+
+    def load(con, run, results, *args, **kwargs):  # type: ignore[no-untyped-def]
+        loads.append((len(results), sum(len(r.items) for r in results)))
+        return real_load(con, run, results, *args, **kwargs)
+
+    monkeypatch.setattr(nightly, "load_results", load)
+    summary = run(toml, tmp_path)
+    assert summary.counts.items_inserted == 32
+    extracted = [load for load in loads if load[1]]  # not the closing empty load
+    unknowing = extracted[:2]
+    assert unknowing == [(1, 4), (1, 4)]
+    assert extracted[2:] == [(2, 8)] * 3
