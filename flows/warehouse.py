@@ -164,15 +164,14 @@ def size_in_bytes(size: str) -> int:
 
 def writer_memory(con: duckdb.DuckDBPyConnection) -> str:
     """The writer's memory limit: MINUTES_DUCKDB_MEMORY for cached blocks, and room
-    for the primary-key indexes, which DuckDB holds in memory (INDEX_BYTES_PER_KEY
-    per row of every table that has one)."""
+    for the primary-key indexes (`index_bytes`)."""
     total = size_in_bytes(memory_limit()) + index_bytes(con)
     return f"{total // 1024}KiB"
 
 
 def index_bytes(con: duckdb.DuckDBPyConnection) -> int:
-    """Room for the primary-key indexes DuckDB holds in memory: INDEX_BYTES_PER_KEY
-    per row of every table that has one."""
+    """Room for the primary-key indexes, which DuckDB holds in memory it cannot
+    evict: INDEX_BYTES_PER_KEY per row of every table that has one."""
     row = con.execute(
         "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables()"
         " WHERE index_count > 0 AND database_name = current_database()"
