@@ -1025,6 +1025,10 @@ def _glyph_box(
     if not det or not size:
         return None
     x0, y0, x1, y1 = ink
+    if not b and not c:  # unturned and unslanted: the same values, without corners
+        left, right = d * x0 / det / size, d * x1 / det / size
+        bottom, top = a * y0 / det / size, a * y1 / det / size
+        return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
     corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
     xs = [(d * px - c * py) / det / size for px, py in corners]
     ys = [(-b * px + a * py) / det / size for px, py in corners]

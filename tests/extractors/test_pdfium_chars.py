@@ -76,6 +76,39 @@ def test_chars_are_pdfplumbers(path, degrees: int) -> None:
     )
 
 
+def _corner_box(
+    ink: tuple[float, float, float, float],
+    matrix: tuple[float, float, float, float],
+    size: float,
+) -> tuple[float, float, float, float]:
+    """A glyph box by its four corners taken back through the matrix (the general
+    computation, for any matrix)."""
+    a, b, c, d = matrix
+    det = a * d - b * c
+    x0, y0, x1, y1 = ink
+    corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    xs = [(d * px - c * py) / det / size for px, py in corners]
+    ys = [(-b * px + a * py) / det / size for px, py in corners]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [(1.0, 0.0, 0.0, 1.0), (0.83, 0.0, -0.0, 1.2), (-1.0, 0.0, 0.0, 1.0),
+     (1.0, -0.0, 0.0, -0.5), (0.0, 1.0, -1.0, 0.0), (0.97, 0.26, -0.26, 0.97)],
+)  # fmt: skip
+def test_a_glyph_box_is_its_corners_taken_back(matrix) -> None:
+    """Unturned glyphs take a shortcut (no corners); every matrix gives the box its
+    corners give, to the last bit."""
+    for ink in [(-0.5, -2.1, 6.3, 7.7), (0.0, 0.0, 5.5, 8.0), (-3.25, -1.0, -0.5, 2.0)]:
+        for size in (1.0, 11.04, 9.5):
+            expected = _corner_box(ink, matrix, size)
+            assert pdfium_chars._glyph_box(ink, matrix, size) == expected
+    assert (
+        pdfium_chars._glyph_box((0.0, 0.0, 1.0, 1.0), (0.0, 0.0, 0.0, 1.0), 10) is None
+    )
+
+
 @needs_shared
 @pytest.mark.parametrize("page", [37, 38, 40, 41])
 def test_ligature_glyphs_italics_and_a_turned_page(page: int) -> None:
