@@ -128,13 +128,12 @@ NO_AUTOMATIC_CHECKPOINT = "1TB"
 # Rows in a row group of what the writer adds (DuckDB's default is 122,880). Each
 # checkpoint rewrites a table's last, partly filled row group, so with the default
 # the writer's memory at a checkpoint grew with every table up to 122,880 rows
-# (+140 MiB over its steady state at 100k items); with 16,384 it was bounded, the
-# file ~20% smaller and checkpoints a fraction of the time (NOTES "Twelfth"), but
-# a checkpoint still grew to +53 MiB as the last group of items and texts filled
-# (it set the peak of 100k runs); with 4,096 +9 to +19 MiB, the file 13% smaller
-# (NOTES "Twenty-first"). A file written with other groups keeps them; new rows
-# come in groups of this size.
-ROW_GROUP_ROWS = 4_096
+# (+140 MiB over its steady state at 100k items); with 16,384 it stays bounded, the
+# file is ~20% smaller and checkpoints take a fraction of the time (NOTES "Twelfth").
+# 4,096 lowered a 100k run's peak (427 -> 410 MiB) but made a search warehouse of 1M
+# items 25% bigger and its searches slower (slowest median 306 ms, after a pause 510;
+# NOTES "Twenty-first"): not kept.
+ROW_GROUP_ROWS = 16_384
 WRITER_CATALOG = "warehouse"
 SIZE = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>[KMGT])(?P<binary>i?)B", re.I)
 BYTES = re.compile(r"(?P<number>\d+)\s*bytes?", re.I)  # as DuckDB prints small sizes

@@ -161,16 +161,19 @@ def test_a_commit_leaves_checkpointing_to_the_writer_until_the_log_is_large(
     con = warehouse.connect(path)
     con.execute("CREATE TABLE t (s VARCHAR)")
     rows = warehouse.ROW_GROUP_ROWS // 2  # less than a row group goes to the log
-    for batch in range(12):
+    batches = 16 * 2**20 // (rows * 200) + 2  # past 16MB of log
+    for batch in range(batches):
         con.execute(
-            "INSERT INTO t SELECT repeat('x', 1000) || i FROM range(?, ? + ?) r(i)",
+            "INSERT INTO t SELECT repeat('x', 200) || i FROM range(?, ? + ?) r(i)",
             [batch * rows, batch * rows, rows],
         )
     log = tmp_path / "w.duckdb.wal"
     assert log.exists() and log.stat().st_size > 16 * 2**20  # not checkpointed
     con.close()
     again = duckdb.connect(str(path), read_only=True)
-    assert again.execute("SELECT count(DISTINCT s) FROM t").fetchone() == (12 * rows,)
+    assert again.execute("SELECT count(DISTINCT s) FROM t").fetchone() == (
+        batches * rows,
+    )
     again.close()
 
 
