@@ -351,11 +351,13 @@ def test_a_statement_out_of_memory_is_done_again_without_the_limit(
 
 class LimitAtCommit:
     """A writer connection that notes the memory limit each commit and checkpoint
-    ran under (DuckDB's connection cannot be patched)."""
+    ran under, and the table blocks cached when a checkpoint started (DuckDB's
+    connection cannot be patched)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.limits: list[str] = []
+        self.cached: list[int] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.con, name)
@@ -367,6 +369,7 @@ class LimitAtCommit:
     def execute(self, sql: str, *args: Any) -> duckdb.DuckDBPyConnection:
         if sql == "CHECKPOINT":
             self.limits.append(memory_of(self.con))
+            self.cached.append(cached_table_bytes(self.con))
         return self.con.execute(sql, *args)
 
 
@@ -448,23 +451,6 @@ def test_a_checkpoint_gives_back_the_blocks_the_writer_has_read(
     con.close()
 
 
-class CacheAtCheckpoint:
-    """A writer connection that notes the table blocks DuckDB holds when a
-    checkpoint starts."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.cached: list[int] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.con, name)
-
-    def execute(self, sql: str, *args: Any) -> duckdb.DuckDBPyConnection:
-        if sql == "CHECKPOINT":
-            self.cached.append(cached_table_bytes(self.con))
-        return self.con.execute(sql, *args)
-
-
 def test_a_checkpoint_starts_without_the_blocks_the_writer_has_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -481,7 +467,7 @@ def test_a_checkpoint_starts_without_the_blocks_the_writer_has_read(
     con.execute("SELECT sum(length(s)) FROM t").fetchall()  # its blocks read in
     con.execute("INSERT INTO t SELECT 300000, 'new'")
     assert cached_table_bytes(con) > 30_000_000
-    spy = CacheAtCheckpoint(con)
+    spy = LimitAtCommit(con)
     warehouse.checkpoint(spy)  # type: ignore[arg-type]
     kept = warehouse.size_in_bytes(warehouse.CACHE_AFTER_CHECKPOINT)
     assert len(spy.cached) == 1 and spy.cached[0] <= kept
