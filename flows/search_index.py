@@ -1,14 +1,16 @@
 """The full-text search index over items (title, proposal, decision), built by the
 load when items changed, never per query.
 
-One DuckDB `fts` index per stemmer: Finnish items in schema `fts_main_search_fi`,
-Swedish ones in `fts_main_search_sv` (the extension comes from the
-duckdb-extension-fts package and is loaded by path: no network). Besides the
-extension's own tables (`docs`, `dict`, `stats`, `stopwords`) each index keeps
-`postings` (termid, docid, tf) sorted by term, so a query reads only the rows of its
-own terms; the extension's per-occurrence `terms` table is dropped once `postings`
-is made from it. `search_index` records what each index covers, so a run whose items
-did not change leaves the index alone.
+One index per stemmer: Finnish items in schema `fts_main_search_fi`, Swedish ones in
+`fts_main_search_sv`, with the tables of DuckDB's `fts` extension (`docs`, `dict`,
+`stats`) and its `tokenize` macro, and `postings` (termid, docid, tf) sorted by term,
+so a query reads only the rows of its own terms. The extension (from the
+duckdb-extension-fts package, loaded by path: no network) gives the Snowball `stem`;
+the tables are made here in plain statements with the rows its `create_fts_index`
+makes (a test builds both), without its table of every word's occurrence and the
+UPDATEs that fill it in (bench/NOTES.md: 4.5 s against 10.2 for 100k items).
+`search_index` records what each index covers, so a run whose items did not change
+leaves the index alone.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ from flows.warehouse import (
 STEMMERS = {"fi": "finnish", "sv": "swedish"}
 INDEX_VERSION = 1  # part of the fingerprint: a change in how the index is built
 INDEXED_TEXT = "concat_ws(' ', title, proposal, decision)"
+# the fts extension's tokenizer as its create_fts_index defines it: lower case,
+# accents stripped, digits and punctuation made spaces, split on white space
+TOKENIZE = (
+    r"string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))),"
+    r""" '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''''"`-]+', ' ', 'g'), '\s+')"""
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,8 @@ def schema_name(language: str) -> str:
     return f"fts_main_search_{language}"
 
 
-def input_table(language: str) -> str:
-    """The table the index is built from (dropped after the build)."""
+def terms_table(language: str) -> str:
+    """The temporary table of each document's terms (dropped after the build)."""
     return f"search_{language}"
 
 
@@ -148,32 +156,80 @@ def build(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> None:
 
 
 def _make_index(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> int:
-    """The fts index of a language's items with its postings; returns the items
-    indexed (an empty language has no index)."""
-    table, schema = input_table(language), schema_name(language)
+    """A language's index (docs, dict, postings, stats and the tokenize macro);
+    returns the items indexed (an empty language has no index)."""
+    schema = schema_name(language)
     con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT item_id, {INDEXED_TEXT} AS text"
-        " FROM items WHERE language = ? ORDER BY item_id",
-        [language],
-    )
-    count = _count(con, table)
-    if count:
-        con.execute(
-            f"PRAGMA create_fts_index('{table}', 'item_id', 'text',"
-            f" stemmer = '{stemmer}', stopwords = 'none', overwrite = 1)"
-        )
-        con.execute(
-            f"CREATE TABLE {schema}.postings AS SELECT termid, docid,"
-            f" count(*)::INTEGER AS tf FROM {schema}.terms GROUP BY ALL"
-            " ORDER BY termid, docid"
-        )
-        con.execute(f"DROP TABLE {schema}.terms")
-    con.execute(f"DROP TABLE {table}")
+    count = _count(con, language)
+    if not count:
+        return 0
+    con.execute(f"CREATE SCHEMA {schema}")
+    con.execute(f"CREATE MACRO {schema}.tokenize(s) AS {TOKENIZE}")
+    terms = terms_table(language)
+    _count_terms(con, terms, schema, language, stemmer)
+    terms = f"temp.{terms}"
+    _make_tables(con, terms, schema, language)
+    con.execute(f"DROP TABLE {terms}")
     return count
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Rows of a table."""
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+def _documents(language: str) -> str:
+    """A language's items numbered from 0 in item_id order (the docids), with the
+    text indexed."""
+    return (
+        "SELECT row_number() OVER (ORDER BY item_id) - 1 AS docid, item_id,"
+        f" {INDEXED_TEXT} AS text FROM items WHERE language = '{language}'"
+    )
+
+
+def _count_terms(
+    con: duckdb.DuckDBPyConnection,
+    terms: str,
+    schema: str,
+    language: str,
+    stemmer: str,
+) -> None:
+    """Each document's terms with their counts (tf), into a temporary table: the
+    tokenizer's words, empty ones dropped, stemmed."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {terms} AS SELECT docid, stem(word, '{stemmer}')"
+        " AS term, count(*)::INTEGER AS tf FROM (SELECT docid,"
+        f" unnest({schema}.tokenize(text)) AS word FROM ({_documents(language)}))"
+        " WHERE word <> '' GROUP BY ALL"
+    )
+
+
+def _make_tables(
+    con: duckdb.DuckDBPyConnection, terms: str, schema: str, language: str
+) -> None:
+    """docs (docid, item_id as name, its words as len), dict (termid, term, df),
+    postings sorted by term, and stats (num_docs, avgdl), as the extension has
+    them."""
+    con.execute(
+        f"CREATE TABLE {schema}.docs AS SELECT d.docid, d.item_id AS name,"
+        f" coalesce(l.len, 0)::BIGINT AS len FROM ({_documents(language)}) AS d"
+        f" LEFT JOIN (SELECT docid, sum(tf) AS len FROM {terms} GROUP BY docid)"
+        " AS l USING (docid) ORDER BY docid"
+    )
+    con.execute(
+        f"CREATE TABLE {schema}.dict AS SELECT row_number() OVER (ORDER BY term) - 1"
+        f" AS termid, term, count(*)::BIGINT AS df FROM {terms} GROUP BY term"
+        " ORDER BY termid"
+    )
+    con.execute(
+        f"CREATE TABLE {schema}.postings AS SELECT d.termid, t.docid, t.tf"
+        f" FROM {terms} AS t JOIN {schema}.dict AS d USING (term)"
+        " ORDER BY d.termid, t.docid"
+    )
+    con.execute(
+        f"CREATE TABLE {schema}.stats AS SELECT count(docid) AS num_docs,"
+        f" sum(len) / count(len) AS avgdl FROM {schema}.docs"
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection, language: str) -> int:
+    """Items of a language."""
+    row = con.execute(
+        "SELECT count(*) FROM items WHERE language = ?", [language]
+    ).fetchone()
     return int(row[0]) if row else 0

@@ -203,3 +203,64 @@ def test_scores_are_the_fts_extensions_own_bm25(con, words: str) -> None:
 def test_every_word_must_match(con) -> None:
     assert titles(con, q="asemakaava muutos") == ["Levin asemakaavan muutos"]
     assert titles(con, q="asemakaava talousarvio") == []
+
+
+TOKENIZER_TEXTS = [
+    ("fi", "Ylä-Lapin kaava 2/2024", "Hyväksytään §:n 12 mukaisesti (ks. liite)."),
+    ("fi", "Kunnan ”yhteistoiminta”", "Päätösehdotus: O'Brienin ja Citroën’n sopimus."),
+    ("fi", "1234 567", ""),  # digits only: a document of no words
+    ("fi", "Asemakaava – muutos / kortteli 5", "Kaava-alue; e-mail: x@y.fi #tag"),
+    ("sv", "Översiktsplan för Åland", "Styrelsen föreslår: godkänns! (bilaga 3)"),
+    ("sv", "Café-verksamhet", "Ärendet återremitteras\tför beredning…"),
+]
+
+
+def test_the_index_has_the_rows_the_fts_extension_makes(tmp_path: Path) -> None:
+    """The load's index holds, for each language, the documents with their lengths,
+    the terms with their document counts, each document's terms with their counts
+    and the statistics that the extension's own create_fts_index makes of the same
+    texts: its tokenizer (accents, digits, punctuation, quotes, dashes) and stemmer."""
+    con = warehouse.connect(tmp_path / "wh.duckdb")
+    load(con, [item(n, *text) for n, text in enumerate(TOKENIZER_TEXTS, start=1)])
+    search_index.load_fts(con)
+    for language, stemmer in search_index.STEMMERS.items():
+        ours = search_index.schema_name(language)
+        con.execute(
+            f"CREATE OR REPLACE TABLE check_{language} AS SELECT item_id,"
+            f" {search_index.INDEXED_TEXT} AS text FROM items WHERE language = ?",
+            [language],
+        )
+        con.execute(
+            f"PRAGMA create_fts_index('check_{language}', 'item_id', 'text',"
+            f" stemmer = '{stemmer}', stopwords = 'none')"
+        )
+        theirs = f"fts_main_check_{language}"
+        for query in (
+            "SELECT name, len FROM {s}.docs",
+            "SELECT term, df FROM {s}.dict",
+            "SELECT * FROM {s}.stats",
+        ):
+            assert sorted(con.execute(query.format(s=ours)).fetchall()) == sorted(
+                con.execute(query.format(s=theirs)).fetchall()
+            )
+        postings = sorted(
+            con.execute(
+                f"SELECT t.term, d.name, p.tf FROM {ours}.postings AS p"
+                f" JOIN {ours}.dict AS t USING (termid)"
+                f" JOIN {ours}.docs AS d USING (docid)"
+            ).fetchall()
+        )
+        assert postings == sorted(
+            con.execute(
+                f"SELECT t.term, d.name, count(*) FROM {theirs}.terms AS o"
+                f" JOIN {theirs}.dict AS t USING (termid)"
+                f" JOIN {theirs}.docs AS d USING (docid) GROUP BY ALL"
+            ).fetchall()
+        )
+        assert len(postings) > 10  # words of every kind were indexed
+        sorted_postings = con.execute(
+            f"SELECT list(termid ORDER BY rowid) = list(termid ORDER BY termid)"
+            f" FROM {ours}.postings"
+        ).fetchone()
+        assert sorted_postings == (True,)
+    con.close()
