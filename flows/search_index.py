@@ -8,7 +8,11 @@ so a query reads only the rows of its own terms. The extension (from the
 duckdb-extension-fts package, loaded by path: no network) gives the Snowball `stem`;
 the tables are made here in plain statements with the rows its `create_fts_index`
 makes (a test builds both), without its table of every word's occurrence and the
-UPDATEs that fill it in (bench/NOTES.md: 4.5 s against 10.2 for 100k items).
+UPDATEs that fill it in. Each document's terms are counted within its own row and
+the build runs on the writer's one thread, so it stays within the writer's memory
+limit by spilling (bench/NOTES.md: over 1M items 350 MiB at most; the extension's
+build ran out of it, and so did this one on two threads, done again without the
+limit: 9.5 GB).
 `search_index` records what each index covers, so a run whose items did not change
 leaves the index alone.
 """
