@@ -8,7 +8,11 @@ so a query reads only the rows of its own terms. The extension (from the
 duckdb-extension-fts package, loaded by path: no network) gives the Snowball `stem`;
 the tables are made here in plain statements with the rows its `create_fts_index`
 makes (a test builds both), without its table of every word's occurrence and the
-UPDATEs that fill it in (bench/NOTES.md: 4.5 s against 10.2 for 100k items).
+UPDATEs that fill it in. Each document's terms are counted within its own row and
+the build runs on the writer's one thread, so it stays within the writer's memory
+limit by spilling (bench/NOTES.md: over 1M items 350 MiB at most; the extension's
+build ran out of it, and so did this one on two threads, done again without the
+limit: 9.5 GB).
 `search_index` records what each index covers, so a run whose items did not change
 leaves the index alone.
 """
@@ -25,7 +29,6 @@ from pathlib import Path
 import duckdb
 
 from flows.warehouse import (
-    all_cores,
     beyond_the_limit_if_needed,
     checkpoint,
     transaction,
@@ -67,11 +70,6 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 def schema_name(language: str) -> str:
     """The schema of a language's index, e.g. fts_main_search_fi."""
     return f"fts_main_search_{language}"
-
-
-def terms_table(language: str) -> str:
-    """The temporary table of each document's terms (dropped after the build)."""
-    return f"search_{language}"
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, language: str) -> str:
@@ -125,12 +123,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
                 # rows committed since the last checkpoint stay in memory under the
                 # writer's limit: written out first, they leave the build that room
                 checkpoint(con)
-            with all_cores(con):
-                beyond_the_limit_if_needed(
-                    con,
-                    partial(build, con, language, stemmer),
-                    f"the {language} search index",
-                )
+            beyond_the_limit_if_needed(
+                con,
+                partial(build, con, language, stemmer),
+                f"the {language} search index",
+            )
             rebuilt.append(language)
     return rebuilt
 
@@ -165,49 +162,60 @@ def _make_index(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> 
         return 0
     con.execute(f"CREATE SCHEMA {schema}")
     con.execute(f"CREATE MACRO {schema}.tokenize(s) AS {TOKENIZE}")
-    terms = terms_table(language)
-    _count_terms(con, terms, schema, language, stemmer)
-    terms = f"temp.{terms}"
-    _make_tables(con, terms, schema, language)
-    con.execute(f"DROP TABLE {terms}")
+    numbered, terms = _scratch_tables(language)
+    _number_documents(con, numbered, language)
+    _count_terms(con, terms, numbered, schema, stemmer)
+    _make_tables(con, f"temp.{terms}", f"temp.{numbered}", schema)
+    con.execute(f"DROP TABLE temp.{terms}")
+    con.execute(f"DROP TABLE temp.{numbered}")
     return count
 
 
-def _documents(language: str) -> str:
-    """A language's items numbered from 0 in item_id order (the docids), with the
-    text indexed."""
-    return (
-        "SELECT row_number() OVER (ORDER BY item_id) - 1 AS docid, item_id,"
-        f" {INDEXED_TEXT} AS text FROM items WHERE language = '{language}'"
+def _scratch_tables(language: str) -> tuple[str, str]:
+    """The temporary tables of a build: the documents numbered, their terms."""
+    return f"search_{language}_docs", f"search_{language}_terms"
+
+
+def _number_documents(
+    con: duckdb.DuckDBPyConnection, numbered: str, language: str
+) -> None:
+    """A language's items numbered from 0 in item_id order: the docids."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {numbered} AS SELECT row_number() OVER"
+        " (ORDER BY item_id) - 1 AS docid, item_id FROM items WHERE language = ?",
+        [language],
     )
 
 
 def _count_terms(
     con: duckdb.DuckDBPyConnection,
     terms: str,
+    numbered: str,
     schema: str,
-    language: str,
     stemmer: str,
 ) -> None:
     """Each document's terms with their counts (tf), into a temporary table: the
-    tokenizer's words, empty ones dropped, stemmed."""
+    tokenizer's words, empty ones dropped, stemmed, counted within the document
+    (a histogram a row: nothing held across documents)."""
+    words = f"list_filter({schema}.tokenize({INDEXED_TEXT}), w -> w <> '')"
+    stems = f"list_transform({words}, w -> stem(w, '{stemmer}'))"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {terms} AS SELECT docid, stem(word, '{stemmer}')"
-        " AS term, count(*)::INTEGER AS tf FROM (SELECT docid,"
-        f" unnest({schema}.tokenize(text)) AS word FROM ({_documents(language)}))"
-        " WHERE word <> '' GROUP BY ALL"
+        f"CREATE OR REPLACE TEMP TABLE {terms} AS SELECT docid, term.key AS term,"
+        " term.value::INTEGER AS tf FROM (SELECT n.docid,"
+        f" unnest(map_entries(list_aggr({stems}, 'histogram'))) AS term"
+        f" FROM temp.{numbered} AS n JOIN items USING (item_id))"
     )
 
 
 def _make_tables(
-    con: duckdb.DuckDBPyConnection, terms: str, schema: str, language: str
+    con: duckdb.DuckDBPyConnection, terms: str, numbered: str, schema: str
 ) -> None:
     """docs (docid, item_id as name, its words as len), dict (termid, term, df),
     postings sorted by term, and stats (num_docs, avgdl), as the extension has
     them."""
     con.execute(
-        f"CREATE TABLE {schema}.docs AS SELECT d.docid, d.item_id AS name,"
-        f" coalesce(l.len, 0)::BIGINT AS len FROM ({_documents(language)}) AS d"
+        f"CREATE TABLE {schema}.docs AS SELECT n.docid, n.item_id AS name,"
+        f" coalesce(l.len, 0)::BIGINT AS len FROM {numbered} AS n"
         f" LEFT JOIN (SELECT docid, sum(tf) AS len FROM {terms} GROUP BY docid)"
         " AS l USING (docid) ORDER BY docid"
     )

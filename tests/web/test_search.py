@@ -264,3 +264,23 @@ def test_the_index_has_the_rows_the_fts_extension_makes(tmp_path: Path) -> None:
         ).fetchone()
         assert sorted_postings == (True,)
     con.close()
+
+
+def test_the_index_of_many_items_is_built_within_the_writers_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """30,000 items of ~100 words under a 22MB limit (as 1M items under the default
+    64MB): the build spills rather than running out and being done again without
+    the limit (which took an index over 1M items to 9.5 GB)."""
+    from web.bench_search import make_items
+
+    monkeypatch.setenv("MINUTES_DUCKDB_MEMORY", "22MB")
+    con = warehouse.connect(tmp_path / "wh.duckdb")
+    with warehouse.unbounded(con):
+        make_items(con, 30_000)
+    warehouse.checkpoint(con)
+    with caplog.at_level("WARNING", logger="flows.warehouse"):
+        assert search_index.refresh(con) == ["fi", "sv"]
+    assert not caplog.records, caplog.records[0].getMessage()
+    assert sum(search_index.stored(con, lang).items for lang in ("fi", "sv")) == 30_000
+    con.close()
