@@ -112,8 +112,9 @@ NEW_FILE_BLOCK_BYTES = 65_536
 # DuckDB threads of the writer. While it loads, the extraction workers use the
 # cores (one each), so DuckDB's own threads only compete with them: with one, 10k
 # runs peaked ~5 MiB lower and were no slower (A/B, three each), glibc kept less
-# free memory at 100k (bench/NOTES.md "Sixteenth bench"). The search index, built
-# when the workers are done, uses every core (`all_cores`).
+# free memory at 100k (bench/NOTES.md "Sixteenth bench"). The search index is built
+# on it too: on two threads its sort ran out of the limit over 1M items and, done
+# again without it, took 9.5 GB (bench/NOTES.md, "Search index in plain statements").
 WRITER_THREADS = 1
 # The writer's Arrow tables (a load's rows, the warehouse's answers) come from the C
 # library's allocator, not pyarrow's default mimalloc pool, which keeps the pages it
@@ -329,19 +330,6 @@ def unbounded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     finally:
         bound_memory(con, found[0])
-
-
-@contextlib.contextmanager
-def all_cores(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The block runs on as many DuckDB threads as the machine has cores (work the
-    workers are not competing for), then the threads found are set again."""
-    found = con.execute("SELECT current_setting('threads')").fetchone()
-    assert found is not None
-    con.execute("RESET threads")
-    try:
-        yield
-    finally:
-        con.execute(f"SET threads = {int(found[0])}")
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
