@@ -164,10 +164,10 @@ def _make_index(con: duckdb.DuckDBPyConnection, language: str, stemmer: str) -> 
     con.execute(f"CREATE MACRO {schema}.tokenize(s) AS {TOKENIZE}")
     numbered, terms = _scratch_tables(language)
     _number_documents(con, numbered, language)
-    _count_terms(con, terms, numbered, schema, stemmer)
+    _count_terms(con, terms, f"temp.{numbered}", schema, stemmer)
     _make_tables(con, f"temp.{terms}", f"temp.{numbered}", schema)
-    con.execute(f"DROP TABLE temp.{terms}")
-    con.execute(f"DROP TABLE temp.{numbered}")
+    for table in (terms, numbered):
+        con.execute(f"DROP TABLE temp.{table}")
     return count
 
 
@@ -203,7 +203,7 @@ def _count_terms(
         f"CREATE OR REPLACE TEMP TABLE {terms} AS SELECT docid, term.key AS term,"
         " term.value::INTEGER AS tf FROM (SELECT n.docid,"
         f" unnest(map_entries(list_aggr({stems}, 'histogram'))) AS term"
-        f" FROM temp.{numbered} AS n JOIN items USING (item_id))"
+        f" FROM {numbered} AS n JOIN items USING (item_id))"
     )
 
 
