@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import importlib
 import logging
 import os
 import re
@@ -136,6 +138,16 @@ NO_AUTOMATIC_CHECKPOINT = "1TB"
 # NOTES "Twenty-first"): not kept.
 ROW_GROUP_ROWS = 16_384
 WRITER_CATALOG = "warehouse"
+# DuckDB's allocator (jemalloc, linked into its wheel under the prefix `duckdb_je_`)
+# keeps the pages DuckDB frees for a second (its dirty and muzzy decay) before giving
+# them back, and a load or checkpoint of a big warehouse frees and takes tens of MiB
+# at a time: a 100k run's writer held 40-60 MiB of such pages at its peaks. The
+# writer has them given back at once (`give_back_freed_pages`); an operator's own
+# DUCKDB_JE_MALLOC_CONF (jemalloc's options, read when DuckDB loads) is left alone.
+DUCKDB_MALLCTL = "duckdb_je_mallctl"
+JEMALLOC_OPTIONS_VARIABLE = "DUCKDB_JE_MALLOC_CONF"
+FREED_PAGES_KEPT_MS = 0
+DECAY_SETTINGS = ("dirty_decay_ms", "muzzy_decay_ms")
 SIZE = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>[KMGT])(?P<binary>i?)B", re.I)
 BYTES = re.compile(r"(?P<number>\d+)\s*bytes?", re.I)  # as DuckDB prints small sizes
 
@@ -208,6 +220,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET checkpoint_threshold = '{NO_AUTOMATIC_CHECKPOINT}'")
     con.execute(f"SET threads = {WRITER_THREADS}")
     use_system_allocator()
+    give_back_freed_pages()
     migrate(con)
     fit_memory(con)
     return con
@@ -221,6 +234,49 @@ def use_system_allocator() -> None:
 
     if not os.environ.get(ARROW_POOL_VARIABLE):
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
+def give_back_freed_pages() -> None:
+    """DuckDB's allocator gives the pages DuckDB frees back to the system at once
+    (FREED_PAGES_KEPT_MS), in this process, unless the operator set its options or
+    this DuckDB build has no jemalloc of its own."""
+    if os.environ.get(JEMALLOC_OPTIONS_VARIABLE):
+        return
+    mallctl = duckdb_mallctl()
+    if mallctl is None:
+        return
+    kept = ctypes.c_ssize_t(FREED_PAGES_KEPT_MS)
+    arenas = ctypes.c_uint(0)
+    size = ctypes.c_size_t(ctypes.sizeof(arenas))
+    if mallctl(b"arenas.narenas", ctypes.byref(arenas), ctypes.byref(size), None, 0):
+        return
+    names = [f"arenas.{setting}" for setting in DECAY_SETTINGS]  # arenas made later
+    names += [
+        f"arena.{number}.{setting}"
+        for number in range(arenas.value)
+        for setting in DECAY_SETTINGS
+    ]
+    for name in names:  # an arena not in use yet refuses: it gets the default
+        mallctl(name.encode(), None, None, ctypes.byref(kept), ctypes.sizeof(kept))
+
+
+def duckdb_mallctl() -> Callable[..., int] | None:
+    """jemalloc's `mallctl` of DuckDB's own allocator, or None when the DuckDB
+    library loaded has none (a build without jemalloc)."""
+    try:
+        library = ctypes.CDLL(importlib.import_module("_duckdb").__file__)
+        mallctl = getattr(library, DUCKDB_MALLCTL)
+    except (ImportError, OSError, AttributeError, TypeError):
+        return None
+    mallctl.restype = ctypes.c_int
+    mallctl.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.c_size_t),
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+    ]
+    return mallctl  # type: ignore[no-any-return]
 
 
 def open_file(path: Path) -> duckdb.DuckDBPyConnection:
