@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import importlib
 import logging
 import os
@@ -260,9 +261,10 @@ def give_back_freed_pages() -> None:
         mallctl(name.encode(), None, None, ctypes.byref(kept), ctypes.sizeof(kept))
 
 
+@functools.cache
 def duckdb_mallctl() -> Callable[..., int] | None:
     """jemalloc's `mallctl` of DuckDB's own allocator, or None when the DuckDB
-    library loaded has none (a build without jemalloc)."""
+    library loaded has none (a build without jemalloc); looked up once a process."""
     try:
         library = ctypes.CDLL(importlib.import_module("_duckdb").__file__)
         mallctl = getattr(library, DUCKDB_MALLCTL)
