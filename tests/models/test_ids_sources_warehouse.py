@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -605,26 +609,28 @@ print(sorted(name for name in heavy if name in sys.modules))
 """
 
 
+def python_output(code: str, *args: str, **env: str) -> str:
+    """What `python -c code args` prints (stripped), in a fresh process of this
+    interpreter, with `env` added to the environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout.strip()
+
+
 def worker_imports(preparation: dict[str, str]) -> str:
     """The heavy modules a process spawned from a main module so described holds
     once it has imported the extraction."""
-    import subprocess
-    import sys
-
-    code = WORKER_IMPORTS.format(preparation=preparation)
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return python_output(WORKER_IMPORTS.format(preparation=preparation))
 
 
 def test_an_extraction_worker_of_the_minutes_command_stays_light() -> None:
     """A spawned worker runs its parent's main module again first: the `minutes`
     script's must not bring the CLI's DuckDB, Prefect or web app (flows.cli made each
     worker ~50 MiB larger), nor the writer's Arrow (~36 MiB more)."""
-    import shutil
-    import sys
-    from pathlib import Path
-
     script = shutil.which("minutes", path=str(Path(sys.executable).parent))
     assert script is not None, "the venv's `minutes` script is installed"
     assert worker_imports({"init_main_from_path": script}) == "[]"
@@ -638,14 +644,8 @@ def test_an_extraction_worker_of_python_m_flows_stays_light() -> None:
 def test_the_writer_module_leaves_arrow_unloaded_until_it_connects() -> None:
     """Commands that import the warehouse module without loading (and the workers
     before the entry was light) do not pay for Arrow (~36 MiB)."""
-    import subprocess
-    import sys
-
     code = "import sys, flows.warehouse; print('pyarrow' in sys.modules)"
-    found = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert found == "False"
+    assert python_output(code) == "False"
 
 
 def test_a_worker_of_the_cli_module_is_heavy_which_the_tests_above_would_see() -> None:
@@ -679,18 +679,7 @@ print(held >> 20, read("arena.0.dirty_decay_ms", ctypes.c_ssize_t()))
 def freed_pages_held(path: Path, **env: str) -> str:
     """What DuckDB's allocator holds beyond what DuckDB uses (MiB) after a query
     that took and freed ~70 MiB in a writer's fresh process, and its dirty decay."""
-    import os
-    import subprocess
-    import sys
-
-    run = subprocess.run(
-        [sys.executable, "-c", FREED_PAGES, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **env},
-    )
-    return run.stdout.strip()
+    return python_output(FREED_PAGES, str(path), **env)
 
 
 def test_the_writer_gives_the_pages_duckdb_frees_back_at_once(tmp_path: Path) -> None:
