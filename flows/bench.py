@@ -68,9 +68,9 @@ PDF_ROUNDS = 3
 # "Sixteenth bench"): seven make the fastest round less a matter of luck, on both sides.
 LOAD_ROUNDS = 7
 # Rounds of our extraction and the naive spaCy pass, taking turns; each side's
-# fastest counts. One round each varied by a fifth within one bench (HTML items 404
-# items/s in the 100k sample against 510 in the 10k one, the naive pass alike):
-# the ratio to spaCy moved with the moment each side ran (bench/NOTES.md).
+# fastest counts. Three rounds of each over the 1k sample took 4.1-5.0 s (ours) and
+# 13.4-16.1 s (spaCy): with one round, the ratio moved with the moment each side
+# ran (bench/NOTES.md "Twenty-third bench").
 STAGE_ROUNDS = 3
 SPACY_MODEL = "spacy_fi_experimental_web_md"
 FINLAND_ITEMS = 600_000  # agenda items a year, every municipality and county
